@@ -1,0 +1,56 @@
+"""Backend2: one messaging backend for the desktop (Electron) and mobile (Flutter) apps."""
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import load_config
+
+
+def create_app(config_name=None, env=None):
+    """Build the app for `config_name` (default: APP_ENV) from `env` (default: os.environ)."""
+    config = load_config(config_name, env)
+    app = Flask(__name__)
+    app.config.from_object(config)
+    _configure_logging(config.LOG_LEVEL)
+    if config.TRUST_PROXY_HOPS:
+        hops = config.TRUST_PROXY_HOPS
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    from backend2.database import connect_database
+    connect_database(config)
+    _init_extensions(app, config)
+
+    from backend2.controllers import BLUEPRINTS
+    from backend2.extensions import apifairy
+    from backend2.middlewares.error_handlers import register_error_handlers
+    from backend2.middlewares.request_logging import register_request_logging
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_error_handlers(app, apifairy)
+    register_request_logging(app)
+    return app
+
+
+def _init_extensions(app, config):
+    from backend2.extensions import apifairy, cors, jwt, limiter, ma, redis_store, socketio
+
+    origins = config.ALLOWED_ORIGINS
+    redis_store.init_app(app)
+    ma.init_app(app)
+    jwt.init_app(app)
+    limiter.init_app(app)
+    apifairy.init_app(app)
+    cors.init_app(app, origins=origins, expose_headers=["Retry-After", "X-Request-ID"])
+    socketio.init_app(
+        app,
+        async_mode="gevent",
+        message_queue=config.REDIS_URL or None,
+        cors_allowed_origins="*" if "*" in origins else origins,
+    )
+
+
+def _configure_logging(level):
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)

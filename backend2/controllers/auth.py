@@ -1,0 +1,100 @@
+from apifairy import authenticate, other_responses, response
+from flask import Blueprint, request
+
+from backend2.middlewares.auth import client_info, current_auth, token_auth
+from backend2.middlewares.rate_limits import limit_auth_blueprint, otp_limits
+from backend2.middlewares.validation import json_body
+from backend2.schemas.auth import (
+    AuthResultSchema,
+    OtpSentSchema,
+    PasswordLoginSchema,
+    PhoneSchema,
+    SessionListSchema,
+    VerifyOtpLoginSchema,
+    VerifyOtpRegisterSchema,
+)
+from backend2.schemas.common import MessageSchema
+from backend2.services import auth, sessions
+
+auth_bp = Blueprint("auth", __name__, url_prefix="/auth")
+limit_auth_blueprint(auth_bp)
+
+OTP_ERRORS = {400: "Invalid phone number", 429: "Too many requests or a code sent moments ago",
+              502: "The code could not be delivered"}
+CODE_ERRORS = {400: "Invalid input, wrong or expired code", 429: "Too many wrong codes"}
+
+
+@auth_bp.post("/send-otp")
+@otp_limits
+@json_body(PhoneSchema)
+@response(OtpSentSchema)
+@other_responses({**OTP_ERRORS, 409: "The phone already has an account"})
+def send_otp(data):
+    """Send a registration code to a phone that has no account"""
+    return auth.send_registration_code(data["phone"])
+
+
+@auth_bp.post("/verify-otp-register")
+@json_body(VerifyOtpRegisterSchema)
+@response(AuthResultSchema, 201)
+@other_responses({**CODE_ERRORS, 409: "The phone or email already has an account"})
+def verify_otp_register(data):
+    """Create the account and a session with a registration code"""
+    return auth.register_with_code(data, client_info(request))
+
+
+@auth_bp.post("/send-otp-login")
+@otp_limits
+@json_body(PhoneSchema)
+@response(OtpSentSchema)
+@other_responses({**OTP_ERRORS, 404: "No account uses this phone"})
+def send_otp_login(data):
+    """Send a login code to the phone of an existing account"""
+    return auth.send_login_code(data["phone"])
+
+
+@auth_bp.post("/verify-otp-login")
+@json_body(VerifyOtpLoginSchema)
+@response(AuthResultSchema)
+@other_responses({**CODE_ERRORS, 404: "No account uses this phone"})
+def verify_otp_login(data):
+    """Sign in with a login code"""
+    return auth.login_with_code(data, client_info(request))
+
+
+@auth_bp.post("/login")
+@json_body(PasswordLoginSchema)
+@response(AuthResultSchema)
+@other_responses({400: "Invalid input", 401: "Invalid credentials"})
+def login(data):
+    """Sign in with phone or email and password"""
+    return auth.login_with_password(data, client_info(request))
+
+
+@auth_bp.post("/logout")
+@authenticate(token_auth)
+@response(MessageSchema)
+def logout():
+    """End the current session"""
+    auth.logout(current_auth())
+    return {"message": "Logged out"}
+
+
+@auth_bp.get("/sessions")
+@authenticate(token_auth)
+@response(SessionListSchema)
+def list_sessions():
+    """The caller's signed-in devices"""
+    context = current_auth()
+    current_id = context.session.id if context.session else None
+    return {"sessions": sessions.list_sessions(context.user.id, current_id)}
+
+
+@auth_bp.delete("/sessions/<session_id>")
+@authenticate(token_auth)
+@response(MessageSchema)
+@other_responses({404: "No such session of the caller"})
+def revoke_session(session_id):
+    """Sign out one of the caller's devices"""
+    sessions.revoke_session(current_auth().user.id, session_id)
+    return {"message": "Session revoked"}

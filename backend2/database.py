@@ -1,0 +1,60 @@
+"""Connects MongoEngine to MONGODB_URI, or to the embedded in-process default."""
+import logging
+
+import mongoengine as me
+import mongomock
+from pymongo import MongoClient
+from pymongo.errors import ConnectionFailure
+
+from backend2.models import ALL_MODELS
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_URI = "mongodb://embedded.invalid"
+
+
+class _IndexState:
+    ready = False
+
+
+def connect_database(config):
+    """Connect the default alias; declare indexes now, or on the first request that reaches it.
+
+    With MONGODB_URI unset the client class is mongomock's, so the rest of the code
+    never knows which database it talks to. An unreachable database does not stop the
+    process: requests get 503 until it answers.
+    """
+    me.disconnect()
+    _IndexState.ready = False
+    if config.MONGODB_URI:
+        uri, client_class = config.MONGODB_URI, MongoClient
+    else:
+        uri, client_class = EMBEDDED_URI, mongomock.MongoClient
+        log.warning("MONGODB_URI is not set: using the embedded in-memory database; "
+                    "data lives in this process only and is lost when it stops")
+    me.connect(
+        db=config.MONGODB_DB,
+        host=uri,
+        mongo_client_class=client_class,
+        serverSelectionTimeoutMS=config.MONGODB_TIMEOUT_MS,
+        connectTimeoutMS=config.MONGODB_TIMEOUT_MS,
+        uuidRepresentation="standard",
+    )
+    try:
+        ensure_indexes()
+    except ConnectionFailure as exc:
+        log.error("Database unreachable at startup (%s); serving 503 until it answers", exc)
+
+
+def ensure_indexes():
+    """Declare every model's indexes once per connection; raises ConnectionFailure if down."""
+    if _IndexState.ready:
+        return
+    for model in ALL_MODELS:
+        model.ensure_indexes()
+    _IndexState.ready = True
+
+
+def ping_database():
+    """Raise when the database does not answer."""
+    me.get_db().command("ping")

@@ -1,0 +1,1 @@
+"""Request plumbing: authentication, validation, rate limits, errors, logging."""

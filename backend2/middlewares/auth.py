@@ -1,0 +1,27 @@
+"""Bearer-token authentication for REST routes (`@authenticate(token_auth)`)."""
+from flask_httpauth import HTTPTokenAuth
+
+from backend2.errors import Unauthorized
+from backend2.services.auth import authenticate_token
+
+token_auth = HTTPTokenAuth(scheme="Bearer")
+
+
+@token_auth.verify_token
+def verify_token(token):
+    return authenticate_token(token)
+
+
+@token_auth.error_handler
+def auth_failed(status):
+    raise Unauthorized("A bearer token is required", code="token_missing")
+
+
+def current_auth():
+    """The AuthContext of the request being served."""
+    return token_auth.current_user()
+
+
+def client_info(request):
+    """What a session records about the device's connection."""
+    return {"ip": request.remote_addr or "", "userAgent": request.headers.get("User-Agent", "")}

@@ -1,0 +1,57 @@
+"""The one path from an exception to an error response: `{code, message, details?}`."""
+import logging
+import re
+
+from flask import jsonify
+from pymongo.errors import ConnectionFailure
+from werkzeug.exceptions import HTTPException
+
+from backend2.errors import AppError, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _snake(name):
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def to_app_error(exc):
+    """Any exception as an AppError; unexpected ones are logged and hidden."""
+    if isinstance(exc, AppError):
+        return exc
+    if isinstance(exc, HTTPException):
+        error = AppError(exc.description or exc.name, code=_snake(exc.name))
+        error.status = exc.code or 500
+        retry_after = exc.response.headers.get("Retry-After") if exc.response else None
+        if getattr(exc, "retry_after", None) or retry_after:
+            error.headers = {"Retry-After": retry_after or str(exc.retry_after)}
+        return error
+    if isinstance(exc, ConnectionFailure):
+        log.error("Database unreachable: %s", exc)
+        return ServiceUnavailable("The database is unreachable; try again shortly", code="database_unavailable")
+    log.exception("Unhandled error", exc_info=exc)
+    error = AppError("Internal server error", code="internal_error")
+    error.status = 500
+    return error
+
+
+def error_response(exc):
+    error = to_app_error(exc)
+    response = jsonify(error.to_dict())
+    response.status_code = error.status
+    response.headers.update(error.headers)
+    return response
+
+
+def register_error_handlers(app, apifairy):
+    app.register_error_handler(Exception, error_response)
+
+    @apifairy.error_handler
+    def validation_error(status, messages):
+        """webargs reports {location: {field: [messages]}}; clients only need the fields."""
+        details = {}
+        for location_errors in messages.values():
+            details.update(location_errors if isinstance(location_errors, dict) else {"_schema": location_errors})
+        fields = ", ".join(sorted(details))
+        body = {"code": "validation_error", "message": f"Invalid fields: {fields}", "details": details}
+        return body, 400

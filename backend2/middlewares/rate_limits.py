@@ -1,0 +1,37 @@
+"""Rate limits beyond the default: stricter on /auth, per phone and per IP on OTP routes.
+
+Limits are Flask-Limiter strings read from configuration when a request is checked,
+kept in Redis when REDIS_URL is set so every server process shares them.
+"""
+from flask import current_app
+from flask_limiter.util import get_remote_address
+
+from backend2.extensions import limiter
+from backend2.middlewares.validation import json_or_none
+from backend2.utils.phone import to_e164
+
+
+def _configured(name):
+    return lambda: current_app.config[name]
+
+
+def _phone_key():
+    """The number an OTP request is for, normalised so format tricks share one bucket."""
+    data = json_or_none()
+    raw = data.get("phone") or data.get("phoneNumber") if isinstance(data, dict) else None
+    if not isinstance(raw, str):
+        return f"ip:{get_remote_address()}"
+    return to_e164(raw, current_app.config["DEFAULT_REGION"]) or raw.strip()[:32]
+
+
+def limit_auth_blueprint(blueprint):
+    """RATE_LIMIT_AUTH per address on every route of `blueprint`, instead of the default."""
+    limiter.limit(_configured("RATE_LIMIT_AUTH"))(blueprint)
+
+
+def otp_limits(view):
+    """Both OTP limits, by number and by address, on top of the blueprint's limit."""
+    view = limiter.limit(_configured("RATE_LIMIT_OTP_PER_PHONE"), key_func=_phone_key,
+                         scope="otp-phone", override_defaults=False)(view)
+    return limiter.limit(_configured("RATE_LIMIT_OTP_PER_IP"), scope="otp-ip",
+                         override_defaults=False)(view)

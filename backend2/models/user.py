@@ -1,0 +1,22 @@
+import mongoengine as me
+
+from backend2.models.base import TimestampedDocument
+
+
+class User(TimestampedDocument):
+    meta = {
+        "collection": "users",
+        "indexes": [
+            {"fields": ["phone"], "unique": True},
+            # Unique only where present: most mobile users never give an email.
+            {"fields": ["email"], "unique": True, "sparse": True},
+        ],
+    }
+
+    name = me.StringField(required=True)
+    phone = me.StringField(required=True)
+    email = me.StringField()
+    password_hash = me.StringField(db_field="passwordHash")
+    avatar = me.StringField()
+    about = me.StringField(default="")
+    last_seen = me.DateTimeField(db_field="lastSeen")

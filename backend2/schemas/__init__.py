@@ -1,0 +1,1 @@
+"""Marshmallow schemas: what comes in (load) and what goes out (dump), both apps' names."""

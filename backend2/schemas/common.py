@@ -1,0 +1,61 @@
+"""Building blocks shared by every schema."""
+from marshmallow import RAISE, ValidationError, fields, pre_load
+
+from backend2.extensions import ma
+from backend2.utils.time import iso
+
+
+class InputSchema(ma.Schema):
+    """A request body or query string: unknown fields are refused.
+
+    `ALIASES` maps the other app's field names to ours, e.g. {"phoneNumber": "phone"}.
+    Sending both names with different values is an error rather than a silent choice.
+    """
+
+    ALIASES = {}
+
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def apply_aliases(self, data, **kwargs):
+        if not isinstance(data, dict) or not self.ALIASES:
+            return data
+        data = dict(data)
+        for alias, name in self.ALIASES.items():
+            if alias not in data:
+                continue
+            value = data.pop(alias)
+            if name in data and data[name] != value:
+                raise ValidationError(f"Conflicts with '{name}'", alias)
+            data[name] = value
+        return data
+
+
+class Timestamp(fields.DateTime):
+    """A UTC time written as JavaScript's toISOString() writes it."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return iso(value)
+
+
+class ObjectIdString(fields.String):
+    """An ObjectId written as its 24-character hex string."""
+
+
+def id_fields():
+    """`id` and `_id`, both the document id as a string: each app reads one of them."""
+    return {
+        "id": ObjectIdString(dump_only=True),
+        "_id": ObjectIdString(attribute="id", dump_only=True),
+    }
+
+
+class ErrorSchema(ma.Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    details = fields.Dict()
+
+
+class MessageSchema(ma.Schema):
+    message = fields.String(required=True)

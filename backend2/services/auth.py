@@ -1,0 +1,120 @@
+"""Registration, login by code or password, and token authentication."""
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flask import current_app
+from mongoengine import NotUniqueError
+
+from backend2.errors import Conflict, NotFound, Unauthorized
+from backend2.models import Session, User
+from backend2.services import otps, sessions
+from backend2.services.phones import normalize_phone
+from backend2.services.tokens import issue_token, read_token
+from backend2.utils.ids import parse_object_id
+from backend2.utils.passwords import check_password, hash_password
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(rounds):
+    """Checked when no user matches, so a wrong phone costs as long as a wrong password."""
+    return hash_password(secrets.token_urlsafe(16), rounds)
+
+
+@dataclass
+class AuthContext:
+    """Who is calling: the user, and the session their token names (None for legacy tokens)."""
+
+    user: User
+    session: Session | None
+
+
+@dataclass
+class AuthResult:
+    token: str
+    user: User
+    session: Session
+
+
+def _start_session(user, device, client):
+    session = sessions.open_session(user, device, client)
+    return AuthResult(token=issue_token(user, session), user=user, session=session)
+
+
+def send_registration_code(raw_phone):
+    phone = normalize_phone(raw_phone)
+    if User.objects(phone=phone).count():
+        raise Conflict("This phone number already has an account", code="phone_taken")
+    return otps.issue_code(phone, "register")
+
+
+def send_login_code(raw_phone):
+    phone = normalize_phone(raw_phone)
+    if not User.objects(phone=phone).count():
+        raise NotFound("No account uses this phone number", code="user_not_found")
+    return otps.issue_code(phone, "login")
+
+
+def register_with_code(data, client):
+    phone = normalize_phone(data["phone"])
+    email = data.get("email", "").lower() or None
+    if User.objects(phone=phone).count():
+        raise Conflict("This phone number already has an account", code="phone_taken")
+    if email and User.objects(email=email).count():
+        raise Conflict("This email already has an account", code="email_taken")
+    otps.consume_code(phone, "register", data["otp"])
+    user = User(name=data["name"].strip(), phone=phone, email=email)
+    if data.get("password"):
+        user.password_hash = hash_password(data["password"], current_app.config["BCRYPT_ROUNDS"])
+    try:
+        user.save()
+    except NotUniqueError:
+        raise Conflict("This phone number or email already has an account", code="phone_taken")
+    return _start_session(user, data, client)
+
+
+def login_with_code(data, client):
+    phone = normalize_phone(data["phone"])
+    otps.consume_code(phone, "login", data["otp"])
+    user = User.objects(phone=phone).first()
+    if user is None:
+        raise NotFound("No account uses this phone number", code="user_not_found")
+    return _start_session(user, data, client)
+
+
+def login_with_password(data, client):
+    if "email" in data:
+        user = User.objects(email=data["email"].lower()).first()
+    else:
+        user = User.objects(phone=normalize_phone(data["phone"])).first()
+    password_hash = user.password_hash if user else None
+    fallback = _dummy_hash(current_app.config["BCRYPT_ROUNDS"])
+    if not check_password(data["password"], password_hash or fallback) or not password_hash:
+        raise Unauthorized("Invalid credentials", code="invalid_credentials")
+    return _start_session(user, data, client)
+
+
+def authenticate_token(raw_token):
+    """The AuthContext for a bearer token, by the same rules for REST and sockets."""
+    if not raw_token:
+        raise Unauthorized("A bearer token is required", code="token_missing")
+    claims = read_token(raw_token)
+    user_id = parse_object_id(claims.user_id)
+    if user_id is None:
+        raise Unauthorized("Token is invalid", code="invalid_token")
+    session = None
+    if claims.session_id:
+        session = sessions.active_session(claims.session_id, user_id)
+        if session is None:
+            raise Unauthorized("This session has ended; sign in again", code="session_revoked")
+    elif not current_app.config["ACCEPT_LEGACY_TOKENS"]:
+        raise Unauthorized("Tokens without a session are no longer accepted", code="legacy_token_rejected")
+    user = User.objects(id=user_id).first()
+    if user is None:
+        raise Unauthorized("The account for this token no longer exists", code="user_not_found")
+    return AuthContext(user=user, session=session)
+
+
+def logout(context):
+    if context.session is not None:
+        sessions.revoke_session(context.user.id, context.session.id)

@@ -1,0 +1,59 @@
+"""Signed-in devices: created at login, checked on every request, revoked at logout."""
+from flask import current_app
+
+from backend2.errors import NotFound
+from backend2.models import Session
+from backend2.utils.ids import parse_object_id
+from backend2.utils.time import as_utc, seconds_from_now, utcnow
+
+LAST_SEEN_RESOLUTION_SECONDS = 60  # at most one write per session per minute
+
+
+def open_session(user, device, client):
+    """A new session for `user` on the device described by `device` and `client`."""
+    session = Session(
+        user=user.id,
+        platform=device.get("platform", "other"),
+        device_name=device.get("deviceName", ""),
+        ip=client.get("ip", ""),
+        user_agent=client.get("userAgent", "")[:300],
+        last_seen_at=utcnow(),
+        expires_at=seconds_from_now(current_app.config["JWT_EXPIRES_SECONDS"]),
+    ).save()
+    session.is_current = True
+    return session
+
+
+def active_session(session_id, user_id):
+    """The live session with this id for this user, or None; notes that it was seen."""
+    oid = parse_object_id(session_id)
+    if oid is None:
+        return None
+    now = utcnow()
+    session = Session.objects(id=oid, user=user_id, revoked_at=None, expires_at__gt=now).first()
+    if session is None:
+        return None
+    if session.last_seen_at is None or (now - as_utc(session.last_seen_at)).total_seconds() > LAST_SEEN_RESOLUTION_SECONDS:
+        Session.objects(id=oid).update_one(set__last_seen_at=now)
+        session.last_seen_at = now
+    return session
+
+
+def list_sessions(user_id, current_session_id):
+    """The user's live sessions, newest first, each marked `is_current` or not."""
+    sessions = list(
+        Session.objects(user=user_id, revoked_at=None, expires_at__gt=utcnow()).order_by("-created_at")
+    )
+    for session in sessions:
+        session.is_current = session.id == current_session_id
+    return sessions
+
+
+def revoke_session(user_id, session_id):
+    """End one of the user's sessions; 404 for anyone else's or an unknown id."""
+    oid = parse_object_id(session_id)
+    now = utcnow()
+    if oid is None or not Session.objects(id=oid, user=user_id, revoked_at=None).update_one(
+        set__revoked_at=now, set__updated_at=now
+    ):
+        raise NotFound("Session not found", code="session_not_found")

@@ -1,0 +1,45 @@
+"""Issues our tokens and reads ours and the Express servers' token shapes.
+
+Tokens are issued by flask-jwt-extended. They are read here with PyJWT directly,
+because the legacy shapes (`{id, sessionId}` from the desktop server, `{uid}` from
+the mobile one) have no `sub` claim, which flask-jwt-extended's decoder requires.
+Only HS256 is accepted, so `alg: none` and algorithm-confusion tokens fail.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+
+import jwt
+from flask import current_app
+from flask_jwt_extended import create_access_token
+
+from backend2.errors import Unauthorized
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: str
+    session_id: str | None
+
+
+def issue_token(user, session):
+    user_id, session_id = str(user.id), str(session.id)
+    return create_access_token(
+        identity=user_id,
+        additional_claims={"uid": user_id, "id": user_id, "sessionId": session_id},
+        expires_delta=timedelta(seconds=current_app.config["JWT_EXPIRES_SECONDS"]),
+    )
+
+
+def read_token(raw):
+    """The user and session a signed token names; Unauthorized for anything else."""
+    try:
+        claims = jwt.decode(raw, current_app.config["JWT_SECRET"], algorithms=["HS256"])
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("Token has expired", code="token_expired")
+    except jwt.InvalidTokenError:
+        raise Unauthorized("Token is invalid", code="invalid_token")
+    user_id = claims.get("sub") or claims.get("id") or claims.get("uid")
+    session_id = claims.get("sessionId")
+    if not isinstance(user_id, str) or not isinstance(session_id, (str, type(None))):
+        raise Unauthorized("Token is invalid", code="invalid_token")
+    return TokenClaims(user_id=user_id, session_id=session_id)

@@ -1,0 +1,180 @@
+"""Configuration: one class per environment, every setting read from the environment here.
+
+`load_config(name)` builds the class for `name` (or `APP_ENV`) from `os.environ`, after
+loading `.env`. Settings are read when the object is built, not at import, so tests can
+set variables before creating an app. Every variable is listed in `.env.example`.
+"""
+import logging
+import os
+import secrets
+
+from dotenv import load_dotenv
+
+log = logging.getLogger(__name__)
+
+# Secrets that appear in examples and tutorials; production refuses them.
+PLACEHOLDER_SECRETS = {
+    "secret", "changeme", "change-me", "jwt_secret", "your_jwt_secret", "your-secret-key",
+    "supersecret", "replace-me-with-at-least-32-random-characters",
+}
+MIN_SECRET_LENGTH = 32
+OTP_SENDERS = ("console", "webhook")
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete for the chosen environment."""
+
+
+def _bool(value):
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value):
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def _otp_test_codes(value):
+    """Parse `+15550000001=123456,+15550000002=654321` into {phone: code}."""
+    codes = {}
+    for pair in _list(value):
+        phone, _, code = pair.partition("=")
+        if not (code.isdigit() and len(code) == 6):
+            raise ConfigError(f"OTP_TEST_CODES entry {pair!r} needs a 6-digit code")
+        codes[phone.strip()] = code
+    return codes
+
+
+class Config:
+    """Settings shared by every environment; subclasses change defaults only."""
+
+    APP_ENV = "development"
+    DEBUG = False
+    TESTING = False
+    DEFAULT_CORS = "*"
+    DEFAULT_RATE_LIMIT_DEFAULT = "300 per minute"
+    DEFAULT_RATE_LIMIT_AUTH = "30 per minute"
+
+    def __init__(self, env=None):
+        env = os.environ if env is None else env
+        get = env.get
+        self.SECRET_KEY = self.JWT_SECRET = get("JWT_SECRET", "")
+        self.JWT_EXPIRES_SECONDS = int(get("JWT_EXPIRES_SECONDS", 30 * 24 * 3600))
+        self.ACCEPT_LEGACY_TOKENS = _bool(get("ACCEPT_LEGACY_TOKENS", "true"))
+
+        self.MONGODB_URI = get("MONGODB_URI", "")
+        self.MONGODB_DB = get("MONGODB_DB", "backend2")
+        self.MONGODB_TIMEOUT_MS = int(get("MONGODB_TIMEOUT_MS", 3000))
+        self.REDIS_URL = get("REDIS_URL", "")
+
+        self.ALLOWED_ORIGINS = _list(get("ALLOWED_ORIGINS", self.DEFAULT_CORS))
+        self.TRUST_PROXY_HOPS = int(get("TRUST_PROXY_HOPS", 0))
+        self.JSON_MAX_BYTES = int(get("JSON_MAX_BYTES", 1024 * 1024))
+        self.UPLOAD_MAX_BYTES = int(get("UPLOAD_MAX_BYTES", 25 * 1024 * 1024))
+        self.MAX_CONTENT_LENGTH = max(self.JSON_MAX_BYTES, self.UPLOAD_MAX_BYTES) + 64 * 1024
+
+        self.DEFAULT_REGION = get("DEFAULT_REGION", "US").upper()
+        self.OTP_TTL_SECONDS = int(get("OTP_TTL_SECONDS", 300))
+        self.OTP_MAX_ATTEMPTS = int(get("OTP_MAX_ATTEMPTS", 5))
+        self.OTP_RESEND_SECONDS = int(get("OTP_RESEND_SECONDS", 60))
+        self.OTP_SENDER = get("OTP_SENDER", "console").lower()
+        self.OTP_WEBHOOK_URL = get("OTP_WEBHOOK_URL", "")
+        self.OTP_WEBHOOK_TIMEOUT_SECONDS = float(get("OTP_WEBHOOK_TIMEOUT_SECONDS", 5))
+        self.OTP_TEST_CODES = _otp_test_codes(get("OTP_TEST_CODES", ""))
+        self.PASSWORD_MIN_LENGTH = int(get("PASSWORD_MIN_LENGTH", 8))
+        self.BCRYPT_ROUNDS = int(get("BCRYPT_ROUNDS", 12))
+
+        self.RATE_LIMIT_DEFAULT = get("RATE_LIMIT_DEFAULT", self.DEFAULT_RATE_LIMIT_DEFAULT)
+        self.RATE_LIMIT_AUTH = get("RATE_LIMIT_AUTH", self.DEFAULT_RATE_LIMIT_AUTH)
+        self.RATE_LIMIT_OTP_PER_PHONE = get("RATE_LIMIT_OTP_PER_PHONE", "5 per minute")
+        self.RATE_LIMIT_OTP_PER_IP = get("RATE_LIMIT_OTP_PER_IP", "20 per minute")
+
+        self.LOG_LEVEL = get("LOG_LEVEL", "INFO").upper()
+        self.PORT = int(get("PORT", 5000))
+
+        # Extension settings derived from the ones above.
+        self.JWT_SECRET_KEY = self.JWT_SECRET
+        self.JWT_ALGORITHM = "HS256"
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_DEFAULT = self.RATE_LIMIT_DEFAULT
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_KEY_PREFIX = get("RATE_LIMIT_KEY_PREFIX", "backend2")
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.APIFAIRY_TITLE = "Backend2"
+        self.APIFAIRY_VERSION = get("APP_VERSION", "")
+
+    def problems(self):
+        """Settings that make this environment unsafe to run; empty when all is well."""
+        found = []
+        if self.OTP_SENDER not in OTP_SENDERS:
+            found.append(f"OTP_SENDER must be one of {', '.join(OTP_SENDERS)}")
+        if self.OTP_SENDER == "webhook" and not self.OTP_WEBHOOK_URL:
+            found.append("OTP_WEBHOOK_URL is missing for OTP_SENDER=webhook")
+        return found
+
+    def finalize(self):
+        """Refuse unsafe settings, or fill in safe development fallbacks."""
+        found = self.problems()
+        if found:
+            raise ConfigError(
+                f"Refusing to start in {self.APP_ENV}: " + "; ".join(found)
+            )
+        if not self.JWT_SECRET:
+            log.warning("JWT_SECRET is not set: using a random secret; tokens end with the process")
+            self.SECRET_KEY = self.JWT_SECRET = self.JWT_SECRET_KEY = secrets.token_urlsafe(48)
+        return self
+
+
+class DevelopmentConfig(Config):
+    APP_ENV = "development"
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    APP_ENV = "testing"
+    TESTING = True
+    DEFAULT_RATE_LIMIT_DEFAULT = "100000 per minute"
+    DEFAULT_RATE_LIMIT_AUTH = "100000 per minute"
+
+    def __init__(self, env=None):
+        super().__init__(env)
+        self.BCRYPT_ROUNDS = 4  # the bcrypt minimum: hashing stays real, tests stay fast
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+    DEFAULT_CORS = ""
+
+    def problems(self):
+        found = super().problems()
+        secret = self.JWT_SECRET
+        if not secret:
+            found.append("JWT_SECRET is missing")
+        elif len(secret) < MIN_SECRET_LENGTH:
+            found.append(f"JWT_SECRET is shorter than {MIN_SECRET_LENGTH} characters")
+        elif secret.lower() in PLACEHOLDER_SECRETS:
+            found.append("JWT_SECRET is a known placeholder")
+        if not self.MONGODB_URI:
+            found.append("MONGODB_URI is missing (no embedded database in production)")
+        if "*" in self.ALLOWED_ORIGINS:
+            found.append("ALLOWED_ORIGINS allows '*'")
+        if self.OTP_SENDER == "console":
+            found.append("OTP_SENDER=console would only log codes")
+        return found
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name=None, env=None):
+    """Build and check the configuration for `name`, defaulting to `APP_ENV`."""
+    load_dotenv()
+    env = os.environ if env is None else env
+    name = (name or env.get("APP_ENV") or "development").lower()
+    if name not in CONFIGS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name](env).finalize()
