@@ -7,12 +7,10 @@ from gevent import monkey
 
 monkey.patch_all()
 
-import os  # noqa: E402
-
 from backend2 import create_app  # noqa: E402
 from backend2.extensions import socketio  # noqa: E402
 
 app = create_app()
 
 if __name__ == "__main__":
-    socketio.run(app, host=os.environ.get("HOST", "0.0.0.0"), port=app.config["PORT"])
+    socketio.run(app, host=app.config["HOST"], port=app.config["PORT"])

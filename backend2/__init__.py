@@ -4,6 +4,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from backend2.version import VERSION
 from config import load_config
 
 
@@ -12,6 +13,7 @@ def create_app(config_name=None, env=None):
     config = load_config(config_name, env)
     app = Flask(__name__)
     app.config.from_object(config)
+    app.config["APIFAIRY_VERSION"] = VERSION
     _configure_logging(config.LOG_LEVEL)
     if config.TRUST_PROXY_HOPS:
         hops = config.TRUST_PROXY_HOPS

@@ -1,5 +1,6 @@
 """The extension objects, created unbound; `create_app` binds them."""
 import redis
+from flask import current_app
 from apifairy import APIFairy
 from flask_cors import CORS
 from flask_jwt_extended import JWTManager
@@ -11,7 +12,9 @@ from flask_socketio import SocketIO
 apifairy = APIFairy()
 cors = CORS()
 jwt = JWTManager()
-limiter = Limiter(key_func=get_remote_address)
+# Limits are read from the app's config per request, so each app has its own defaults.
+limiter = Limiter(key_func=get_remote_address,
+                  default_limits=[lambda: current_app.config["RATE_LIMIT_DEFAULT"]])
 ma = Marshmallow()
 socketio = SocketIO()
 

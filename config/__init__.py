@@ -89,19 +89,18 @@ class Config:
         self.RATE_LIMIT_OTP_PER_IP = get("RATE_LIMIT_OTP_PER_IP", "20 per minute")
 
         self.LOG_LEVEL = get("LOG_LEVEL", "INFO").upper()
+        self.HOST = get("HOST", "0.0.0.0")
         self.PORT = int(get("PORT", 5000))
 
         # Extension settings derived from the ones above.
         self.JWT_SECRET_KEY = self.JWT_SECRET
         self.JWT_ALGORITHM = "HS256"
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
-        self.RATELIMIT_DEFAULT = self.RATE_LIMIT_DEFAULT
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_KEY_PREFIX = get("RATE_LIMIT_KEY_PREFIX", "backend2")
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.APIFAIRY_TITLE = "Backend2"
-        self.APIFAIRY_VERSION = get("APP_VERSION", "")
 
     def problems(self):
         """Settings that make this environment unsafe to run; empty when all is well."""

@@ -1,0 +1,83 @@
+"""Production refuses unsafe settings, naming every one; development falls back safely."""
+import logging
+
+import pytest
+
+from backend2 import create_app
+from config import ConfigError, load_config
+
+SAFE_PRODUCTION = {
+    "APP_ENV": "production",
+    "JWT_SECRET": "k" * 48,
+    "MONGODB_URI": "mongodb://127.0.0.1:27017/backend2",
+    "ALLOWED_ORIGINS": "https://chat.example.com",
+    "OTP_SENDER": "webhook",
+    "OTP_WEBHOOK_URL": "https://sms.example.com/send",
+}
+
+
+def refusal(**overrides):
+    env = {**SAFE_PRODUCTION, **overrides}
+    env = {key: value for key, value in env.items() if value is not None}
+    with pytest.raises(ConfigError) as raised:
+        load_config(env=env)
+    return str(raised.value)
+
+
+def test_safe_production_settings_load():
+    config = load_config(env=SAFE_PRODUCTION)
+    assert config.APP_ENV == "production" and config.JWT_SECRET == "k" * 48
+
+
+@pytest.mark.parametrize("overrides, named", [
+    ({"JWT_SECRET": None}, "JWT_SECRET is missing"),
+    ({"JWT_SECRET": "short"}, "shorter than 32"),
+    ({"JWT_SECRET": "replace-me-with-at-least-32-random-characters"}, "placeholder"),
+    ({"MONGODB_URI": None}, "MONGODB_URI is missing"),
+    ({"ALLOWED_ORIGINS": "https://a.example.com,*"}, "ALLOWED_ORIGINS allows '*'"),
+    ({"ALLOWED_ORIGINS": None}, None),
+    ({"OTP_SENDER": "console"}, "OTP_SENDER=console"),
+    ({"OTP_WEBHOOK_URL": None}, "OTP_WEBHOOK_URL is missing"),
+])
+def test_production_refuses_each_unsafe_setting(overrides, named):
+    if named is None:  # no origins at all is safe: no browser origin is allowed
+        assert load_config(env={**SAFE_PRODUCTION, **{k: v for k, v in overrides.items() if v}})
+        return
+    assert named in refusal(**overrides)
+
+
+def test_production_names_every_problem_in_one_error():
+    message = refusal(JWT_SECRET=None, MONGODB_URI=None, ALLOWED_ORIGINS="*", OTP_SENDER="console", OTP_WEBHOOK_URL=None)
+    for named in ["JWT_SECRET", "MONGODB_URI", "ALLOWED_ORIGINS", "OTP_SENDER=console"]:
+        assert named in message
+
+
+def test_production_app_does_not_start_with_unsafe_settings():
+    with pytest.raises(ConfigError):
+        create_app("production", env={"JWT_SECRET": "short"})
+
+
+def test_development_warns_and_uses_a_random_secret(caplog):
+    caplog.set_level(logging.WARNING)
+    first = load_config("development", env={})
+    second = load_config("development", env={})
+    assert len(first.JWT_SECRET) >= 32 and first.JWT_SECRET != second.JWT_SECRET
+    assert any("JWT_SECRET is not set" in r.getMessage() for r in caplog.records)
+
+
+def test_app_env_picks_the_class_and_unknown_names_are_refused():
+    assert load_config(env={"APP_ENV": "testing"}).TESTING is True
+    assert load_config(env={}).APP_ENV == "development"
+    with pytest.raises(ConfigError):
+        load_config(env={"APP_ENV": "staging"})
+
+
+def test_unknown_otp_sender_is_refused_everywhere():
+    with pytest.raises(ConfigError, match="OTP_SENDER must be one of"):
+        load_config("development", env={"OTP_SENDER": "carrier-pigeon"})
+
+
+def test_embedded_database_is_announced_in_the_log(make_app, caplog):
+    caplog.set_level(logging.WARNING)
+    make_app(use_redis=False)
+    assert any("embedded in-memory database" in r.getMessage() for r in caplog.records)
