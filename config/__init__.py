@@ -7,6 +7,7 @@ set variables before creating an app. Every variable is listed in `.env.example`
 import logging
 import os
 import secrets
+from pathlib import Path
 
 from dotenv import load_dotenv
 
@@ -19,6 +20,7 @@ PLACEHOLDER_SECRETS = {
 }
 MIN_SECRET_LENGTH = 32
 OTP_SENDERS = ("console", "webhook")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class ConfigError(RuntimeError):
@@ -71,6 +73,14 @@ class Config:
         self.JSON_MAX_BYTES = int(get("JSON_MAX_BYTES", 1024 * 1024))
         self.UPLOAD_MAX_BYTES = int(get("UPLOAD_MAX_BYTES", 25 * 1024 * 1024))
         self.MAX_CONTENT_LENGTH = max(self.JSON_MAX_BYTES, self.UPLOAD_MAX_BYTES) + 64 * 1024
+
+        self.UPLOAD_DIR = get("UPLOAD_DIR", str(PROJECT_ROOT / "uploads"))
+        self.PUBLIC_URL = get("PUBLIC_URL", "").rstrip("/")
+        self.AVATAR_MAX_BYTES = int(get("AVATAR_MAX_BYTES", 5 * 1024 * 1024))
+        self.AVATAR_MAX_SIDE = int(get("AVATAR_MAX_SIDE", 1024))
+        self.IMAGE_MAX_PIXELS = int(get("IMAGE_MAX_PIXELS", 40_000_000))
+        self.CONTACT_SYNC_MAX = int(get("CONTACT_SYNC_MAX", 5000))
+        self.GROUP_MAX_MEMBERS = int(get("GROUP_MAX_MEMBERS", 256))
 
         self.DEFAULT_REGION = get("DEFAULT_REGION", "US").upper()
         self.OTP_TTL_SECONDS = int(get("OTP_TTL_SECONDS", 300))

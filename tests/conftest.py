@@ -8,12 +8,19 @@ import itertools
 import json
 import logging
 import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis as redis_lib
+import requests
 
 from backend2 import create_app
 
@@ -68,7 +75,7 @@ def redis_client(request):
 
 
 @pytest.fixture
-def make_app(redis_client):
+def make_app(redis_client, tmp_path):
     """create_app('testing') with the test secret, Redis, and any extra settings."""
 
     def build(name="testing", use_redis=True, **settings):
@@ -76,6 +83,7 @@ def make_app(redis_client):
             **os.environ,
             "JWT_SECRET": TEST_JWT_SECRET,
             "REDIS_URL": TEST_REDIS_URL if use_redis else "",
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
             **{key: str(value) for key, value in settings.items()},
         }
         env.pop("MONGODB_URI", None) if "MONGODB_URI" not in settings else None
@@ -109,20 +117,20 @@ def otp_inbox(caplog):
     return latest
 
 
+def register_on(client, otp_inbox, phone=None, name="Test User", **fields):
+    """Registers a user through send-otp and verify-otp-register; returns the 201 body."""
+    phone = phone or next_phone()
+    sent = client.post("/auth/send-otp", json={"phone": phone})
+    assert sent.status_code == 200, sent.get_json()
+    body = {"phone": phone, "otp": otp_inbox(phone, "register"), "name": name, **fields}
+    response = client.post("/auth/verify-otp-register", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
 @pytest.fixture
 def register(client, otp_inbox):
-    """Registers a user through send-otp and verify-otp-register; returns the 201 body."""
-
-    def do(phone=None, name="Test User", **fields):
-        phone = phone or next_phone()
-        sent = client.post("/auth/send-otp", json={"phone": phone})
-        assert sent.status_code == 200, sent.get_json()
-        body = {"phone": phone, "otp": otp_inbox(phone, "register"), "name": name, **fields}
-        response = client.post("/auth/verify-otp-register", json=body)
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()
-
-    return do
+    return lambda **fields: register_on(client, otp_inbox, **fields)
 
 
 def bearer(token):
@@ -167,3 +175,113 @@ def otp_webhook():
     receiver = WebhookReceiver()
     yield receiver
     receiver.close()
+
+
+class Person:
+    """A registered user as a client sees them: id, phone, token and auth headers."""
+
+    def __init__(self, body):
+        self.body = body
+        self.user = body["user"]
+        self.id = body["user"]["id"]
+        self.phone = body["user"]["phone"]
+        self.name = body["user"]["name"]
+        self.token = body["token"]
+        self.headers = bearer(body["token"])
+
+
+@pytest.fixture
+def person(register):
+    """`person("Ada")` registers a user and returns them as a Person."""
+    return lambda name="Someone", **fields: Person(register(name=name, **fields))
+
+
+@pytest.fixture
+def befriend(client):
+    """`befriend(a, b)`: a syncs b's number into a's contacts."""
+
+    def sync(owner, *others):
+        response = client.post("/contacts/sync", headers=owner.headers,
+                               json={"contacts": [{"phone": o.phone, "name": o.name} for o in others]})
+        assert response.status_code == 200, response.get_json()
+
+    return sync
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A real server process on 127.0.0.1, started by `command` (run from the project root)."""
+
+    def __init__(self, command, **settings):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "PORT": str(self.port),
+            "APP_ENV": "development",
+            "JWT_SECRET": TEST_JWT_SECRET,
+            "REDIS_URL": TEST_REDIS_URL,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            **{key: str(value) for key, value in settings.items()},
+        }
+        env.pop("MONGODB_URI", None)
+        self.process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._wait_until_ready()
+
+    def _wait_until_ready(self, timeout=30):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if requests.get(f"{self.base}/ping", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.process.kill()
+                raise AssertionError(f"server did not start: {self.process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+
+    def stop(self, timeout=15):
+        """SIGTERM, as a PaaS sends; True when the process exited by itself in time."""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return False
+
+    def register(self, webhook, name="Remote"):
+        """Register over HTTP, reading the code from the webhook; returns the 201 body."""
+        phone = next_phone()
+        assert requests.post(f"{self.base}/auth/send-otp", json={"phone": phone}).status_code == 200
+        response = requests.post(f"{self.base}/auth/verify-otp-register", json={
+            "phone": phone, "otp": webhook.code_for(phone, "register"), "name": name})
+        assert response.status_code == 201, response.text
+        return Person(response.json())
+
+
+@pytest.fixture(scope="module")
+def module_webhook():
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(module_webhook):
+    """`python wsgi.py` with the webhook OTP sender, shared by the tests of one module."""
+    if not _redis_available():
+        pytest.skip(f"Redis not reachable at {TEST_REDIS_URL}")
+    server = LiveServer(f"{sys.executable} wsgi.py", OTP_SENDER="webhook", OTP_WEBHOOK_URL=module_webhook.url)
+    yield server
+    server.stop()

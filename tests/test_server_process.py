@@ -1,27 +1,14 @@
 """The real server, started as a PaaS would (the Procfile's command) and as `python wsgi.py`."""
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
 import websocket
 
-from conftest import TEST_REDIS_URL, next_phone
+from conftest import ROOT, LiveServer, next_phone
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.redis
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def procfile_command():
@@ -33,40 +20,10 @@ def procfile_command():
 
 @pytest.fixture(params=["procfile", "wsgi"])
 def server(request, otp_webhook, redis_client):
-    port = free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "APP_ENV": "development",
-        "JWT_SECRET": "process-test-secret-" + "z" * 32,
-        "REDIS_URL": TEST_REDIS_URL,
-        "OTP_SENDER": "webhook",
-        "OTP_WEBHOOK_URL": otp_webhook.url,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
-    env.pop("MONGODB_URI", None)
     command = procfile_command() if request.param == "procfile" else f"{sys.executable} wsgi.py"
-    process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{base}/ping", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"server did not start: {process.stderr.read().decode()[-2000:]}")
-        time.sleep(0.2)
-    yield base
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        pytest.fail("server did not stop on SIGTERM")
+    live = LiveServer(command, OTP_SENDER="webhook", OTP_WEBHOOK_URL=otp_webhook.url)
+    yield live.base
+    assert live.stop(), "server did not stop on SIGTERM"
 
 
 def test_register_login_profile_logout_over_real_http(server, otp_webhook):

@@ -1,15 +1,95 @@
-from apifairy import authenticate, response
+from apifairy import authenticate, body, other_responses, response
 from flask import Blueprint
 
 from backend2.middlewares.auth import current_auth, token_auth
-from backend2.schemas.users import UserSchema
+from backend2.middlewares.validation import json_body, query_args
+from backend2.schemas.common import MessageSchema
+from backend2.schemas.users import (
+    AvatarUploadSchema,
+    BlockedListSchema,
+    ProfileUpdateSchema,
+    PublicUserSchema,
+    UserListSchema,
+    UserSchema,
+    UserSearchQuerySchema,
+)
+from backend2.services import blocks, users
 
 users_bp = Blueprint("users", __name__, url_prefix="/users")
 
 
+@users_bp.get("")
+@authenticate(token_auth)
+@query_args(UserSearchQuerySchema)
+@response(UserListSchema)
+def search(query):
+    """Find other users by name or phone (blocked users are left out both ways)"""
+    found, pagination = users.search_users(current_auth().user, query["q"], query["page"], query["limit"])
+    return {"users": found, "pagination": pagination}
+
+
 @users_bp.get("/profile")
+@users_bp.get("/me")
 @authenticate(token_auth)
 @response(UserSchema)
 def profile():
     """The signed-in user's own profile"""
     return current_auth().user
+
+
+@users_bp.patch("/me")
+@authenticate(token_auth)
+@json_body(ProfileUpdateSchema)
+@response(UserSchema)
+@other_responses({400: "Invalid input or wrong current password", 409: "Email already used"})
+def update_profile(changes):
+    """Change name, about, email, avatar or password (a new password signs out the other devices)"""
+    return users.update_profile(current_auth(), changes)
+
+
+@users_bp.post("/me/avatar")
+@authenticate(token_auth)
+@body(AvatarUploadSchema, location="files", media_type="multipart/form-data")
+@response(UserSchema)
+@other_responses({400: "Not an allowed image", 413: "Larger than AVATAR_MAX_BYTES"})
+def upload_avatar(upload):
+    """Upload a new avatar image (PNG, JPEG, WebP or GIF), stored re-encoded"""
+    return users.set_avatar(current_auth().user, upload["file"])
+
+
+@users_bp.get("/blocked")
+@authenticate(token_auth)
+@response(BlockedListSchema)
+def list_blocked():
+    """The users the caller has blocked"""
+    return {"users": blocks.blocked_users(current_auth().user)}
+
+
+@users_bp.get("/<user_id>")
+@authenticate(token_auth)
+@response(PublicUserSchema)
+@other_responses({404: "Unknown or blocked user"})
+def public_profile(user_id):
+    """Another user's public profile"""
+    return users.visible_user(current_auth().user, user_id)
+
+
+@users_bp.post("/<user_id>/block")
+@authenticate(token_auth)
+@response(MessageSchema)
+@other_responses({404: "Unknown user"})
+def block(user_id):
+    """Block a user: neither of you can find, request or message the other"""
+    me = current_auth().user
+    blocks.block(me, users.visible_user(me, user_id))
+    return {"message": "User blocked"}
+
+
+@users_bp.delete("/<user_id>/block")
+@authenticate(token_auth)
+@response(MessageSchema)
+@other_responses({404: "Not a user id"})
+def unblock(user_id):
+    """Unblock a user"""
+    blocks.unblock(current_auth().user, users.user_id_or_404(user_id))
+    return {"message": "User unblocked"}

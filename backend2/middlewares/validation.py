@@ -1,6 +1,7 @@
 """Request bodies: JSON only, bounded in size and depth, then the schema (apifairy)."""
 from functools import wraps
 
+from apifairy import arguments as apifairy_arguments
 from apifairy import body as apifairy_body
 from flask import current_app, request
 from werkzeug.exceptions import BadRequest
@@ -43,3 +44,12 @@ def json_body(schema, **kwargs):
         return checked
 
     return decorator
+
+
+def query_args(schema):
+    """apifairy's `@arguments` for the query string, refusing unknown parameters.
+
+    webargs ignores unknown query parameters by default; `unknown=None` hands the choice
+    back to the schema, whose Meta says RAISE.
+    """
+    return apifairy_arguments(schema, unknown=None)

@@ -1,6 +1,11 @@
 """MongoEngine documents: persistence and indexes only, no rules."""
+from backend2.models.chat_request import ChatRequest
+from backend2.models.contact_book import ContactBook, ContactEntry
+from backend2.models.conversation import Conversation
 from backend2.models.otp import Otp
 from backend2.models.session import Session
 from backend2.models.user import User
 
-ALL_MODELS = (User, Session, Otp)
+ALL_MODELS = (User, Session, Otp, ContactBook, Conversation, ChatRequest)
+
+__all__ = ["ALL_MODELS", "ChatRequest", "ContactBook", "ContactEntry", "Conversation", "Otp", "Session", "User"]

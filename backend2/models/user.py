@@ -10,6 +10,8 @@ class User(TimestampedDocument):
             {"fields": ["phone"], "unique": True},
             # Unique only where present: most mobile users never give an email.
             {"fields": ["email"], "unique": True, "sparse": True},
+            # "Who blocked me": the other direction of every block check.
+            {"fields": ["blocked_users"]},
         ],
     }
 
@@ -20,3 +22,4 @@ class User(TimestampedDocument):
     avatar = me.StringField()
     about = me.StringField(default="")
     last_seen = me.DateTimeField(db_field="lastSeen")
+    blocked_users = me.ListField(me.ObjectIdField(), db_field="blockedUsers", default=list)

@@ -1,23 +1,14 @@
-from flask import current_app
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
 from backend2.extensions import ma
 from backend2.schemas.common import InputSchema, Timestamp, id_fields
+from backend2.schemas.auth_fields import validate_password
 from backend2.schemas.users import UserSchema
-from backend2.utils.passwords import BCRYPT_MAX_BYTES
 
 PLATFORMS = ("electron", "flutter", "web", "other")
 
 phone_field = fields.String(required=True, validate=validate.Length(min=1, max=32))
 otp_field = fields.String(required=True, validate=validate.Regexp(r"^\d{4,8}$", error="Must be digits"))
-
-
-def validate_password(value):
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(value) < minimum:
-        raise ValidationError(f"Must be at least {minimum} characters")
-    if len(value.encode("utf-8")) > BCRYPT_MAX_BYTES:
-        raise ValidationError(f"Must be at most {BCRYPT_MAX_BYTES} bytes")
 
 
 class PhoneSchema(InputSchema):

@@ -1,5 +1,5 @@
 """Building blocks shared by every schema."""
-from marshmallow import RAISE, ValidationError, fields, pre_load
+from marshmallow import RAISE, ValidationError, fields, pre_load, validate
 
 from backend2.extensions import ma
 from backend2.utils.time import iso
@@ -59,3 +59,26 @@ class ErrorSchema(ma.Schema):
 
 class MessageSchema(ma.Schema):
     message = fields.String(required=True)
+
+
+class PageQuerySchema(InputSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PaginationSchema(ma.Schema):
+    page = fields.Integer()
+    limit = fields.Integer()
+    total = fields.Integer()
+    hasMore = fields.Boolean()
+
+
+def object_id_field(**kwargs):
+    """An input field holding a 24-hex-digit document id."""
+    return fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{24}$", error="Not a valid id"), **kwargs)
+
+
+def url_field(**kwargs):
+    """An input field holding an image URL: http(s) or one of our /uploads/ paths; null clears it."""
+    return fields.String(allow_none=True, validate=validate.Regexp(
+        r"^(https?://|/uploads/)\S{1,2000}$", error="Must be an http(s) URL or an /uploads/ path"), **kwargs)

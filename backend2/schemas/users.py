@@ -1,7 +1,8 @@
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from backend2.extensions import ma
-from backend2.schemas.common import Timestamp, id_fields
+from backend2.schemas.auth_fields import validate_password
+from backend2.schemas.common import InputSchema, PageQuerySchema, PaginationSchema, Timestamp, id_fields, url_field
 
 
 class PublicUserSchema(ma.Schema.from_dict(id_fields())):
@@ -21,3 +22,30 @@ class UserSchema(PublicUserSchema):
     email = fields.String(allow_none=True)
     createdAt = Timestamp(attribute="created_at")
     updatedAt = Timestamp(attribute="updated_at")
+
+
+class UserSearchQuerySchema(PageQuerySchema):
+    q = fields.String(load_default="", validate=validate.Length(max=64))
+
+
+class UserListSchema(ma.Schema):
+    users = fields.List(fields.Nested(PublicUserSchema))
+    pagination = fields.Nested(PaginationSchema)
+
+
+class BlockedListSchema(ma.Schema):
+    users = fields.List(fields.Nested(PublicUserSchema))
+
+
+class ProfileUpdateSchema(InputSchema):
+    ALIASES = {"avatarUrl": "avatar"}
+    name = fields.String(validate=validate.Length(min=1, max=80))
+    about = fields.String(validate=validate.Length(max=500))
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    avatar = url_field()
+    password = fields.String(validate=validate_password)
+    currentPassword = fields.String(validate=validate.Length(max=1024))
+
+
+class AvatarUploadSchema(InputSchema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})

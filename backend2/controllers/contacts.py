@@ -1,0 +1,37 @@
+from apifairy import authenticate, other_responses, response
+from flask import Blueprint, current_app
+
+from backend2.controllers.conversations import conversation_response
+from backend2.middlewares.auth import current_auth, token_auth
+from backend2.middlewares.validation import json_body
+from backend2.schemas.contacts import ContactSyncResultSchema, ContactSyncSchema, StartChatSchema
+from backend2.schemas.conversations import ConversationSchema
+from backend2.services import contacts, conversations
+from backend2.services.phones import normalize_phone
+from backend2.utils.phone import region_of
+
+contacts_bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+
+
+@contacts_bp.post("/sync")
+@authenticate(token_auth)
+@json_body(ContactSyncSchema)
+@response(ContactSyncResultSchema)
+def sync(data):
+    """Replace the caller's address book; returns who of them uses the app, with the saved names"""
+    matches, stats = contacts.sync_contacts(current_auth().user, data["contacts"], current_app.config["DEFAULT_REGION"])
+    return {"users": matches, **stats}
+
+
+@contacts_bp.post("/start-chat")
+@authenticate(token_auth)
+@json_body(StartChatSchema)
+@response(ConversationSchema, 201)
+@other_responses({200: "The existing conversation", 403: "Not a contact: a chat request is needed",
+                  404: "Unknown or blocked user"})
+def start_chat(data):
+    """Open (or return) the direct conversation with a contact"""
+    user = current_auth().user
+    target = data.get("userId") or conversations.user_id_for_phone(
+        normalize_phone(data["phone"], region=region_of(user.phone)))
+    return conversation_response(*conversations.open_direct_conversation(user, target))

@@ -1,0 +1,106 @@
+from apifairy import authenticate, other_responses, response
+from flask import Blueprint
+
+from backend2.middlewares.auth import current_auth, token_auth
+from backend2.middlewares.validation import json_body, query_args
+from backend2.schemas.common import PageQuerySchema
+from backend2.schemas.conversations import (
+    ConversationCreateSchema,
+    ConversationListSchema,
+    ConversationSchema,
+    GroupUpdateSchema,
+    MembersInputSchema,
+)
+from backend2.services import conversations
+
+conversations_bp = Blueprint("conversations", __name__, url_prefix="/conversations")
+
+NOT_FOUND = {404: "No such conversation of the caller"}
+GROUP_ERRORS = {**NOT_FOUND, 400: "Not a group or invalid input", 403: "Admins only"}
+
+
+def conversation_response(conversation, created=False):
+    """The conversation with its people, 201 when it was just created."""
+    conversations.with_people([conversation])
+    return conversation, 201 if created else 200
+
+
+def _me():
+    return current_auth().user
+
+
+@conversations_bp.post("")
+@authenticate(token_auth)
+@json_body(ConversationCreateSchema)
+@response(ConversationSchema, 201)
+@other_responses({200: "The existing direct conversation", 403: "Not a contact: a chat request is needed",
+                  404: "Unknown or blocked user"})
+def create(data):
+    """Start a direct conversation (idempotent) or create a group"""
+    return conversation_response(*conversations.create_conversation(_me(), data))
+
+
+@conversations_bp.get("")
+@authenticate(token_auth)
+@query_args(PageQuerySchema)
+@response(ConversationListSchema)
+def list_all(query):
+    """The caller's conversations, most recent activity first"""
+    items, pagination = conversations.list_conversations(_me(), query["page"], query["limit"])
+    return {"conversations": conversations.with_people(items), "pagination": pagination}
+
+
+@conversations_bp.get("/<conversation_id>")
+@authenticate(token_auth)
+@response(ConversationSchema)
+@other_responses(NOT_FOUND)
+def get_one(conversation_id):
+    """One conversation of the caller"""
+    return conversation_response(conversations.conversation_for(_me(), conversation_id))
+
+
+@conversations_bp.patch("/<conversation_id>")
+@authenticate(token_auth)
+@json_body(GroupUpdateSchema)
+@response(ConversationSchema)
+@other_responses(GROUP_ERRORS)
+def update_group(changes, conversation_id):
+    """Rename a group or change its avatar (admins)"""
+    return conversation_response(conversations.update_group(_me(), conversation_id, changes))
+
+
+@conversations_bp.post("/<conversation_id>/members")
+@authenticate(token_auth)
+@json_body(MembersInputSchema)
+@response(ConversationSchema)
+@other_responses(GROUP_ERRORS)
+def add_members(data, conversation_id):
+    """Add members to a group (admins)"""
+    return conversation_response(conversations.add_members(_me(), conversation_id, data["userIds"]))
+
+
+@conversations_bp.delete("/<conversation_id>/members/<user_id>")
+@authenticate(token_auth)
+@response(ConversationSchema)
+@other_responses(GROUP_ERRORS)
+def remove_member(conversation_id, user_id):
+    """Remove a member (admins) or leave (anyone, with their own id)"""
+    return conversation_response(conversations.remove_member(_me(), conversation_id, user_id))
+
+
+@conversations_bp.post("/<conversation_id>/admins/<user_id>")
+@authenticate(token_auth)
+@response(ConversationSchema)
+@other_responses(GROUP_ERRORS)
+def add_admin(conversation_id, user_id):
+    """Make a member admin (admins)"""
+    return conversation_response(conversations.add_admin(_me(), conversation_id, user_id))
+
+
+@conversations_bp.delete("/<conversation_id>/admins/<user_id>")
+@authenticate(token_auth)
+@response(ConversationSchema)
+@other_responses({**GROUP_ERRORS, 409: "The last admin cannot step down"})
+def remove_admin(conversation_id, user_id):
+    """Take admin away from a member (admins)"""
+    return conversation_response(conversations.remove_admin(_me(), conversation_id, user_id))

@@ -1,0 +1,26 @@
+import mongoengine as me
+
+from backend2.models.base import TimestampedDocument
+
+
+class Conversation(TimestampedDocument):
+    """A direct chat between two users or a group; `participants` is in joining order."""
+
+    meta = {
+        "collection": "conversations",
+        "indexes": [
+            # One direct conversation per pair: the two ids sorted and joined.
+            {"fields": ["participant_key"], "unique": True, "sparse": True},
+            {"fields": ["participants", "-updated_at"]},
+        ],
+    }
+
+    type = me.StringField(required=True, choices=("direct", "group"))
+    participants = me.ListField(me.ObjectIdField(), required=True)
+    participant_key = me.StringField(db_field="participantKey")
+    name = me.StringField()
+    avatar = me.StringField()
+    admins = me.ListField(me.ObjectIdField(), default=list)
+    created_by = me.ObjectIdField(db_field="createdBy")
+    delivered_up_to = me.DictField(db_field="deliveredUpTo", default=dict)
+    read_up_to = me.DictField(db_field="readUpTo", default=dict)

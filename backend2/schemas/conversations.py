@@ -1,0 +1,56 @@
+from marshmallow import fields, validate
+
+from backend2.extensions import ma
+from backend2.schemas.common import (
+    InputSchema,
+    ObjectIdString,
+    PaginationSchema,
+    Timestamp,
+    id_fields,
+    object_id_field,
+    url_field,
+)
+from backend2.schemas.users import PublicUserSchema
+
+
+class ConversationCreateSchema(InputSchema):
+    ALIASES = {"members": "participants", "avatarUrl": "avatar"}
+    participants = fields.List(fields.String(validate=validate.Length(max=64)), required=True,
+                               validate=validate.Length(min=1, max=1000))
+    type = fields.String(validate=validate.OneOf(("direct", "group")))
+    name = fields.String(validate=validate.Length(max=100))
+    avatar = url_field()
+
+
+class GroupUpdateSchema(InputSchema):
+    ALIASES = {"avatarUrl": "avatar"}
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    avatar = url_field()
+
+
+class MembersInputSchema(InputSchema):
+    ALIASES = {"members": "userIds", "participants": "userIds"}
+    userIds = fields.List(object_id_field(), required=True, validate=validate.Length(min=1, max=1000))
+
+
+class ConversationSchema(ma.Schema.from_dict(id_fields())):
+    type = fields.String()
+    participants = fields.List(fields.Nested(PublicUserSchema), attribute="people")
+    members = fields.List(fields.Nested(PublicUserSchema), attribute="people", dump_only=True)
+    participantKey = fields.String(attribute="participant_key", allow_none=True)
+    name = fields.String(allow_none=True)
+    avatar = fields.String(allow_none=True)
+    avatarUrl = fields.String(attribute="avatar", allow_none=True, dump_only=True)
+    admins = fields.List(ObjectIdString())
+    createdBy = ObjectIdString(attribute="created_by", allow_none=True)
+    lastMessage = fields.Raw(attribute="last_message", dump_default=None, allow_none=True)
+    unreadCount = fields.Integer(attribute="unread_count", dump_default=0)
+    deliveredUpTo = fields.Dict(keys=fields.String(), values=Timestamp(), attribute="delivered_up_to")
+    readUpTo = fields.Dict(keys=fields.String(), values=Timestamp(), attribute="read_up_to")
+    createdAt = Timestamp(attribute="created_at")
+    updatedAt = Timestamp(attribute="updated_at")
+
+
+class ConversationListSchema(ma.Schema):
+    conversations = fields.List(fields.Nested(ConversationSchema))
+    pagination = fields.Nested(PaginationSchema)

@@ -1,0 +1,32 @@
+"""Blocking. A block hides each user from the other: search, profiles, requests, chats."""
+from backend2.errors import ValidationFailed
+from backend2.models import User
+
+
+def hidden_user_ids(user):
+    """Ids the user must not see: those they blocked and those who blocked them."""
+    blocked_me = User.objects(blocked_users=user.id).scalar("id")
+    return set(user.blocked_users) | set(blocked_me)
+
+
+def blocked_between(user, other_id):
+    """True when either of the two users blocked the other."""
+    if other_id in user.blocked_users:
+        return True
+    return User.objects(id=other_id, blocked_users=user.id).count() > 0
+
+
+def block(user, other):
+    if other.id == user.id:
+        raise ValidationFailed("You cannot block yourself", code="cannot_block_self")
+    User.objects(id=user.id).update_one(add_to_set__blocked_users=other.id)
+    user.reload("blocked_users")
+
+
+def unblock(user, other_id):
+    User.objects(id=user.id).update_one(pull__blocked_users=other_id)
+    user.reload("blocked_users")
+
+
+def blocked_users(user):
+    return list(User.objects(id__in=user.blocked_users).order_by("name"))

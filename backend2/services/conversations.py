@@ -1,0 +1,209 @@
+"""Direct and group conversations: who may open them, and the group membership rules."""
+from flask import current_app
+from mongoengine import NotUniqueError
+
+from backend2.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend2.models import ChatRequest, Conversation, User
+from backend2.services.contacts import has_contact
+from backend2.services.pagination import paginate
+from backend2.services.users import visible_user
+from backend2.utils.ids import parse_object_id
+
+
+def participant_key(first_id, second_id):
+    """The key of the direct conversation between two users: both ids sorted and joined."""
+    return ":".join(sorted((str(first_id), str(second_id))))
+
+
+def may_chat_without_request(user, other):
+    """True when a direct chat needs no request: a contact, an accepted request or an existing chat."""
+    key = participant_key(user.id, other.id)
+    return (
+        has_contact(user, other.phone)
+        or Conversation.objects(participant_key=key).count() > 0
+        or ChatRequest.objects(sender__in=[user.id, other.id], to__in=[user.id, other.id], status="accepted").count() > 0
+    )
+
+
+def direct_conversation_for(user, other):
+    """The direct conversation of the two users, created if needed: (conversation, created).
+
+    Two simultaneous creations meet at the unique participantKey index; the loser returns
+    the winner's conversation.
+    """
+    key = participant_key(user.id, other.id)
+    existing = Conversation.objects(participant_key=key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        conversation = Conversation(
+            type="direct", participants=[user.id, other.id], participant_key=key, created_by=user.id
+        ).save()
+        return conversation, True
+    except NotUniqueError:
+        return Conversation.objects(participant_key=key).get(), False
+
+
+def open_direct_conversation(user, other_id):
+    """Open (or return) the chat with another user, who must be a contact or have accepted a request."""
+    other = visible_user(user, other_id)
+    if other.id == user.id:
+        raise ValidationFailed("You cannot start a chat with yourself", code="cannot_chat_with_self")
+    if not may_chat_without_request(user, other):
+        raise Forbidden("This user is not in your contacts; send a chat request first",
+                        code="chat_request_required")
+    return direct_conversation_for(user, other)
+
+
+def create_conversation(user, data):
+    """POST /conversations: a direct chat with one user, or a group (name required)."""
+    others = _distinct_ids(data["participants"], exclude=user.id)
+    kind = data.get("type") or ("group" if len(others) > 1 else "direct")
+    if kind == "direct":
+        if len(others) != 1:
+            raise ValidationFailed("A direct conversation has exactly one other participant",
+                                   details={"participants": ["Give exactly one other user"]})
+        return open_direct_conversation(user, others[0])
+    return _create_group(user, others, data), True
+
+
+def _create_group(user, member_ids, data):
+    if not data.get("name", "").strip():
+        raise ValidationFailed("A group needs a name", details={"name": ["Missing data for required field."]})
+    if not member_ids:
+        raise ValidationFailed("A group needs at least one other member", details={"participants": ["Empty"]})
+    _check_group_size(len(member_ids) + 1)
+    members = [visible_user(user, member_id).id for member_id in member_ids]
+    return Conversation(
+        type="group", participants=[user.id, *members], admins=[user.id], created_by=user.id,
+        name=data["name"].strip(), avatar=data.get("avatar"),
+    ).save()
+
+
+def _distinct_ids(raw_ids, exclude=None):
+    """Parsed ObjectIds in their first order, without duplicates; 400 for a malformed id."""
+    ids = []
+    for raw in raw_ids:
+        oid = parse_object_id(raw)
+        if oid is None:
+            raise ValidationFailed("Not a user id", details={"participants": [f"Not a user id: {str(raw)[:40]}"]})
+        if oid != exclude and oid not in ids:
+            ids.append(oid)
+    return ids
+
+
+def _check_group_size(size):
+    maximum = current_app.config["GROUP_MAX_MEMBERS"]
+    if size > maximum:
+        raise ValidationFailed(f"A group has at most {maximum} members", code="group_too_large")
+
+
+def conversation_for(user, conversation_id):
+    """The conversation if the user takes part in it; 404 otherwise (never 403: that would confirm it exists)."""
+    oid = parse_object_id(conversation_id)
+    conversation = Conversation.objects(id=oid, participants=user.id).first() if oid else None
+    if conversation is None:
+        raise NotFound("Conversation not found", code="conversation_not_found")
+    return conversation
+
+
+def list_conversations(user, page, limit):
+    query = Conversation.objects(participants=user.id).order_by("-updated_at", "-id")
+    return paginate(query, page, limit)
+
+
+def with_people(conversations):
+    """Attach `people` (participants' User documents) to each conversation, in one query."""
+    ids = {uid for conversation in conversations for uid in conversation.participants}
+    users = {u.id: u for u in User.objects(id__in=list(ids))}
+    for conversation in conversations:
+        conversation.people = [users[uid] for uid in conversation.participants if uid in users]
+    return conversations
+
+
+def _admin_group(user, conversation_id):
+    conversation = _group_for(user, conversation_id)
+    if user.id not in conversation.admins:
+        raise Forbidden("Only group admins may do this", code="admin_required")
+    return conversation
+
+
+def _group_for(user, conversation_id):
+    conversation = conversation_for(user, conversation_id)
+    if conversation.type != "group":
+        raise ValidationFailed("This is not a group conversation", code="not_a_group")
+    return conversation
+
+
+def update_group(user, conversation_id, changes):
+    conversation = _admin_group(user, conversation_id)
+    if "name" in changes:
+        if not changes["name"].strip():
+            raise ValidationFailed("A group needs a name", details={"name": ["Empty"]})
+        conversation.name = changes["name"].strip()
+    if "avatar" in changes:
+        conversation.avatar = changes["avatar"]
+    return conversation.save()
+
+
+def add_members(user, conversation_id, raw_ids):
+    conversation = _admin_group(user, conversation_id)
+    new_ids = [oid for oid in _distinct_ids(raw_ids) if oid not in conversation.participants]
+    _check_group_size(len(conversation.participants) + len(new_ids))
+    for member_id in new_ids:
+        visible_user(user, member_id)
+    if new_ids:
+        Conversation.objects(id=conversation.id).update_one(add_to_set__participants=new_ids)
+        conversation.reload()
+    return conversation
+
+
+def remove_member(user, conversation_id, member_id):
+    """An admin removes anyone; anyone may remove themselves (leave). Admin passes on if needed."""
+    target = parse_object_id(member_id)
+    conversation = _group_for(user, conversation_id) if target == user.id else _admin_group(user, conversation_id)
+    if target not in conversation.participants:
+        raise NotFound("Not a member of this group", code="member_not_found")
+    Conversation.objects(id=conversation.id).update_one(pull__participants=target, pull__admins=target)
+    _hand_over_admin(conversation.id)
+    conversation.reload()
+    return conversation
+
+
+def _hand_over_admin(conversation_id):
+    """When the last admin has gone, the oldest remaining member becomes admin."""
+    conversation = Conversation.objects(id=conversation_id).only("participants", "admins").get()
+    if not conversation.admins and conversation.participants:
+        Conversation.objects(id=conversation_id, admins__size=0).update_one(push__admins=conversation.participants[0])
+
+
+def add_admin(user, conversation_id, member_id):
+    conversation = _admin_group(user, conversation_id)
+    target = parse_object_id(member_id)
+    if target not in conversation.participants:
+        raise NotFound("Not a member of this group", code="member_not_found")
+    Conversation.objects(id=conversation.id).update_one(add_to_set__admins=target)
+    conversation.reload()
+    return conversation
+
+
+def remove_admin(user, conversation_id, member_id):
+    conversation = _admin_group(user, conversation_id)
+    target = parse_object_id(member_id)
+    if target not in conversation.admins:
+        raise NotFound("Not an admin of this group", code="admin_not_found")
+    # Only while another admin remains, checked in the same write.
+    if not Conversation.objects(id=conversation.id, admins=target, __raw__={"admins.1": {"$exists": True}}).update_one(
+        pull__admins=target
+    ):
+        raise Conflict("A group needs at least one admin; make someone else admin first", code="last_admin")
+    conversation.reload()
+    return conversation
+
+
+def user_id_for_phone(phone):
+    """The id of the user with this E.164 number; 404 if none."""
+    user = User.objects(phone=phone).only("id").first()
+    if user is None:
+        raise NotFound("User not found", code="user_not_found")
+    return user.id

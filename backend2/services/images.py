@@ -1,0 +1,71 @@
+"""Image uploads: the type is read from the bytes, the image is re-encoded without metadata.
+
+Re-encoding through Pillow drops EXIF (GPS, camera serials), comments and anything appended
+to the file (polyglots), and a decoder bomb is stopped by the pixel limit before decoding.
+"""
+import io
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from backend2.errors import PayloadTooLarge, ValidationFailed
+
+ALLOWED_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
+
+
+def read_limited(file_storage, max_bytes, field="file"):
+    """The upload's bytes; 413 beyond `max_bytes`, 400 when there is no file."""
+    if file_storage is None:
+        raise ValidationFailed("Attach the file as multipart field 'file'", details={field: ["Missing file"]})
+    data = file_storage.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"The file is larger than {max_bytes} bytes", code="file_too_large")
+    if not data:
+        raise ValidationFailed("The file is empty", details={field: ["Empty file"]})
+    return data
+
+
+def decode_image(data):
+    """The decoded image, refusing anything that is not an allowed format or is too large."""
+    max_pixels = current_app.config["IMAGE_MAX_PIXELS"]
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in ALLOWED_FORMATS:
+                raise _not_an_image()
+            if probe.width * probe.height > max_pixels:
+                raise ValidationFailed("The image has too many pixels", code="image_too_large")
+            image = Image.open(io.BytesIO(data))
+            image.load()
+            return image
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+        raise _not_an_image()
+
+
+def _not_an_image():
+    return ValidationFailed("The file is not a PNG, JPEG, WebP or GIF image", code="unsupported_file_type")
+
+
+def store_image(image, max_side):
+    """Save `image` re-encoded (PNG if it has transparency, else JPEG), at most `max_side` wide or high."""
+    image = ImageOps.exif_transpose(image)
+    image.thumbnail((max_side, max_side))
+    has_alpha = image.mode in ("RGBA", "LA", "P") and (image.mode != "P" or "transparency" in image.info)
+    if has_alpha:
+        image, extension, fmt = image.convert("RGBA"), "png", "PNG"
+    else:
+        image, extension, fmt = image.convert("RGB"), "jpg", "JPEG"
+    name = f"{secrets.token_urlsafe(18)}.{extension}"
+    image.save(upload_dir() / name, fmt, quality=85, optimize=True)
+    return name
+
+
+def upload_dir():
+    path = Path(current_app.config["UPLOAD_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def upload_url(name):
+    return f"{current_app.config['PUBLIC_URL']}/uploads/{name}"

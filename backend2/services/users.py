@@ -1,0 +1,88 @@
+"""Finding other users and changing one's own profile."""
+import re
+
+from flask import current_app
+from mongoengine import NotUniqueError, Q
+
+from backend2.errors import Conflict, NotFound, ValidationFailed
+from backend2.models import Session, User
+from backend2.services import images
+from backend2.services.blocks import blocked_between, hidden_user_ids
+from backend2.services.pagination import paginate
+from backend2.utils.ids import parse_object_id
+from backend2.utils.passwords import check_password, hash_password
+from backend2.utils.time import utcnow
+
+MIN_PHONE_DIGITS_TO_SEARCH = 3
+
+
+def visible_user(viewer, user_id):
+    """The user with this id as `viewer` may see them; 404 if unknown or blocked either way."""
+    oid = parse_object_id(user_id)
+    user = User.objects(id=oid).first() if oid else None
+    if user is None or (user.id != viewer.id and blocked_between(viewer, user.id)):
+        raise NotFound("User not found", code="user_not_found")
+    return user
+
+
+def search_users(viewer, query, page, limit):
+    """Other users whose name contains `query`, or whose number contains its digits."""
+    hidden = hidden_user_ids(viewer) | {viewer.id}
+    users = User.objects(id__nin=list(hidden))
+    query = (query or "").strip()
+    if query:
+        condition = Q(name__icontains=query)
+        digits = re.sub(r"\D", "", query)
+        if len(digits) >= MIN_PHONE_DIGITS_TO_SEARCH:
+            condition |= Q(phone__contains=digits)
+        users = users.filter(condition)
+    return paginate(users.order_by("name", "id"), page, limit)
+
+
+def update_profile(context, changes):
+    """Apply name, about, email, avatar and password changes; a new password ends other sessions."""
+    user = context.user
+    if "password" in changes:
+        _change_password(context, changes.pop("password"), changes.pop("currentPassword", None))
+    changes.pop("currentPassword", None)
+    for field in ("name", "about", "avatar"):
+        if field in changes:
+            setattr(user, field, changes[field].strip() if isinstance(changes[field], str) else None)
+    if "email" in changes:
+        user.email = changes["email"].lower() if changes["email"] else None
+    try:
+        user.save()
+    except NotUniqueError:
+        user.reload()
+        raise Conflict("This email already has an account", code="email_taken")
+    return user
+
+
+def _change_password(context, new_password, current_password):
+    user = context.user
+    if user.password_hash and not (current_password and check_password(current_password, user.password_hash)):
+        # 400, not 401: a 401 would make the apps think the token is bad and sign out.
+        raise ValidationFailed("The current password is wrong", code="invalid_current_password",
+                               details={"currentPassword": ["Wrong or missing"]})
+    user.password_hash = hash_password(new_password, current_app.config["BCRYPT_ROUNDS"])
+    others = Session.objects(user=user.id, revoked_at=None)
+    if context.session is not None:
+        others = others.filter(id__ne=context.session.id)
+    others.update(set__revoked_at=utcnow())
+
+
+def set_avatar(user, file_storage):
+    """Store an uploaded image as the user's avatar, re-encoded and scaled down."""
+    config = current_app.config
+    data = images.read_limited(file_storage, config["AVATAR_MAX_BYTES"])
+    name = images.store_image(images.decode_image(data), config["AVATAR_MAX_SIDE"])
+    user.avatar = images.upload_url(name)
+    user.save()
+    return user
+
+
+def user_id_or_404(user_id):
+    oid = parse_object_id(user_id)
+    if oid is None:
+        raise NotFound("User not found", code="user_not_found")
+    return oid
