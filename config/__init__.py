@@ -79,6 +79,10 @@ class Config:
         self.AVATAR_MAX_BYTES = int(get("AVATAR_MAX_BYTES", 5 * 1024 * 1024))
         self.AVATAR_MAX_SIDE = int(get("AVATAR_MAX_SIDE", 1024))
         self.IMAGE_MAX_PIXELS = int(get("IMAGE_MAX_PIXELS", 40_000_000))
+        self.UPLOAD_IMAGE_MAX_SIDE = int(get("UPLOAD_IMAGE_MAX_SIDE", 4096))
+        self.THUMBNAIL_SIDE = int(get("THUMBNAIL_SIDE", 320))
+        self.MESSAGE_MAX_CHARS = int(get("MESSAGE_MAX_CHARS", 10_000))
+        self.SYNC_SETTLE_MS = int(get("SYNC_SETTLE_MS", 1000))
         self.CONTACT_SYNC_MAX = int(get("CONTACT_SYNC_MAX", 5000))
         self.GROUP_MAX_MEMBERS = int(get("GROUP_MAX_MEMBERS", 256))
 
@@ -107,6 +111,7 @@ class Config:
         self.JWT_ALGORITHM = "HS256"
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_HEADER_RETRY_AFTER = "X-RateLimit-Retry-After"
         self.RATELIMIT_KEY_PREFIX = get("RATE_LIMIT_KEY_PREFIX", "backend2")
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -285,3 +285,28 @@ def live_server(module_webhook):
     server = LiveServer(f"{sys.executable} wsgi.py", OTP_SENDER="webhook", OTP_WEBHOOK_URL=module_webhook.url)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def chat(client, befriend):
+    """`chat(a, b)`: the id of a direct conversation between two users who are contacts."""
+
+    def open_chat(first, second):
+        befriend(first, second)
+        response = client.post("/conversations", headers=first.headers, json={"participants": [second.id]})
+        assert response.status_code in (200, 201), response.get_json()
+        return response.get_json()["id"]
+
+    return open_chat
+
+
+@pytest.fixture
+def say(client):
+    """`say(who, conversation_id, text, **fields)`: send a message over REST; returns its JSON."""
+
+    def send(who, conversation_id, text="hello", **fields):
+        response = client.post("/messages", headers=who.headers, json={"conversationId": conversation_id, "text": text, **fields})
+        assert response.status_code in (200, 201), response.get_json()
+        return response.get_json()
+
+    return send

@@ -19,7 +19,7 @@ def upload(client, who, data, filename="a.png", content_type="image/png"):
 
 def test_png_is_accepted_and_served_with_its_real_type(client, person):
     me = person()
-    response = upload(client, me, image_bytes("PNG", mode="RGBA"))
+    response = upload(client, me, image_bytes("PNG"))
     assert response.status_code == 200
     url = response.get_json()["avatar"]
     assert url == response.get_json()["avatarUrl"] and url.startswith("/uploads/") and url.endswith(".png")

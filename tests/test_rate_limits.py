@@ -1,7 +1,7 @@
 """Rate limits, kept in the real Redis so that every server process shares them."""
 import pytest
 
-from conftest import next_phone
+from conftest import next_phone, register_on
 
 pytestmark = pytest.mark.redis
 
@@ -20,6 +20,15 @@ def test_auth_routes_have_their_own_stricter_limit(make_app):
         assert client.post("/auth/login", json=body).status_code == 401
     assert_limited(client.post("/auth/login", json=body))
     assert client.get("/ping").status_code == 200
+
+
+def test_successful_responses_carry_no_retry_after(make_app, otp_inbox):
+    client = make_app().test_client()
+    token = register_on(client, otp_inbox)["token"]
+    response = client.get("/users/profile", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert "Retry-After" not in response.headers
+    assert "X-RateLimit-Remaining" in response.headers
 
 
 def test_default_limit_applies_outside_auth(make_app):

@@ -4,12 +4,13 @@ from backend2.controllers.chat_requests import chat_requests_bp
 from backend2.controllers.contacts import contacts_bp
 from backend2.controllers.conversations import conversations_bp
 from backend2.controllers.health import health_bp
+from backend2.controllers.messages import messages_bp
 from backend2.controllers.uploads import uploads_bp
 from backend2.controllers.users import users_bp
 from backend2.database import ensure_indexes
 
-DATA_BLUEPRINTS = (auth_bp, users_bp, contacts_bp, conversations_bp, chat_requests_bp)
-BLUEPRINTS = (health_bp, uploads_bp, *DATA_BLUEPRINTS)
+DATA_BLUEPRINTS = (auth_bp, users_bp, contacts_bp, conversations_bp, chat_requests_bp, messages_bp, uploads_bp)
+BLUEPRINTS = (health_bp, *DATA_BLUEPRINTS)
 
 # Indexes exist before any data is touched, also when the database came up after us.
 for _blueprint in DATA_BLUEPRINTS:

@@ -11,7 +11,9 @@ from backend2.schemas.conversations import (
     GroupUpdateSchema,
     MembersInputSchema,
 )
-from backend2.services import conversations
+from backend2.schemas.messages import ReceiptInputSchema, ReceiptSchema
+from backend2.services import conversations, receipts
+from backend2.services.message_views import present_conversations
 
 conversations_bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 
@@ -20,8 +22,8 @@ GROUP_ERRORS = {**NOT_FOUND, 400: "Not a group or invalid input", 403: "Admins o
 
 
 def conversation_response(conversation, created=False):
-    """The conversation with its people, 201 when it was just created."""
-    conversations.with_people([conversation])
+    """The conversation as the caller sees it, 201 when it was just created."""
+    present_conversations(current_auth().user, [conversation])
     return conversation, 201 if created else 200
 
 
@@ -47,7 +49,7 @@ def create(data):
 def list_all(query):
     """The caller's conversations, most recent activity first"""
     items, pagination = conversations.list_conversations(_me(), query["page"], query["limit"])
-    return {"conversations": conversations.with_people(items), "pagination": pagination}
+    return {"conversations": present_conversations(_me(), items), "pagination": pagination}
 
 
 @conversations_bp.get("/<conversation_id>")
@@ -104,3 +106,13 @@ def add_admin(conversation_id, user_id):
 def remove_admin(conversation_id, user_id):
     """Take admin away from a member (admins)"""
     return conversation_response(conversations.remove_admin(_me(), conversation_id, user_id))
+
+
+@conversations_bp.post("/<conversation_id>/<any(delivered, read):kind>")
+@authenticate(token_auth)
+@json_body(ReceiptInputSchema)
+@response(ReceiptSchema)
+@other_responses({**NOT_FOUND, 400: "upTo is neither a message of this conversation nor an ISO time"})
+def move_receipt(data, conversation_id, kind):
+    """Move the caller's `delivered` or `read` cursor forward to `upTo` (default now); read moves delivered too"""
+    return receipts.move_cursor(_me(), conversation_id, kind, data.get("upTo"))

@@ -1,23 +1,34 @@
-import mimetypes
-import re
-
+from apifairy import authenticate, body, other_responses, response
 from flask import Blueprint, send_from_directory
 
 from backend2.errors import NotFound
+from backend2.middlewares.auth import current_auth, token_auth
+from backend2.schemas.uploads import UploadResultSchema, UploadSchema
+from backend2.services import uploads
 from backend2.services.images import upload_dir
 
 uploads_bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
-# Only names we generate: random url-safe text and one known extension. Anything else,
-# including every path-traversal attempt, is simply not found.
-STORED_NAME = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(png|jpg|webp|gif)$")
+
+@uploads_bp.post("")
+@authenticate(token_auth)
+@body(UploadSchema, location="files", media_type="multipart/form-data")
+@response(UploadResultSchema, 201)
+@other_responses({400: "Not an allowed kind of file", 413: "Larger than UPLOAD_MAX_BYTES"})
+def upload(data):
+    """Upload an attachment (images, documents, audio, video); use its url in a message"""
+    return uploads.upload_json(uploads.store_upload(current_auth().user, data["file"])), 201
 
 
 @uploads_bp.get("/<path:name>")
 def serve(name):
-    """A stored upload, with its real type and `nosniff`"""
-    if not STORED_NAME.match(name):
+    """A stored upload with its real type and `nosniff`; documents are downloads"""
+    # Only names we generate match; anything else, including every traversal attempt, is 404.
+    if not uploads.STORED_NAME.match(name):
         raise NotFound("File not found", code="file_not_found")
-    response = send_from_directory(upload_dir(), name, mimetype=mimetypes.guess_type(name)[0], max_age=86400)
+    extension = name.rsplit(".", 1)[1]
+    inline = uploads.is_inline(extension)
+    response = send_from_directory(upload_dir(), name, mimetype=uploads.MIME_BY_EXTENSION[extension],
+                                   as_attachment=not inline, max_age=86400)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

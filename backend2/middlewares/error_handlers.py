@@ -3,10 +3,12 @@ import logging
 import re
 
 from flask import jsonify
+from flask_limiter.errors import RateLimitExceeded
 from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
 
-from backend2.errors import AppError, ServiceUnavailable
+from backend2.errors import AppError, ServiceUnavailable, TooManyRequests
+from backend2.middlewares.rate_limits import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -19,12 +21,12 @@ def to_app_error(exc):
     """Any exception as an AppError; unexpected ones are logged and hidden."""
     if isinstance(exc, AppError):
         return exc
+    if isinstance(exc, RateLimitExceeded):
+        return TooManyRequests(f"Rate limit exceeded ({exc.description}); slow down",
+                               retry_after=retry_after_seconds())
     if isinstance(exc, HTTPException):
         error = AppError(exc.description or exc.name, code=_snake(exc.name))
         error.status = exc.code or 500
-        retry_after = exc.response.headers.get("Retry-After") if exc.response else None
-        if getattr(exc, "retry_after", None) or retry_after:
-            error.headers = {"Retry-After": retry_after or str(exc.retry_after)}
         return error
     if isinstance(exc, ConnectionFailure):
         log.error("Database unreachable: %s", exc)

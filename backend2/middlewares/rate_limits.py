@@ -1,8 +1,13 @@
 """Rate limits beyond the default: stricter on /auth, per phone and per IP on OTP routes.
 
 Limits are Flask-Limiter strings read from configuration when a request is checked,
-kept in Redis when REDIS_URL is set so every server process shares them.
+kept in Redis when REDIS_URL is set so every server process shares them. Flask-Limiter's
+own reset header is renamed X-RateLimit-Retry-After (config), because it sends one on every
+response; a real Retry-After goes only on 429s, from the error handler.
 """
+import math
+import time
+
 from flask import current_app
 from flask_limiter.util import get_remote_address
 
@@ -35,3 +40,9 @@ def otp_limits(view):
                          scope="otp-phone", override_defaults=False)(view)
     return limiter.limit(_configured("RATE_LIMIT_OTP_PER_IP"), scope="otp-ip",
                          override_defaults=False)(view)
+
+
+def retry_after_seconds():
+    """Seconds until the limit this request broke resets: the 429's Retry-After."""
+    breached = limiter.current_limit
+    return max(1, math.ceil(breached.reset_at - time.time())) if breached else 60

@@ -2,10 +2,13 @@
 from backend2.models.chat_request import ChatRequest
 from backend2.models.contact_book import ContactBook, ContactEntry
 from backend2.models.conversation import Conversation
+from backend2.models.message import Attachment, Edit, Message
 from backend2.models.otp import Otp
 from backend2.models.session import Session
+from backend2.models.upload import Upload
 from backend2.models.user import User
 
-ALL_MODELS = (User, Session, Otp, ContactBook, Conversation, ChatRequest)
+ALL_MODELS = (User, Session, Otp, ContactBook, Conversation, ChatRequest, Message, Upload)
 
-__all__ = ["ALL_MODELS", "ChatRequest", "ContactBook", "ContactEntry", "Conversation", "Otp", "Session", "User"]
+__all__ = ["ALL_MODELS", "Attachment", "ChatRequest", "ContactBook", "ContactEntry", "Conversation", "Edit",
+           "Message", "Otp", "Session", "Upload", "User"]

@@ -12,6 +12,7 @@ class Conversation(TimestampedDocument):
             # One direct conversation per pair: the two ids sorted and joined.
             {"fields": ["participant_key"], "unique": True, "sparse": True},
             {"fields": ["participants", "-updated_at"]},
+            {"fields": ["participants", "receipts_updated_at"]},
         ],
     }
 
@@ -22,5 +23,8 @@ class Conversation(TimestampedDocument):
     avatar = me.StringField()
     admins = me.ListField(me.ObjectIdField(), default=list)
     created_by = me.ObjectIdField(db_field="createdBy")
+    last_message = me.ObjectIdField(db_field="lastMessage")
     delivered_up_to = me.DictField(db_field="deliveredUpTo", default=dict)
     read_up_to = me.DictField(db_field="readUpTo", default=dict)
+    # Moves with receipt cursors (not updatedAt, which orders the list by activity).
+    receipts_updated_at = me.DateTimeField(db_field="receiptsUpdatedAt")

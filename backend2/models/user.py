@@ -12,6 +12,8 @@ class User(TimestampedDocument):
             {"fields": ["email"], "unique": True, "sparse": True},
             # "Who blocked me": the other direction of every block check.
             {"fields": ["blocked_users"]},
+            # Search: substring matches scan this index rather than the documents.
+            {"fields": ["name"]},
         ],
     }
 

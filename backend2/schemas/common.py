@@ -1,4 +1,6 @@
 """Building blocks shared by every schema."""
+from collections.abc import Mapping
+
 from marshmallow import RAISE, ValidationError, fields, pre_load, validate
 
 from backend2.extensions import ma
@@ -19,7 +21,7 @@ class InputSchema(ma.Schema):
 
     @pre_load
     def apply_aliases(self, data, **kwargs):
-        if not isinstance(data, dict) or not self.ALIASES:
+        if not isinstance(data, Mapping) or not self.ALIASES:  # query strings come as MultiDictProxy
             return data
         data = dict(data)
         for alias, name in self.ALIASES.items():

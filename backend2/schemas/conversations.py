@@ -10,6 +10,7 @@ from backend2.schemas.common import (
     object_id_field,
     url_field,
 )
+from backend2.schemas.messages import MessageSchema
 from backend2.schemas.users import PublicUserSchema
 
 
@@ -43,7 +44,7 @@ class ConversationSchema(ma.Schema.from_dict(id_fields())):
     avatarUrl = fields.String(attribute="avatar", allow_none=True, dump_only=True)
     admins = fields.List(ObjectIdString())
     createdBy = ObjectIdString(attribute="created_by", allow_none=True)
-    lastMessage = fields.Raw(attribute="last_message", dump_default=None, allow_none=True)
+    lastMessage = fields.Nested(MessageSchema, attribute="last_message_view", dump_default=None, allow_none=True)
     unreadCount = fields.Integer(attribute="unread_count", dump_default=0)
     deliveredUpTo = fields.Dict(keys=fields.String(), values=Timestamp(), attribute="delivered_up_to")
     readUpTo = fields.Dict(keys=fields.String(), values=Timestamp(), attribute="read_up_to")

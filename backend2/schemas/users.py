@@ -45,7 +45,3 @@ class ProfileUpdateSchema(InputSchema):
     avatar = url_field()
     password = fields.String(validate=validate_password)
     currentPassword = fields.String(validate=validate.Length(max=1024))
-
-
-class AvatarUploadSchema(InputSchema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})

@@ -47,18 +47,38 @@ def _not_an_image():
     return ValidationFailed("The file is not a PNG, JPEG, WebP or GIF image", code="unsupported_file_type")
 
 
+# Pillow format -> (stored extension, modes the encoder takes, mode to convert others to).
+OUTPUT = {
+    "PNG": ("png", ("1", "L", "LA", "P", "RGB", "RGBA"), "RGBA"),
+    "JPEG": ("jpg", ("L", "RGB"), "RGB"),
+    "WEBP": ("webp", ("RGB", "RGBA"), "RGBA"),
+    "GIF": ("gif", ("L", "P"), "P"),
+}
+
+
 def store_image(image, max_side):
-    """Save `image` re-encoded (PNG if it has transparency, else JPEG), at most `max_side` wide or high."""
+    """Save `image` re-encoded in its own format, at most `max_side` wide or high; returns the name.
+
+    Re-encoding keeps the pixels and drops everything else. Animated GIFs keep their frames
+    when they already fit.
+    """
+    fmt = image.format
+    extension, modes, fallback_mode = OUTPUT[fmt]
+    name = f"{secrets.token_urlsafe(18)}.{extension}"
+    if getattr(image, "is_animated", False) and fmt == "GIF" and max(image.size) <= max_side:
+        image.save(upload_dir() / name, "GIF", save_all=True, loop=image.info.get("loop", 0))
+        return name
     image = ImageOps.exif_transpose(image)
     image.thumbnail((max_side, max_side))
-    has_alpha = image.mode in ("RGBA", "LA", "P") and (image.mode != "P" or "transparency" in image.info)
-    if has_alpha:
-        image, extension, fmt = image.convert("RGBA"), "png", "PNG"
-    else:
-        image, extension, fmt = image.convert("RGB"), "jpg", "JPEG"
-    name = f"{secrets.token_urlsafe(18)}.{extension}"
+    if image.mode not in modes:
+        image = image.convert(fallback_mode)
     image.save(upload_dir() / name, fmt, quality=85, optimize=True)
     return name
+
+
+def dimensions(path):
+    with Image.open(path) as stored:
+        return stored.size
 
 
 def upload_dir():

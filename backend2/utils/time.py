@@ -24,3 +24,14 @@ def iso(value):
 
 def seconds_from_now(seconds):
     return utcnow() + timedelta(seconds=seconds)
+
+
+def parse_iso(value):
+    """A UTC datetime for an ISO 8601 string (`Z` or an offset; naive means UTC), or None."""
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return as_utc(parsed).replace(microsecond=parsed.microsecond // 1000 * 1000)

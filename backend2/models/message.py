@@ -1,0 +1,52 @@
+import mongoengine as me
+
+from backend2.models.base import TimestampedDocument
+
+
+class Attachment(me.EmbeddedDocument):
+    url = me.StringField(required=True)
+    name = me.StringField(default="")
+    size = me.IntField()
+    mime_type = me.StringField(db_field="mimeType")
+    width = me.IntField()
+    height = me.IntField()
+    thumbnail_url = me.StringField(db_field="thumbnailUrl")
+
+
+class Edit(me.EmbeddedDocument):
+    """A previous version of an edited message."""
+
+    text = me.StringField(default="")
+    edited_at = me.DateTimeField(db_field="editedAt")
+
+
+class Message(TimestampedDocument):
+    """One message. `updatedAt` moves on every change, which is what sync reads."""
+
+    meta = {
+        "collection": "messages",
+        "indexes": [
+            # History pages and unread counts: newest first within a conversation.
+            {"fields": ["conversation", "created_at", "id"]},
+            # Sync: what changed in a conversation since a cursor.
+            {"fields": ["conversation", "updated_at", "id"]},
+            # Exactly-once sends: one message per sender and client id, where one was given.
+            {"fields": ["sender", "client_id"], "unique": True,
+             "partialFilterExpression": {"clientId": {"$type": "string"}}},
+        ],
+    }
+
+    conversation = me.ObjectIdField(required=True)
+    sender = me.ObjectIdField(required=True)
+    type = me.StringField(default="text")
+    text = me.StringField(default="")
+    attachments = me.EmbeddedDocumentListField(Attachment, default=list)
+    location = me.DictField()
+    contact = me.DictField()
+    reply_to = me.ObjectIdField(db_field="replyTo")
+    client_id = me.StringField(db_field="clientId")
+    edited_at = me.DateTimeField(db_field="editedAt")
+    edits = me.EmbeddedDocumentListField(Edit, default=list)
+    deleted = me.BooleanField(default=False)
+    deleted_at = me.DateTimeField(db_field="deletedAt")
+    hidden_for = me.ListField(me.ObjectIdField(), db_field="hiddenFor", default=list)

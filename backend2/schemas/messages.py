@@ -1,0 +1,178 @@
+from flask import current_app
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from backend2.extensions import ma
+from backend2.schemas.common import InputSchema, ObjectIdString, Timestamp, id_fields, object_id_field
+
+MESSAGE_TYPES = ("text", "image", "file", "audio", "video", "location", "contact")
+
+
+def validate_text_length(value):
+    maximum = current_app.config["MESSAGE_MAX_CHARS"]
+    if len(value) > maximum:
+        raise ValidationError(f"At most {maximum} characters")
+
+
+class AttachmentInputSchema(InputSchema):
+    url = fields.String(required=True, validate=validate.Length(min=1, max=2048))
+    name = fields.String(validate=validate.Length(max=200))
+    size = fields.Integer()
+    mimeType = fields.String(validate=validate.Length(max=200))
+    width = fields.Integer()
+    height = fields.Integer()
+    thumbnailUrl = fields.String(allow_none=True, validate=validate.Length(max=2048))
+
+
+class LocationSchema(InputSchema):
+    latitude = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    longitude = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+    name = fields.String(validate=validate.Length(max=200))
+    address = fields.String(validate=validate.Length(max=500))
+
+
+class SharedContactSchema(InputSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    phone = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class MessageSendSchema(InputSchema):
+    """Desktop: {conversationId or conversation, text or content}; mobile: {to, text, from?}."""
+
+    ALIASES = {"conversation": "conversationId", "content": "text"}
+    conversationId = object_id_field()
+    to = object_id_field()
+    from_ = object_id_field(data_key="from", attribute="from")
+    text = fields.String(load_default="", validate=validate_text_length)
+    type = fields.String(validate=validate.OneOf(MESSAGE_TYPES))
+    attachments = fields.List(fields.Nested(AttachmentInputSchema), load_default=list,
+                              validate=validate.Length(max=10))
+    location = fields.Nested(LocationSchema)
+    contact = fields.Nested(SharedContactSchema)
+    replyTo = object_id_field(allow_none=True)
+    clientId = fields.String(validate=validate.Length(min=1, max=100))
+
+    @validates_schema
+    def conversation_or_recipient(self, data, **kwargs):
+        if ("conversationId" in data) == ("to" in data):
+            raise ValidationError("Give either 'conversationId' or 'to'", "conversationId")
+
+
+class MessageEditSchema(InputSchema):
+    ALIASES = {"content": "text"}
+    text = fields.String(required=True, validate=validate_text_length)
+
+
+class MessageDeleteQuerySchema(InputSchema):
+    scope = fields.String(load_default="everyone", validate=validate.OneOf(("everyone", "me")))
+
+
+class MessageListQuerySchema(InputSchema):
+    ALIASES = {"conversation": "conversationId"}
+    conversationId = object_id_field(required=True)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    before = fields.String(validate=validate.Length(max=40))
+    after = fields.String(validate=validate.Length(max=40))
+    page = fields.Integer(validate=validate.Range(min=1, max=100_000))
+
+    @validates_schema
+    def one_way_of_paging(self, data, **kwargs):
+        if sum(key in data for key in ("before", "after", "page")) > 1:
+            raise ValidationError("Use only one of 'before', 'after' and 'page'", "before")
+
+
+class SyncQuerySchema(InputSchema):
+    since = fields.String(validate=validate.Length(max=64))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class ReceiptInputSchema(InputSchema):
+    upTo = fields.String(allow_none=True, validate=validate.Length(max=40))
+
+
+class AttachmentSchema(ma.Schema):
+    url = fields.String()
+    name = fields.String()
+    size = fields.Integer(allow_none=True)
+    mimeType = fields.String(attribute="mime_type", allow_none=True)
+    width = fields.Integer(allow_none=True)
+    height = fields.Integer(allow_none=True)
+    thumbnailUrl = fields.String(attribute="thumbnail_url", allow_none=True)
+
+
+class ReplyPreviewSchema(ma.Schema.from_dict(id_fields())):
+    sender = ObjectIdString()
+    from_ = ObjectIdString(attribute="sender", data_key="from", dump_only=True)
+    text = fields.String()
+    content = fields.String(attribute="text", dump_only=True)
+    type = fields.String()
+    deleted = fields.Boolean()
+
+
+class MessageSchema(ma.Schema.from_dict(id_fields())):
+    conversation = ObjectIdString()
+    conversationId = ObjectIdString(attribute="conversation", dump_only=True)
+    sender = ObjectIdString()
+    from_ = ObjectIdString(attribute="sender", data_key="from", dump_only=True)
+    to = ObjectIdString(attribute="to_user", allow_none=True, dump_default=None)
+    text = fields.String()
+    content = fields.String(attribute="text", dump_only=True)
+    type = fields.String()
+    attachments = fields.List(fields.Nested(AttachmentSchema))
+    location = fields.Dict(allow_none=True)
+    contact = fields.Dict(allow_none=True)
+    replyTo = fields.Nested(ReplyPreviewSchema, attribute="reply_preview", allow_none=True, dump_default=None)
+    clientId = fields.String(attribute="client_id", allow_none=True)
+    status = fields.String(allow_none=True, dump_default=None,
+                           metadata={"enum": ["sent", "delivered", "read"], "description": "sender's copy only"})
+    createdAt = Timestamp(attribute="created_at")
+    updatedAt = Timestamp(attribute="updated_at")
+    editedAt = Timestamp(attribute="edited_at", allow_none=True)
+    deleted = fields.Boolean()
+    deletedAt = Timestamp(attribute="deleted_at", allow_none=True)
+
+
+class MessagePaginationSchema(ma.Schema):
+    limit = fields.Integer()
+    hasMore = fields.Boolean()
+    nextCursor = fields.String(allow_none=True)
+    page = fields.Integer()
+    total = fields.Integer()
+
+
+class MessageListSchema(ma.Schema):
+    messages = fields.List(fields.Nested(MessageSchema))
+    pagination = fields.Nested(MessagePaginationSchema)
+
+
+class ReceiptCursorsSchema(ma.Schema):
+    conversationId = ObjectIdString()
+    deliveredUpTo = fields.Dict(keys=fields.String(), values=Timestamp())
+    readUpTo = fields.Dict(keys=fields.String(), values=Timestamp())
+
+
+class SyncSchema(ma.Schema):
+    messages = fields.List(fields.Nested(MessageSchema))
+    hidden = fields.List(ObjectIdString(), metadata={"description": "messages the caller deleted for themselves"})
+    receipts = fields.List(fields.Nested(ReceiptCursorsSchema))
+    hasMore = fields.Boolean()
+    nextCursor = fields.String()
+
+
+class MessageVersionSchema(ma.Schema):
+    text = fields.String()
+    content = fields.String(attribute="text", dump_only=True)
+    editedAt = Timestamp()
+
+
+class MessageHistorySchema(ma.Schema):
+    messageId = ObjectIdString()
+    versions = fields.List(fields.Nested(MessageVersionSchema))
+
+
+class ReceiptSchema(ma.Schema):
+    conversationId = fields.String()
+    userId = fields.String()
+    upTo = Timestamp()
+    deliveredUpTo = Timestamp(allow_none=True)
+    readUpTo = Timestamp(allow_none=True)
+    moved = fields.Boolean()

@@ -1,0 +1,49 @@
+"""What a viewer sees of messages and conversations: recipients, reply previews, status,
+the last message and the unread count, each gathered in as few queries as possible."""
+from backend2.models import Conversation, Message
+from backend2.services import receipts
+from backend2.services.conversations import with_people
+
+REPLY_PREVIEW_CHARS = 100
+
+
+def present_messages(viewer, messages, conversations=None):
+    """Attach `to_user`, `status` (sender's copy only) and `reply_preview` to each message."""
+    conversations = conversations or {
+        c.id: c for c in Conversation.objects(id__in=list({m.conversation for m in messages}))
+    }
+    replied = {m.id: m for m in Message.objects(id__in=[m.reply_to for m in messages if m.reply_to])
+               .only("id", "sender", "text", "type", "deleted")}
+    for message in messages:
+        conversation = conversations.get(message.conversation)
+        message.to_user = _recipient(message, conversation)
+        message.status = (receipts.status_of(message, conversation)
+                          if conversation is not None and message.sender == viewer.id else None)
+        message.reply_preview = _preview(replied.get(message.reply_to)) if message.reply_to else None
+    return messages
+
+
+def _recipient(message, conversation):
+    if conversation is None or conversation.type != "direct":
+        return None
+    return next((p for p in conversation.participants if p != message.sender), None)
+
+
+def _preview(quoted):
+    if quoted is None:
+        return None
+    return {"id": quoted.id, "sender": quoted.sender, "type": quoted.type, "deleted": quoted.deleted,
+            "text": quoted.text[:REPLY_PREVIEW_CHARS]}
+
+
+def present_conversations(viewer, conversations):
+    """Attach people, the presented last message and the viewer's unread count."""
+    with_people(conversations)
+    by_id = {c.id: c for c in conversations}
+    last_ids = [c.last_message for c in conversations if c.last_message]
+    last = {m.id: m for m in present_messages(viewer, list(Message.objects(id__in=last_ids).exclude("edits")), by_id)}
+    for conversation in conversations:
+        message = last.get(conversation.last_message)
+        conversation.last_message_view = None if message is None or viewer.id in message.hidden_for else message
+        conversation.unread_count = receipts.unread_query(viewer, conversation).count()
+    return conversations

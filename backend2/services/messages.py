@@ -1,0 +1,137 @@
+"""Sending, editing and deleting messages: every rule, for REST and Socket.IO alike."""
+from flask import current_app
+from mongoengine import NotUniqueError
+
+from backend2.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend2.models import Conversation, Edit, Message
+from backend2.services.blocks import blocked_between
+from backend2.services.conversations import conversation_for, open_direct_conversation
+from backend2.services.uploads import attachments_for
+from backend2.utils.ids import parse_object_id
+from backend2.utils.time import utcnow
+
+EDIT_ATTEMPTS = 3
+
+
+def send_message(user, data):
+    """Store a message: (message, created). A retry with the same clientId returns the first copy."""
+    if data.get("from") not in (None, str(user.id)):
+        raise Forbidden("'from' must be the signed-in user", code="sender_mismatch")
+    client_id = data.get("clientId")
+    earlier = _earlier_send(user, client_id)
+    if earlier is not None:
+        return earlier, False
+    conversation = _target_conversation(user, data)
+    message = _build_message(user, conversation, data)
+    try:
+        message.save()
+    except NotUniqueError:  # a retry racing this one stored it first
+        return _earlier_send(user, client_id), False
+    Conversation.objects(id=conversation.id, updated_at__lte=message.created_at).update_one(
+        set__last_message=message.id, set__updated_at=message.created_at
+    )
+    return message, True
+
+
+def _earlier_send(user, client_id):
+    if not client_id:
+        return None
+    return Message.objects(sender=user.id, client_id=client_id).exclude("edits").first()
+
+
+def _target_conversation(user, data):
+    if "conversationId" in data:
+        conversation = conversation_for(user, data["conversationId"])
+    else:
+        conversation, _ = open_direct_conversation(user, data["to"])
+    if conversation.type == "direct":
+        other = next((p for p in conversation.participants if p != user.id), None)
+        if other is not None and blocked_between(user, other):
+            raise Forbidden("You cannot message this user", code="blocked")
+    return conversation
+
+
+def _build_message(user, conversation, data):
+    attachments = attachments_for(data.get("attachments", []))
+    kind = data.get("type") or _kind_of(attachments, data)
+    text = data.get("text", "")
+    if not text.strip() and not attachments and not data.get("location") and not data.get("contact"):
+        raise ValidationFailed("A message needs text, an attachment, a location or a contact", code="empty_message")
+    if kind in ("location", "contact") and not data.get(kind):
+        raise ValidationFailed(f"A {kind} message needs '{kind}'", details={kind: ["Missing data for required field."]})
+    reply_to = data.get("replyTo")
+    if reply_to and not Message.objects(id=reply_to, conversation=conversation.id).count():
+        raise ValidationFailed("replyTo must be a message of this conversation", code="invalid_reply")
+    now = utcnow()
+    return Message(
+        conversation=conversation.id, sender=user.id, type=kind, text=text, attachments=attachments,
+        location=data.get("location"), contact=data.get("contact"), reply_to=reply_to,
+        client_id=data.get("clientId"), created_at=now, updated_at=now,
+    )
+
+
+def _kind_of(attachments, data):
+    if attachments:
+        mime = attachments[0].mime_type or ""
+        return next((kind for kind in ("image", "audio", "video") if mime.startswith(kind + "/")), "file")
+    return next((kind for kind in ("location", "contact") if data.get(kind)), "text")
+
+
+def message_for(user, message_id):
+    """(message, conversation) when the user takes part in the message's conversation; 404 otherwise."""
+    oid = parse_object_id(message_id)
+    message = Message.objects(id=oid).first() if oid else None
+    if message is None or user.id in message.hidden_for:
+        raise NotFound("Message not found", code="message_not_found")
+    try:
+        conversation = conversation_for(user, message.conversation)
+    except NotFound:
+        raise NotFound("Message not found", code="message_not_found")
+    return message, conversation
+
+
+def edit_message(user, message_id, text):
+    """Replace the text (sender only, not once deleted), keeping the previous version."""
+    max_chars = current_app.config["MESSAGE_MAX_CHARS"]
+    for _ in range(EDIT_ATTEMPTS):
+        message, conversation = message_for(user, message_id)
+        if message.sender != user.id:
+            raise Forbidden("Only the sender may edit a message", code="not_sender")
+        if message.deleted:
+            raise Conflict("This message was deleted", code="message_deleted")
+        if len(text) > max_chars or (not text.strip() and not message.attachments):
+            raise ValidationFailed("Invalid text", details={"text": [f"1 to {max_chars} characters"]})
+        now = utcnow()
+        previous = Edit(text=message.text, edited_at=message.edited_at or message.created_at)
+        # Only if nobody changed it since we read it; otherwise read again and retry.
+        edited = Message.objects(id=message.id, deleted=False, updated_at=message.updated_at).modify(
+            push__edits=previous, set__text=text, set__edited_at=now, set__updated_at=now, new=True)
+        if edited is not None:
+            return edited, conversation
+    raise Conflict("The message is being changed by another request; try again", code="edit_conflict")
+
+
+def delete_message(user, message_id, scope):
+    """`everyone`: sender or group admin makes it a tombstone. `me`: hidden from this user only."""
+    message, conversation = message_for(user, message_id)
+    now = utcnow()
+    if scope == "me":
+        Message.objects(id=message.id).update_one(add_to_set__hidden_for=user.id, set__updated_at=now)
+        message.reload()
+        return message, conversation
+    if message.sender != user.id and not (conversation.type == "group" and user.id in conversation.admins):
+        raise Forbidden("Only the sender or a group admin may delete this for everyone", code="not_allowed")
+    Message.objects(id=message.id, deleted=False).update_one(
+        set__deleted=True, set__deleted_at=now, set__updated_at=now, set__text="", set__attachments=[],
+        set__edits=[], unset__location=True, unset__contact=True,
+    )
+    message.reload()
+    return message, conversation
+
+
+def message_history(user, message_id):
+    """The versions of a message, oldest first, ending with the current one."""
+    message, _ = message_for(user, message_id)
+    versions = [{"text": edit.text, "editedAt": edit.edited_at} for edit in message.edits]
+    versions.append({"text": message.text, "editedAt": message.edited_at or message.created_at})
+    return {"messageId": message.id, "versions": versions}

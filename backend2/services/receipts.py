@@ -1,0 +1,83 @@
+"""Delivery and read receipts as per-user cursors on the conversation, never per message.
+
+Each participant has `deliveredUpTo` and `readUpTo`: everything sent before that time is
+delivered / read. A cursor only moves forward (MongoDB's $max), read implies delivered,
+and one request is one write however many messages it covers.
+"""
+from mongoengine import Q
+
+from backend2.errors import ValidationFailed
+from backend2.models import Conversation, Message
+from backend2.services.conversations import conversation_for
+from backend2.utils.ids import parse_object_id
+from backend2.utils.time import as_utc, parse_iso, utcnow
+
+CURSOR_FIELDS = {"delivered": "deliveredUpTo", "read": "readUpTo"}
+
+
+def resolve_up_to(conversation, raw):
+    """The time a receipt covers: now when missing, a message's time, or an ISO time (never the future)."""
+    now = utcnow()
+    if raw is None:
+        return now
+    message_id = parse_object_id(raw)
+    if message_id is not None:
+        message = Message.objects(id=message_id, conversation=conversation.id).only("created_at").first()
+        if message is None:
+            raise ValidationFailed("No such message in this conversation", code="invalid_up_to",
+                                   details={"upTo": ["Unknown message"]})
+        return min(as_utc(message.created_at), now)
+    moment = parse_iso(raw)
+    if moment is None:
+        raise ValidationFailed("upTo must be a message id or an ISO time", code="invalid_up_to",
+                               details={"upTo": ["Not a message id or ISO time"]})
+    return min(moment, now)
+
+
+def move_cursor(user, conversation_id, kind, raw_up_to=None):
+    """Move the user's `kind` cursor ("delivered" or "read") forward to `upTo`.
+
+    Returns {conversationId, userId, upTo, deliveredUpTo, readUpTo, moved}; `moved` is
+    False when the cursor was already there, and then nothing was written.
+    """
+    conversation = conversation_for(user, conversation_id)
+    up_to = resolve_up_to(conversation, raw_up_to)
+    key = str(user.id)
+    field = CURSOR_FIELDS[kind]
+    behind = {"$or": [{f"{field}.{key}": {"$exists": False}}, {f"{field}.{key}": {"$lt": up_to}}]}
+    changes = {f"max__delivered_up_to__{key}": up_to, "set__receipts_updated_at": utcnow()}
+    if kind == "read":
+        changes[f"max__read_up_to__{key}"] = up_to
+    updated = Conversation.objects(id=conversation.id, __raw__=behind).modify(new=True, **changes)
+    current = updated or conversation
+    delivered, read = current.delivered_up_to.get(key), current.read_up_to.get(key)
+    return {
+        "conversationId": str(conversation.id),
+        "userId": key,
+        "upTo": (read if kind == "read" else delivered) or up_to,
+        "deliveredUpTo": delivered,
+        "readUpTo": read,
+        "moved": updated is not None,
+    }
+
+
+def unread_query(user, conversation):
+    """Messages from others after the user's read cursor that the user can see."""
+    query = Message.objects(conversation=conversation.id, sender__ne=user.id, deleted=False, hidden_for__ne=user.id)
+    read = conversation.read_up_to.get(str(user.id))
+    return query.filter(Q(created_at__gt=read)) if read else query
+
+
+def status_of(message, conversation):
+    """`sent`, `delivered` or `read`, derived from the other participants' cursors."""
+    others = [str(p) for p in conversation.participants if p != message.sender]
+    if not others:
+        return "sent"
+    sent_at = as_utc(message.created_at)
+
+    def all_reached(cursors):
+        return all(cursors.get(uid) is not None and as_utc(cursors[uid]) >= sent_at for uid in others)
+
+    if all_reached(conversation.read_up_to):
+        return "read"
+    return "delivered" if all_reached(conversation.delivered_up_to) else "sent"
