@@ -3,6 +3,10 @@
 Redis is the real server at REDIS_URL (default redis://127.0.0.1:6379), always on database
 TEST_REDIS_DB (13), which the tests own and flush. Without Redis, tests that need it are
 skipped locally; under CI=true the run fails instead.
+
+The database is the embedded default, fresh for every app; with TEST_MONGODB_URI (a server
+address without a database, e.g. mongodb://127.0.0.1:27017) every app gets a database of its
+own on that server instead, so the suite can be run against a real MongoDB.
 """
 import itertools
 import json
@@ -14,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -30,6 +35,7 @@ def _test_redis_url():
 
 
 TEST_REDIS_URL = _test_redis_url()
+TEST_MONGODB_URI = os.environ.get("TEST_MONGODB_URI", "").rstrip("/")
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 _phone_numbers = itertools.count(1)
 
@@ -86,7 +92,8 @@ def make_app(redis_client, tmp_path):
             "UPLOAD_DIR": str(tmp_path / "uploads"),
             **{key: str(value) for key, value in settings.items()},
         }
-        env.pop("MONGODB_URI", None) if "MONGODB_URI" not in settings else None
+        if "MONGODB_URI" not in settings:
+            env["MONGODB_URI"] = f"{TEST_MONGODB_URI}/test_{uuid.uuid4().hex}" if TEST_MONGODB_URI else ""
         return create_app(name, env=env)
 
     return build

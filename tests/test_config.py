@@ -79,5 +79,5 @@ def test_unknown_otp_sender_is_refused_everywhere():
 
 def test_embedded_database_is_announced_in_the_log(make_app, caplog):
     caplog.set_level(logging.WARNING)
-    make_app(use_redis=False)
+    make_app(use_redis=False, MONGODB_URI="")
     assert any("embedded in-memory database" in r.getMessage() for r in caplog.records)
