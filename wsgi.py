@@ -8,9 +8,11 @@ from gevent import monkey
 monkey.patch_all()
 
 from backend2 import create_app  # noqa: E402
-from backend2.extensions import socketio  # noqa: E402
+from backend2.server import serve  # noqa: E402
+from backend2.sockets.background import start_background_tasks  # noqa: E402
 
 app = create_app()
+start_background_tasks(app)
 
 if __name__ == "__main__":
-    socketio.run(app, host=app.config["HOST"], port=app.config["PORT"])
+    serve(app, app.config["HOST"], app.config["PORT"])

@@ -36,7 +36,10 @@ def create_app(config_name=None, env=None):
 
 
 def _init_extensions(app, config):
+    import backend2.sockets  # noqa: F401  registers the event handlers before init_app hands them over
     from backend2.extensions import apifairy, cors, jwt, limiter, ma, redis_store, socketio
+    from backend2.sockets.handling import track_ack_requests
+    from backend2.sockets.redis_manager import BoundedRedisManager
 
     origins = config.ALLOWED_ORIGINS
     redis_store.init_app(app)
@@ -48,9 +51,11 @@ def _init_extensions(app, config):
     socketio.init_app(
         app,
         async_mode="gevent",
-        message_queue=config.REDIS_URL or None,
+        client_manager=BoundedRedisManager(config.REDIS_URL, config.REDIS_POOL_SIZE) if config.REDIS_URL else None,
         cors_allowed_origins="*" if "*" in origins else origins,
+        max_http_buffer_size=config.JSON_MAX_BYTES,
     )
+    track_ack_requests(socketio.server)
 
 
 def _configure_logging(level):

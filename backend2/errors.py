@@ -27,6 +27,11 @@ class ValidationFailed(AppError):
     code = "validation_error"
     message = "Invalid request"
 
+    @classmethod
+    def for_fields(cls, details):
+        """The error for schema messages {field: [messages]}, naming the fields."""
+        return cls(f"Invalid fields: {', '.join(sorted(details))}", details=details)
+
 
 class Unauthorized(AppError):
     status = 401

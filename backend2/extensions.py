@@ -1,7 +1,8 @@
 """The extension objects, created unbound; `create_app` binds them."""
+import fakeredis
 import redis
-from flask import current_app
 from apifairy import APIFairy
+from flask import current_app
 from flask_cors import CORS
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
@@ -19,16 +20,26 @@ ma = Marshmallow()
 socketio = SocketIO()
 
 
+def bounded_redis(url, size):
+    """A client whose pool waits for a free connection instead of failing past `size`."""
+    pool = redis.BlockingConnectionPool.from_url(
+        url, max_connections=size, timeout=10, socket_timeout=5, socket_connect_timeout=2,
+        socket_keepalive=True, health_check_interval=30,
+    )
+    return redis.Redis(connection_pool=pool)
+
+
 class RedisHolder:
-    """The shared Redis client, or None when REDIS_URL is unset."""
+    """`client`: the configured Redis, or None. `state`: where shared state lives, which is
+    that Redis or, without REDIS_URL, an in-process fake with the same commands."""
 
     client = None
+    state = None
 
     def init_app(self, app):
         url = app.config["REDIS_URL"]
-        self.client = redis.Redis.from_url(
-            url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30
-        ) if url else None
+        self.client = bounded_redis(url, app.config["REDIS_POOL_SIZE"]) if url else None
+        self.state = self.client or fakeredis.FakeRedis(server=fakeredis.FakeServer())
 
 
 redis_store = RedisHolder()

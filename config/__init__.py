@@ -67,6 +67,7 @@ class Config:
         self.MONGODB_DB = get("MONGODB_DB", "backend2")
         self.MONGODB_TIMEOUT_MS = int(get("MONGODB_TIMEOUT_MS", 3000))
         self.REDIS_URL = get("REDIS_URL", "")
+        self.REDIS_POOL_SIZE = int(get("REDIS_POOL_SIZE", 50))
 
         self.ALLOWED_ORIGINS = _list(get("ALLOWED_ORIGINS", self.DEFAULT_CORS))
         self.TRUST_PROXY_HOPS = int(get("TRUST_PROXY_HOPS", 0))
@@ -101,6 +102,11 @@ class Config:
         self.RATE_LIMIT_AUTH = get("RATE_LIMIT_AUTH", self.DEFAULT_RATE_LIMIT_AUTH)
         self.RATE_LIMIT_OTP_PER_PHONE = get("RATE_LIMIT_OTP_PER_PHONE", "5 per minute")
         self.RATE_LIMIT_OTP_PER_IP = get("RATE_LIMIT_OTP_PER_IP", "20 per minute")
+
+        self.TYPING_TTL_SECONDS = float(get("TYPING_TTL_SECONDS", 6))
+        self.PRESENCE_TTL_SECONDS = float(get("PRESENCE_TTL_SECONDS", 60))
+        self.SOCKET_SESSION_CHECK_SECONDS = float(get("SOCKET_SESSION_CHECK_SECONDS", 30))
+        self.DEADLINE_TICK_SECONDS = float(get("DEADLINE_TICK_SECONDS", 0.25))
 
         self.LOG_LEVEL = get("LOG_LEVEL", "INFO").upper()
         self.HOST = get("HOST", "0.0.0.0")

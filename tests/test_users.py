@@ -1,7 +1,7 @@
 """Finding people and editing one's own profile."""
 from conftest import bearer
 
-PUBLIC_FIELDS = {"id", "_id", "name", "avatar", "avatarUrl", "about", "lastSeen"}
+PUBLIC_FIELDS = {"id", "_id", "name", "avatar", "avatarUrl", "about", "lastSeen", "online"}
 
 
 def test_search_finds_by_name_and_phone_and_excludes_the_caller(client, person):

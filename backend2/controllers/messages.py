@@ -39,9 +39,8 @@ def _presented(message, conversation):
                   404: "No such conversation or user"})
 def send(data):
     """Send a message, desktop `{conversationId, text}` or mobile `{to, text}`; `clientId` makes retries safe"""
-    message, created = messages.send_message(_me(), data)
-    presented = present_messages(_me(), [message])[0]
-    return presented, 201 if created else 200
+    message, conversation, created = messages.send_message(_me(), data)
+    return _presented(message, conversation), 201 if created else 200
 
 
 @messages_bp.get("")

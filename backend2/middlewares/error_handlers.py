@@ -7,7 +7,7 @@ from flask_limiter.errors import RateLimitExceeded
 from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
 
-from backend2.errors import AppError, ServiceUnavailable, TooManyRequests
+from backend2.errors import AppError, ServiceUnavailable, TooManyRequests, ValidationFailed
 from backend2.middlewares.rate_limits import retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,4 @@ def register_error_handlers(app, apifairy):
         details = {}
         for location_errors in messages.values():
             details.update(location_errors if isinstance(location_errors, dict) else {"_schema": location_errors})
-        fields = ", ".join(sorted(details))
-        body = {"code": "validation_error", "message": f"Invalid fields: {fields}", "details": details}
-        return body, 400
+        return ValidationFailed.for_fields(details).to_dict(), 400

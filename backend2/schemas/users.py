@@ -1,6 +1,7 @@
 from marshmallow import fields, validate
 
 from backend2.extensions import ma
+from backend2.services import presence
 from backend2.schemas.auth_fields import validate_password
 from backend2.schemas.common import InputSchema, PageQuerySchema, PaginationSchema, Timestamp, id_fields, url_field
 
@@ -13,6 +14,10 @@ class PublicUserSchema(ma.Schema.from_dict(id_fields())):
     avatarUrl = fields.String(attribute="avatar", allow_none=True, dump_only=True)
     about = fields.String()
     lastSeen = Timestamp(attribute="last_seen", allow_none=True)
+    online = fields.Method("is_online", metadata={"type": "boolean"})
+
+    def is_online(self, user):
+        return presence.is_online(user.id)
 
 
 class UserSchema(PublicUserSchema):

@@ -4,6 +4,7 @@ from mongoengine import NotUniqueError
 
 from backend2.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import Conversation, Edit, Message
+from backend2.services import events
 from backend2.services.blocks import blocked_between
 from backend2.services.conversations import conversation_for, open_direct_conversation
 from backend2.services.uploads import attachments_for
@@ -14,23 +15,25 @@ EDIT_ATTEMPTS = 3
 
 
 def send_message(user, data):
-    """Store a message: (message, created). A retry with the same clientId returns the first copy."""
+    """Store a message: (message, conversation, created). A retry with the same clientId
+    returns the first copy."""
     if data.get("from") not in (None, str(user.id)):
         raise Forbidden("'from' must be the signed-in user", code="sender_mismatch")
     client_id = data.get("clientId")
     earlier = _earlier_send(user, client_id)
     if earlier is not None:
-        return earlier, False
+        return earlier, conversation_for(user, earlier.conversation), False
     conversation = _target_conversation(user, data)
     message = _build_message(user, conversation, data)
     try:
         message.save()
     except NotUniqueError:  # a retry racing this one stored it first
-        return _earlier_send(user, client_id), False
+        return _earlier_send(user, client_id), conversation, False
     Conversation.objects(id=conversation.id, updated_at__lte=message.created_at).update_one(
         set__last_message=message.id, set__updated_at=message.created_at
     )
-    return message, True
+    events.message_created.send(message, conversation=conversation)
+    return message, conversation, True
 
 
 def _earlier_send(user, client_id):
@@ -107,6 +110,7 @@ def edit_message(user, message_id, text):
         edited = Message.objects(id=message.id, deleted=False, updated_at=message.updated_at).modify(
             push__edits=previous, set__text=text, set__edited_at=now, set__updated_at=now, new=True)
         if edited is not None:
+            events.message_edited.send(edited, conversation=conversation)
             return edited, conversation
     raise Conflict("The message is being changed by another request; try again", code="edit_conflict")
 
@@ -118,14 +122,16 @@ def delete_message(user, message_id, scope):
     if scope == "me":
         Message.objects(id=message.id).update_one(add_to_set__hidden_for=user.id, set__updated_at=now)
         message.reload()
+        events.message_deleted.send(message, conversation=conversation, scope=scope, actor_id=user.id)
         return message, conversation
     if message.sender != user.id and not (conversation.type == "group" and user.id in conversation.admins):
         raise Forbidden("Only the sender or a group admin may delete this for everyone", code="not_allowed")
-    Message.objects(id=message.id, deleted=False).update_one(
+    if Message.objects(id=message.id, deleted=False).update_one(
         set__deleted=True, set__deleted_at=now, set__updated_at=now, set__text="", set__attachments=[],
         set__edits=[], unset__location=True, unset__contact=True,
-    )
-    message.reload()
+    ):
+        message.reload()
+        events.message_deleted.send(message, conversation=conversation, scope=scope, actor_id=user.id)
     return message, conversation
 
 

@@ -8,6 +8,7 @@ from mongoengine import Q
 
 from backend2.errors import ValidationFailed
 from backend2.models import Conversation, Message
+from backend2.services import events
 from backend2.services.conversations import conversation_for
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, parse_iso, utcnow
@@ -51,10 +52,13 @@ def move_cursor(user, conversation_id, kind, raw_up_to=None):
     updated = Conversation.objects(id=conversation.id, __raw__=behind).modify(new=True, **changes)
     current = updated or conversation
     delivered, read = current.delivered_up_to.get(key), current.read_up_to.get(key)
+    moved_to = (read if kind == "read" else delivered) or up_to
+    if updated is not None:
+        events.receipt_moved.send(current, kind=kind, user_id=key, up_to=moved_to)
     return {
         "conversationId": str(conversation.id),
         "userId": key,
-        "upTo": (read if kind == "read" else delivered) or up_to,
+        "upTo": moved_to,
         "deliveredUpTo": delivered,
         "readUpTo": read,
         "moved": updated is not None,

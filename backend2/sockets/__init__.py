@@ -1,4 +1,6 @@
 """Socket.IO event handlers, one module per concern (chat, receipts, typing, presence, calls).
 
-The server object is `backend2.extensions.socketio`, attached to the app in `create_app`.
+Importing this package registers every handler on `backend2.extensions.socketio`. It must
+happen before `socketio.init_app`, which hands the registered handlers to each new server.
 """
+from backend2.sockets import broadcasts, chat, connection, presence, receipts, typing  # noqa: F401

@@ -1,0 +1,15 @@
+"""Domain events. Services announce what changed; the socket layer delivers it.
+
+Services never emit Socket.IO events themselves, so a change made over REST and the same
+change made over a socket reach the apps through one path (`backend2/sockets/broadcasts.py`).
+"""
+from blinker import Namespace
+
+_events = Namespace()
+
+message_created = _events.signal("message-created")      # sender: Message; conversation
+message_edited = _events.signal("message-edited")        # sender: Message; conversation
+message_deleted = _events.signal("message-deleted")      # sender: Message; conversation, scope, actor_id
+receipt_moved = _events.signal("receipt-moved")          # sender: Conversation; kind, user_id, up_to
+typing_changed = _events.signal("typing-changed")        # sender: Conversation; user_id, typing
+presence_changed = _events.signal("presence-changed")    # sender: user id; online, last_seen

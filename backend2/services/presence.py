@@ -1,0 +1,104 @@
+"""Who is online: devices counted across every process, with crashed processes aging out.
+
+Each user has a sorted set of their connected devices scored by expiry. Processes refresh
+their own devices' expiry every third of PRESENCE_TTL_SECONDS; a device whose process died
+stops counting when its expiry passes, and its deadline makes one surviving process report
+the user offline.
+"""
+import time
+
+from flask import current_app
+
+from backend2.extensions import redis_store
+from backend2.models import Conversation, User
+from backend2.services import deadlines, events
+from backend2.services.blocks import blocked_between
+from backend2.utils.time import utcnow
+
+
+def _devices_key(user_id):
+    return f"b2:presence:{user_id}"
+
+
+def _ttl():
+    return current_app.config["PRESENCE_TTL_SECONDS"]
+
+
+def device_connected(user_id, device_id):
+    """Count a device in; announces the user online when it is their first."""
+    now = time.time()
+    pipe = redis_store.state.pipeline(transaction=True)
+    pipe.zremrangebyscore(_devices_key(user_id), "-inf", now)
+    pipe.zadd(_devices_key(user_id), {device_id: now + _ttl()})
+    pipe.zcard(_devices_key(user_id))
+    pipe.expire(_devices_key(user_id), int(_ttl() * 2) + 1)
+    count = pipe.execute()[2]
+    deadlines.schedule("presence", f"{user_id}|{device_id}", now + _ttl())
+    if count == 1:
+        user = User.objects(id=user_id).only("last_seen").first()
+        events.presence_changed.send(user_id, online=True, last_seen=user.last_seen if user else None)
+
+
+def device_disconnected(user_id, device_id):
+    """Count a device out; saves lastSeen and announces the user offline when it was their last."""
+    now = time.time()
+    pipe = redis_store.state.pipeline(transaction=True)
+    pipe.zrem(_devices_key(user_id), device_id)
+    pipe.zremrangebyscore(_devices_key(user_id), "-inf", now)
+    pipe.zcard(_devices_key(user_id))
+    removed, _, count = pipe.execute()
+    deadlines.cancel("presence", f"{user_id}|{device_id}")
+    if removed and count == 0:
+        last_seen = utcnow()
+        User.objects(id=user_id).update_one(set__last_seen=last_seen)
+        events.presence_changed.send(user_id, online=False, last_seen=last_seen)
+
+
+@deadlines.handles("presence")
+def _device_expired(key):
+    user_id, _, device_id = key.partition("|")
+    device_disconnected(user_id, device_id)
+
+
+def keep_alive(devices):
+    """Push back the expiry of this process's devices: [(user_id, device_id)]."""
+    if not devices:
+        return
+    expiry = time.time() + _ttl()
+    pipe = redis_store.state.pipeline(transaction=False)
+    for user_id, device_id in devices:
+        pipe.zadd(_devices_key(user_id), {device_id: expiry}, xx=True)
+        pipe.expire(_devices_key(user_id), int(_ttl() * 2) + 1)
+        pipe.zadd(deadlines.KEY, {f"presence|{user_id}|{device_id}": expiry}, xx=True)
+    pipe.execute()
+
+
+def online_user_ids(user_ids):
+    """The subset of `user_ids` with a live device."""
+    user_ids = [str(uid) for uid in user_ids]
+    if not user_ids:
+        return set()
+    now = time.time()
+    pipe = redis_store.state.pipeline(transaction=False)
+    for user_id in user_ids:
+        pipe.zcount(_devices_key(user_id), now, "+inf")
+    return {uid for uid, count in zip(user_ids, pipe.execute()) if count}
+
+
+def is_online(user_id):
+    return bool(online_user_ids([user_id]))
+
+
+def presence_of(viewer, user_ids):
+    """[{userId, online, lastSeen}] as `viewer` may see it: blocked users look offline."""
+    users = {str(u.id): u for u in User.objects(id__in=list(user_ids)).only("id", "last_seen")}
+    visible = [uid for uid in users if not blocked_between(viewer, users[uid].id)]
+    online = online_user_ids(visible)
+    return [{"userId": uid, "online": uid in online, "lastSeen": users[uid].last_seen if uid in visible else None}
+            for uid in users]
+
+
+def watchers_of(user_id):
+    """Users who share a conversation with `user_id`: they see their presence."""
+    members = Conversation.objects(participants=user_id).distinct("participants")
+    return [member for member in members if str(member) != str(user_id)]

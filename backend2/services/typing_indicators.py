@@ -1,0 +1,39 @@
+"""Typing indicators: relayed, never stored; the server stops them after TYPING_TTL_SECONDS."""
+import time
+
+from flask import current_app
+
+from backend2.models import Conversation
+from backend2.services import deadlines, events
+from backend2.services.conversations import conversation_for
+
+
+def _key(conversation_id, user_id):
+    return f"{conversation_id}|{user_id}"
+
+
+def start_typing(user, conversation_id):
+    """Announce that `user` types; (re)arms the automatic stop. Returns the conversation."""
+    conversation = conversation_for(user, conversation_id)
+    due = time.time() + current_app.config["TYPING_TTL_SECONDS"]
+    deadlines.schedule("typing", _key(conversation.id, user.id), due)
+    events.typing_changed.send(conversation, user_id=user.id, typing=True)
+    return conversation
+
+
+def stop_typing(user_id, conversation_id):
+    """Announce the stop, once: only if the indicator was still on."""
+    if deadlines.cancel("typing", _key(conversation_id, user_id)):
+        _announce_stop(conversation_id, user_id)
+
+
+@deadlines.handles("typing")
+def _typing_expired(key):
+    conversation_id, _, user_id = key.partition("|")
+    _announce_stop(conversation_id, user_id)
+
+
+def _announce_stop(conversation_id, user_id):
+    conversation = Conversation.objects(id=conversation_id).only("id", "participants").first()
+    if conversation is not None:
+        events.typing_changed.send(conversation, user_id=user_id, typing=False)

@@ -1,0 +1,25 @@
+"""The two loops every server process runs: due deadlines, and keeping its devices alive."""
+import logging
+
+from backend2.extensions import socketio
+from backend2.services import deadlines, presence
+from backend2.sockets.connections import local_devices
+
+log = logging.getLogger(__name__)
+
+
+def start_background_tasks(app):
+    socketio.start_background_task(_forever, app, deadlines.run_due, app.config["DEADLINE_TICK_SECONDS"])
+    socketio.start_background_task(_forever, app, lambda: presence.keep_alive(local_devices()),
+                                   app.config["PRESENCE_TTL_SECONDS"] / 3)
+
+
+def _forever(app, work, every):
+    """Run `work` every `every` seconds; a failure (Redis down, say) is logged and retried."""
+    while True:
+        socketio.sleep(every)
+        try:
+            with app.app_context():
+                work()
+        except Exception:
+            log.exception("Background task failed; retrying")

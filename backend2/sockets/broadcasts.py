@@ -1,0 +1,54 @@
+"""Delivers domain events to the apps' devices, whatever transport caused them."""
+from backend2.services import events, presence
+from backend2.sockets.payloads import message_json
+from backend2.sockets.rooms import emit_to_users
+from backend2.utils.time import iso
+
+
+def _to_participants(event, message, conversation, extra=None):
+    """The sender's devices get their copy (with status); everyone else gets theirs."""
+    sender_copy = {**message_json(message.sender, message, conversation), **(extra or {})}
+    emit_to_users(event, sender_copy, [message.sender])
+    others = [p for p in conversation.participants if p != message.sender]
+    emit_to_users(event, {**sender_copy, "status": None}, others)
+
+
+@events.message_created.connect
+def on_message_created(message, conversation):
+    _to_participants("message", message, conversation)
+
+
+@events.message_edited.connect
+def on_message_edited(message, conversation):
+    _to_participants("message_edited", message, conversation)
+
+
+@events.message_deleted.connect
+def on_message_deleted(message, conversation, scope, actor_id):
+    if scope == "me":
+        emit_to_users("message_deleted", {**message_json(actor_id, message, conversation), "scope": "me"}, [actor_id])
+    else:
+        _to_participants("message_deleted", message, conversation, {"scope": "everyone"})
+
+
+@events.receipt_moved.connect
+def on_receipt_moved(conversation, kind, user_id, up_to):
+    event = "read_up_to" if kind == "read" else "delivered"
+    payload = {"conversationId": str(conversation.id), "userId": str(user_id), "upTo": iso(up_to)}
+    emit_to_users(event, payload, conversation.participants)
+
+
+@events.typing_changed.connect
+def on_typing_changed(conversation, user_id, typing):
+    payload = {"conversationId": str(conversation.id), "userId": str(user_id)}
+    others = [p for p in conversation.participants if str(p) != str(user_id)]
+    emit_to_users("typing" if typing else "typing-stopped", payload, others)
+
+
+@events.presence_changed.connect
+def on_presence_changed(user_id, online, last_seen):
+    watchers = presence.watchers_of(user_id)
+    last_seen = iso(last_seen)
+    emit_to_users("presence", {"userId": str(user_id), "online": online, "lastSeen": last_seen}, watchers)
+    emit_to_users("user-status-changed", {"userId": str(user_id), "status": "online" if online else "offline",
+                                          "lastSeen": last_seen}, watchers)

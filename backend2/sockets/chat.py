@@ -1,0 +1,37 @@
+"""Messages over the socket: the same payloads, schemas and services as REST."""
+from marshmallow import fields, validate
+
+from backend2.schemas.common import InputSchema, object_id_field
+from backend2.schemas.messages import MessageEditSchema, MessageSendSchema
+from backend2.services import messages
+from backend2.sockets.handling import socket_event
+from backend2.sockets.payloads import message_json
+
+
+class SocketEditSchema(MessageEditSchema):
+    """REST puts the id in the path; the socket payload carries it."""
+
+    id = object_id_field(required=True)
+
+
+class SocketDeleteSchema(InputSchema):
+    id = object_id_field(required=True)
+    scope = fields.String(load_default="everyone", validate=validate.OneOf(("everyone", "me")))
+
+
+@socket_event("message", MessageSendSchema)
+def send(user, data):
+    message, conversation, _ = messages.send_message(user, data)
+    return message_json(user.id, message, conversation)
+
+
+@socket_event("message_edited", SocketEditSchema)
+def edit(user, data):
+    message, conversation = messages.edit_message(user, data["id"], data["text"])
+    return message_json(user.id, message, conversation)
+
+
+@socket_event("message_deleted", SocketDeleteSchema)
+def delete(user, data):
+    message, conversation = messages.delete_message(user, data["id"], data["scope"])
+    return {**message_json(user.id, message, conversation), "scope": data["scope"]}

@@ -1,0 +1,47 @@
+"""Connecting and disconnecting: the same token rules as REST, a room per user, presence."""
+import logging
+
+from flask import request
+from flask_socketio import ConnectionRefusedError, join_room
+
+from backend2.extensions import socketio
+from backend2.middlewares.error_handlers import to_app_error
+from backend2.services import presence, typing_indicators
+from backend2.services.auth import authenticate_token
+from backend2.sockets.connections import CONNECTIONS, Connection
+from backend2.sockets.rooms import user_room
+
+log = logging.getLogger(__name__)
+
+
+def token_from(auth, req):
+    """The token from the `auth` payload ({token}), the `token` query parameter, or a Bearer header."""
+    if isinstance(auth, dict) and isinstance(auth.get("token"), str):
+        return auth["token"].removeprefix("Bearer ").strip()
+    if req.args.get("token"):
+        return req.args["token"]
+    header = req.headers.get("Authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
+
+@socketio.on("connect")
+def connect(auth=None):
+    try:
+        context = authenticate_token(token_from(auth, request))
+    except Exception as exc:
+        error = to_app_error(exc)
+        raise ConnectionRefusedError(error.message, {"code": error.code})
+    user_id = context.user.id
+    CONNECTIONS[request.sid] = Connection(user_id=user_id, session_id=context.session.id if context.session else None)
+    join_room(user_room(user_id))
+    presence.device_connected(str(user_id), request.sid)
+
+
+@socketio.on("disconnect")
+def disconnect(*reason):
+    connection = CONNECTIONS.pop(request.sid, None)
+    if connection is None:
+        return
+    for conversation_id in connection.typing_in:
+        typing_indicators.stop_typing(connection.user_id, conversation_id)
+    presence.device_disconnected(str(connection.user_id), request.sid)

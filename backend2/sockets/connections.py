@@ -1,0 +1,50 @@
+"""This process's live connections, and who each one belongs to."""
+import time
+from dataclasses import dataclass, field
+
+from flask import current_app, request
+
+from backend2.errors import Unauthorized
+from backend2.models import User
+from backend2.services import sessions
+
+
+@dataclass
+class Connection:
+    user_id: object
+    session_id: object
+    checked_at: float = field(default_factory=time.monotonic)
+    typing_in: set = field(default_factory=set)
+
+
+CONNECTIONS = {}
+
+
+def current_connection():
+    connection = CONNECTIONS.get(request.sid)
+    if connection is None:
+        raise Unauthorized("This connection is not signed in", code="not_connected")
+    return connection
+
+
+def current_socket_user():
+    """The signed-in user of the event being handled, read fresh (blocks, names change).
+
+    The session is checked again at most every SOCKET_SESSION_CHECK_SECONDS, so a device that
+    was signed out elsewhere stops being served.
+    """
+    connection = current_connection()
+    interval = current_app.config["SOCKET_SESSION_CHECK_SECONDS"]
+    if connection.session_id is not None and time.monotonic() - connection.checked_at > interval:
+        if sessions.active_session(connection.session_id, connection.user_id) is None:
+            raise Unauthorized("This session has ended; sign in again", code="session_revoked")
+        connection.checked_at = time.monotonic()
+    user = User.objects(id=connection.user_id).first()
+    if user is None:
+        raise Unauthorized("The account no longer exists", code="user_not_found")
+    return user
+
+
+def local_devices():
+    """(user_id, device_id) of every connection this process holds."""
+    return [(str(c.user_id), sid) for sid, c in list(CONNECTIONS.items())]

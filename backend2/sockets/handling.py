@@ -1,0 +1,62 @@
+"""The socket side of the one error path: every event is validated by the REST schema, and
+any failure becomes an error ack (or an `error` event when the client asked for no ack)."""
+import contextvars
+from functools import wraps
+
+from flask import request
+from marshmallow import ValidationError
+
+from backend2.errors import ValidationFailed
+from backend2.extensions import socketio
+from backend2.middlewares.error_handlers import to_app_error
+from backend2.sockets.connections import current_socket_user
+
+_ack_requested = contextvars.ContextVar("ack_requested", default=True)
+
+
+def track_ack_requests(server):
+    """Record, for each event, whether the client asked for an ack.
+
+    python-socketio knows it (the packet id) but does not tell handlers, so this wraps the one
+    method that receives it. Handlers run in the same greenlet, where the context var is set.
+    """
+    original = server._handle_event_internal
+
+    def handle(server_, sid, eio_sid, data, namespace, ack_id):
+        token = _ack_requested.set(ack_id is not None)
+        try:
+            return original(server_, sid, eio_sid, data, namespace, ack_id)
+        finally:
+            _ack_requested.reset(token)
+
+    server._handle_event_internal = handle
+
+
+def load(schema, payload):
+    try:
+        return schema.load(payload)
+    except ValidationError as error:
+        raise ValidationFailed.for_fields(error.messages if isinstance(error.messages, dict)
+                                          else {"_schema": error.messages})
+
+
+def socket_event(name, schema=None):
+    """Register `function(user, data)` for event `name`; its return value is the ack."""
+
+    def register(function):
+        @wraps(function)
+        def handler(payload=None, *extra):
+            try:
+                user = current_socket_user()
+                data = load(schema(), payload) if schema else payload
+                return function(user, data)
+            except Exception as exc:
+                error = to_app_error(exc).to_dict()
+                if not _ack_requested.get():
+                    socketio.emit("error", {**error, "event": name}, to=request.sid)
+                return {"error": error}
+
+        socketio.on_event(name, handler)
+        return function
+
+    return register

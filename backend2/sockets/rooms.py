@@ -1,0 +1,13 @@
+"""Rooms: every connection joins its user's room, so an event for a user reaches every device."""
+from backend2.extensions import socketio
+
+
+def user_room(user_id):
+    return f"user:{user_id}"
+
+
+def emit_to_users(event, payload, user_ids):
+    """Emit `event` to every device of every user in `user_ids` (across processes with Redis)."""
+    rooms = [user_room(user_id) for user_id in {str(uid) for uid in user_ids}]
+    if rooms:
+        socketio.emit(event, payload, to=rooms)
