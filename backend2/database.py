@@ -2,7 +2,7 @@
 import logging
 
 import mongoengine as me
-import mongomock
+from backend2.embedded_mongo import IndexedMongoClient
 from pymongo import MongoClient
 from pymongo.errors import ConnectionFailure
 
@@ -29,7 +29,7 @@ def connect_database(config):
     if config.MONGODB_URI:
         uri, client_class = config.MONGODB_URI, MongoClient
     else:
-        uri, client_class = EMBEDDED_URI, mongomock.MongoClient
+        uri, client_class = EMBEDDED_URI, IndexedMongoClient
         log.warning("MONGODB_URI is not set: using the embedded in-memory database; "
                     "data lives in this process only and is lost when it stops")
     me.connect(

@@ -17,7 +17,7 @@ import threading
 import time
 from datetime import datetime, timezone
 
-import mongomock
+from backend2.embedded_mongo import IndexedMongoClient
 from mockupdb import Matcher, MockupDB
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError, OperationFailure
@@ -29,7 +29,7 @@ INDEX_OPTIONS = ("unique", "sparse", "expireAfterSeconds", "partialFilterExpress
 
 class SharedEmbeddedDatabase:
     def __init__(self, port=0, host="127.0.0.1"):
-        self.client = mongomock.MongoClient()
+        self.client = IndexedMongoClient()
         self.lock = threading.Lock()
         self.server = MockupDB(port=port)
         self.server._address = (host, port)
@@ -178,6 +178,10 @@ class SharedEmbeddedDatabase:
         indexes = [{"v": 2, "name": name, **{k: v for k, v in spec.items() if k != "v"},
                     "key": dict(spec["key"])} for name, spec in info.items()]
         return _cursor(db, cmd["listIndexes"], indexes)
+
+    def _cmd_listdatabases(self, db, cmd):
+        return {"databases": [{"name": name, "sizeOnDisk": 0, "empty": False}
+                              for name in self.client.list_database_names()]}
 
     def _cmd_drop(self, db, cmd):
         db.drop_collection(cmd["drop"])

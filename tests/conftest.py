@@ -8,6 +8,7 @@ The database is the embedded default, fresh for every app; with TEST_MONGODB_URI
 address without a database, e.g. mongodb://127.0.0.1:27017) every app gets a database of its
 own on that server instead, so the suite can be run against a real MongoDB.
 """
+import ctypes
 import itertools
 import json
 import logging
@@ -16,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -26,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis as redis_lib
 import requests
+import socketio
 
 from backend2 import create_app
 
@@ -224,10 +227,20 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def _die_with_parent():
+    """Linux: the server gets SIGTERM when the test process dies, however it dies, so no orphan
+    keeps sweeping the shared Redis for deadlines that belong to later runs."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+GENEROUS_LIMITS = ("RATE_LIMIT_DEFAULT", "RATE_LIMIT_AUTH", "RATE_LIMIT_OTP_PER_PHONE", "RATE_LIMIT_OTP_PER_IP")
+
+
 class LiveServer:
     """A real server process on 127.0.0.1, started by `command` (run from the project root)."""
 
-    def __init__(self, command, **settings):
+    def __init__(self, command, webhook=None, **settings):
+        self.webhook = webhook
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
@@ -237,11 +250,15 @@ class LiveServer:
             "JWT_SECRET": TEST_JWT_SECRET,
             "REDIS_URL": TEST_REDIS_URL,
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            # Tests register many users from one address; the limits have tests of their own.
+            **{name: "100000 per minute" for name in GENEROUS_LIMITS},
+            "MONGODB_URI": "",
             **{key: str(value) for key, value in settings.items()},
         }
-        env.pop("MONGODB_URI", None)
+        # A file, not a pipe: a pipe nobody reads fills up and blocks the server on its next log line.
+        self.log = tempfile.NamedTemporaryFile(prefix="backend2-server-", suffix=".log", delete=False)
         self.process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                        stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
         self._wait_until_ready()
 
     def _wait_until_ready(self, timeout=30):
@@ -254,8 +271,11 @@ class LiveServer:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.process.kill()
-                raise AssertionError(f"server did not start: {self.process.stderr.read().decode()[-2000:]}")
+                raise AssertionError(f"server did not start: {self.log_tail()}")
             time.sleep(0.2)
+
+    def log_tail(self, size=3000):
+        return Path(self.log.name).read_text(errors="replace")[-size:]
 
     def stop(self, timeout=15):
         """SIGTERM, as a PaaS sends; True when the process exited by itself in time."""
@@ -267,8 +287,9 @@ class LiveServer:
             self.process.kill()
             return False
 
-    def register(self, webhook, name="Remote"):
-        """Register over HTTP, reading the code from the webhook; returns the 201 body."""
+    def register(self, webhook=None, name="Remote"):
+        """Register over HTTP, reading the code from the webhook; returns a Person."""
+        webhook = webhook or self.webhook
         phone = next_phone()
         assert requests.post(f"{self.base}/auth/send-otp", json={"phone": phone}).status_code == 200
         response = requests.post(f"{self.base}/auth/verify-otp-register", json={
@@ -285,11 +306,16 @@ def module_webhook():
 
 
 @pytest.fixture(scope="module")
-def live_server(module_webhook):
-    """`python wsgi.py` with the webhook OTP sender, shared by the tests of one module."""
+def live_server(request, module_webhook):
+    """`python wsgi.py` with the webhook OTP sender, shared by the tests of one module.
+
+    A module may set LIVE_SERVER_SETTINGS (e.g. a short TYPING_TTL_SECONDS).
+    """
     if not _redis_available():
         pytest.skip(f"Redis not reachable at {TEST_REDIS_URL}")
-    server = LiveServer(f"{sys.executable} wsgi.py", OTP_SENDER="webhook", OTP_WEBHOOK_URL=module_webhook.url)
+    settings = getattr(request.module, "LIVE_SERVER_SETTINGS", {})
+    server = LiveServer(f"{sys.executable} wsgi.py", OTP_SENDER="webhook", OTP_WEBHOOK_URL=module_webhook.url,
+                        webhook=module_webhook, **settings)
     yield server
     server.stop()
 
@@ -317,3 +343,97 @@ def say(client):
         return response.get_json()
 
     return send
+
+
+def open_chat(base, first, second):
+    """A direct conversation between two users of the server at `base` (who become contacts)."""
+    requests.post(f"{base}/contacts/sync", headers=first.headers, json={"phones": [second.phone]})
+    response = requests.post(f"{base}/conversations", headers=first.headers, json={"participants": [second.id]})
+    assert response.status_code in (200, 201), response.text
+    return response.json()["id"]
+
+
+class SocketClient:
+    """A device connected with python-socketio's client, recording every event it receives."""
+
+    def __init__(self, base, token=None, transports=None, auth=None, headers=None, query=""):
+        self.events = []
+        self._arrived = threading.Condition()
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("*", self._record)
+        url = f"{base}?{query}" if query else base
+        self.sio.connect(url, auth=auth if auth is not None else ({"token": token} if token else None),
+                         headers=headers or {}, transports=transports, wait_timeout=10)
+
+    def _record(self, event, *args):
+        with self._arrived:
+            self.events.append((event, args[0] if args else None))
+            self._arrived.notify_all()
+
+    def call(self, event, data=None, timeout=10):
+        return self.sio.call(event, data, timeout=timeout)
+
+    def wait_for(self, event, match=lambda data: True, timeout=10):
+        """The first `event` whose data satisfies `match`, waiting up to `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                for name, data in self.events:
+                    if name == event and match(data):
+                        return data
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"no {event!r} matching within {timeout}s; got {[e for e, _ in self.events]}")
+                self._arrived.wait(remaining)
+
+    def received(self, event, match=lambda data: True):
+        with self._arrived:
+            return [data for name, data in self.events if name == event and match(data)]
+
+    def close(self):
+        if self.sio.connected:
+            self.sio.disconnect()
+
+
+@pytest.fixture
+def connect():
+    """`connect(base, token, **options)` opens a SocketClient; all are closed after the test."""
+    clients = []
+
+    def open_client(base, token=None, **options):
+        client = SocketClient(base, token, **options)
+        clients.append(client)
+        return client
+
+    yield open_client
+    for client in clients:
+        client.close()
+
+
+class Cluster:
+    """Two server processes sharing one database (backend2.devdb) and the real Redis."""
+
+    def __init__(self, webhook, **settings):
+        from backend2.devdb import SharedEmbeddedDatabase
+        self.database = SharedEmbeddedDatabase(port=0)
+        self.database.run()
+        uri = f"{self.database.uri}/cluster_{uuid.uuid4().hex[:8]}"
+        redis_lib.Redis.from_url(TEST_REDIS_URL).flushdb()
+        self.servers = [LiveServer(f"{sys.executable} wsgi.py", webhook=webhook, MONGODB_URI=uri,
+                                   OTP_SENDER="webhook", OTP_WEBHOOK_URL=webhook.url, **settings) for _ in range(2)]
+
+    def close(self):
+        for server in self.servers:
+            if server.process.poll() is None:
+                server.stop()
+        self.database.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(request, module_webhook):
+    if not _redis_available():
+        pytest.skip(f"Redis not reachable at {TEST_REDIS_URL}")
+    settings = getattr(request.module, "CLUSTER_SETTINGS", {})
+    running = Cluster(module_webhook, **settings)
+    yield running
+    running.close()

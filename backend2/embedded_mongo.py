@@ -1,0 +1,187 @@
+"""The embedded database: mongomock, plus hash indexes so it does not slow down as data grows.
+
+mongomock answers every query, and checks every unique index on every write, by testing the
+filter against every document of the collection. A chat backend writes and reads messages
+all the time, so that grows with every message stored. Here each collection keeps a map per
+indexed field (`_id` and the leading field of every declared index, array fields by element)
+from value to document ids. A query with an equality on such a field tests only those
+documents; anything else falls back to mongomock's scan, so results never change, only speed.
+
+The maps follow every write: inserts and deletes pass through the collection store, and
+mongomock calls `_ensure_uniques` after every insert and in-place update, where the document
+is indexed again before uniqueness is checked.
+"""
+import itertools
+
+import mongomock
+from mongomock import store
+from mongomock.collection import Collection
+from mongomock.database import Database
+from mongomock.filtering import filter_applies
+
+_UNHASHABLE = object()
+
+
+def _hashable(value):
+    if isinstance(value, (dict, list)) or value is None:
+        return _UNHASHABLE
+    try:
+        hash(value)
+    except TypeError:
+        return _UNHASHABLE
+    return value
+
+
+class IndexedCollectionStore(store.CollectionStore):
+    def __init__(self, name):
+        super().__init__(name)
+        self._maps = {}          # field -> {value: set(ids)}
+        self._entries = {}       # id -> [(field, value)] as last indexed
+        self._order = {}         # id -> insertion sequence, to keep natural order
+        self._sequence = itertools.count()
+
+    # --- which fields ---------------------------------------------------------------
+
+    def create_index(self, index_name, index_dict):
+        super().create_index(index_name, index_dict)
+        field = index_dict["key"][0][0]
+        if field != "_id" and "." not in field and field not in self._maps:
+            self._maps[field] = {}
+            for document in self._documents.values():
+                self.reindex(document)
+
+    def drop(self):
+        super().drop()
+        self._maps = {field: {} for field in self._maps}
+        self._entries, self._order = {}, {}
+
+    # --- keeping the maps -----------------------------------------------------------
+
+    def __setitem__(self, key, val):
+        super().__setitem__(key, val)
+        self._order.setdefault(key, next(self._sequence))
+        self.reindex(val)
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        self._unindex(key)
+        self._order.pop(key, None)
+
+    def reindex(self, document):
+        key = document.get("_id")
+        self._unindex(key)
+        entries = []
+        for field, values in self._maps.items():
+            raw = document.get(field)
+            for value in (raw if isinstance(raw, list) else [raw]):
+                value = _hashable(value)
+                if value is not _UNHASHABLE:
+                    values.setdefault(value, set()).add(key)
+                    entries.append((field, value))
+        self._entries[key] = entries
+
+    def _unindex(self, key):
+        for field, value in self._entries.pop(key, ()):
+            ids = self._maps[field].get(value)
+            if ids is not None:
+                ids.discard(key)
+                if not ids:
+                    del self._maps[field][value]
+
+    # --- answering ------------------------------------------------------------------
+
+    def candidates(self, spec):
+        """The documents that may match `spec`, in natural order; None if no map narrows it."""
+        best = None
+        for field, condition in _conditions(spec):
+            if field != "_id" and field not in self._maps:
+                continue
+            wanted = condition["$in"] if isinstance(condition, dict) and set(condition) == {"$in"} else [condition]
+            if not isinstance(wanted, list):
+                continue
+            values = [_hashable(value) for value in wanted]
+            if _UNHASHABLE in values:
+                continue
+            if field == "_id":
+                ids = {value for value in values if value in self._documents}
+            else:
+                ids = set().union(*(self._maps[field].get(value, ()) for value in values))
+            if best is None or len(ids) < len(best):
+                best = ids
+        if best is None:
+            return None
+        self._remove_expired_documents()
+        with self._rwlock.reader():
+            found = [(self._order.get(key, 0), key) for key in best if key in self._documents]
+            return [self._documents[key] for _, key in sorted(found)]
+
+
+def _conditions(spec):
+    """(field, condition) pairs that must all hold, including those inside a top-level $and."""
+    for field, condition in (spec or {}).items():
+        if field == "$and" and isinstance(condition, list):
+            for clause in condition:
+                if isinstance(clause, dict):
+                    yield from _conditions(clause)
+        elif not field.startswith("$"):
+            yield field, condition
+
+
+class IndexedDatabaseStore(store.DatabaseStore):
+    def __getitem__(self, col_name):
+        if col_name not in self._collections:
+            self._collections[col_name] = IndexedCollectionStore(col_name)
+        return self._collections[col_name]
+
+
+class IndexedServerStore(store.ServerStore):
+    def __getitem__(self, db_name):
+        if db_name not in self._databases:
+            self._databases[db_name] = IndexedDatabaseStore()
+        return self._databases[db_name]
+
+
+class IndexedCollection(Collection):
+    def _iter_documents(self, filter):
+        documents = self._store.candidates(filter)
+        if documents is None:
+            return super()._iter_documents(filter)
+        return (document for document in documents if filter_applies(filter, document))
+
+    def _ensure_uniques(self, new_data):
+        self._store.reindex(new_data)  # an in-place update may have moved it to other values
+        super()._ensure_uniques(new_data)
+
+    def with_options(self, *args, **kwargs):
+        collection = super().with_options(*args, **kwargs)
+        collection.__class__ = IndexedCollection  # mongomock builds a plain Collection here
+        return collection
+
+
+class IndexedDatabase(Database):
+    def get_collection(self, name, codec_options=None, read_preference=None,
+                       write_concern=None, read_concern=None):
+        if name not in self._collection_accesses:
+            self._ensure_valid_collection_name(name)
+            self._collection_accesses[name] = IndexedCollection(
+                self, name=name, read_concern=read_concern, write_concern=write_concern,
+                read_preference=read_preference or self.read_preference,
+                codec_options=codec_options or self._codec_options, _db_store=self._store)
+        return super().get_collection(name, codec_options, read_preference, write_concern, read_concern)
+
+
+class IndexedMongoClient(mongomock.MongoClient):
+    """mongomock's client, serving IndexedCollections; a drop-in `mongo_client_class`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("_store", IndexedServerStore())
+        super().__init__(*args, **kwargs)
+
+    def get_database(self, name=None, codec_options=None, read_preference=None,
+                     write_concern=None, read_concern=None):
+        if name is not None and name not in self._database_accesses:
+            self._database_accesses[name] = IndexedDatabase(
+                self, name, read_preference=read_preference or self.read_preference,
+                codec_options=codec_options or self._codec_options, _store=self._store[name],
+                read_concern=read_concern)
+        return super().get_database(name, codec_options, read_preference, write_concern, read_concern)

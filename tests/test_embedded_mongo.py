@@ -1,0 +1,74 @@
+"""The indexed embedded database answers exactly as mongomock does, without scanning."""
+import random
+
+from bson import ObjectId
+from mongomock import MongoClient
+from pymongo import WriteConcern
+from pymongo.errors import DuplicateKeyError
+
+from backend2.embedded_mongo import IndexedMongoClient
+
+
+def apply(collection, operation):
+    kind, args = operation
+    try:
+        getattr(collection, kind)(*args)
+        return "ok"
+    except DuplicateKeyError:
+        return "duplicate"
+
+
+def test_random_writes_and_queries_match_mongomock():
+    rng = random.Random(7)
+    users = [ObjectId() for _ in range(6)]
+    plain, indexed = MongoClient()["t"]["c"], IndexedMongoClient()["t"]["c"]
+    for collection in (plain, indexed):
+        collection.create_index([("conversation", 1), ("createdAt", 1)])
+        collection.create_index([("sender", 1), ("clientId", 1)], unique=True,
+                                partialFilterExpression={"clientId": {"$type": "string"}})
+        collection.create_index([("members", 1)])
+    ids = [ObjectId() for _ in range(40)]
+    for step in range(600):
+        target = rng.choice(ids)
+        choice = rng.random()
+        if choice < 0.35:
+            document = {"_id": target, "conversation": rng.randrange(4), "sender": rng.choice(users),
+                        "createdAt": step, "members": rng.sample(users, 2)}
+            if rng.random() < 0.5:
+                document["clientId"] = f"c{rng.randrange(8)}"
+            operation = ("insert_one", (document,))
+        elif choice < 0.6:
+            operation = ("update_one", ({"_id": target}, {"$set": {"conversation": rng.randrange(4)},
+                                                          "$addToSet": {"members": rng.choice(users)}}))
+        elif choice < 0.7:
+            operation = ("update_many", ({"conversation": rng.randrange(4)}, {"$pull": {"members": rng.choice(users)}}))
+        elif choice < 0.8:
+            operation = ("delete_one", ({"_id": target},))
+        else:
+            operation = ("update_one", ({"_id": target}, {"$set": {"clientId": f"c{rng.randrange(8)}",
+                                                                   "sender": rng.choice(users)}}))
+        results = [apply(collection, operation) for collection in (plain, indexed)]
+        assert results[0] == results[1], (step, operation)
+        for query in ({"conversation": rng.randrange(4)}, {"members": rng.choice(users)}, {"_id": target},
+                      {"_id": {"$in": rng.sample(ids, 5)}}, {"sender": rng.choice(users), "clientId": "c1"},
+                      {"conversation": {"$in": [0, 2]}, "members": rng.choice(users)}, {"createdAt": {"$gt": step - 50}}):
+            assert list(plain.find(query)) == list(indexed.find(query)), (step, query)
+
+
+def test_writes_through_with_options_keep_the_indexes():
+    collection = IndexedMongoClient()["t"]["users"]
+    collection.create_index([("blocked", 1)])
+    a, b = ObjectId(), ObjectId()
+    collection.insert_one({"_id": a, "blocked": []})
+    collection.with_options(write_concern=WriteConcern(w=1)).update_one({"_id": a}, {"$addToSet": {"blocked": b}})
+    assert [d["_id"] for d in collection.find({"blocked": b})] == [a]
+
+
+def test_equality_lookups_do_not_scan_the_collection():
+    collection = IndexedMongoClient()["t"]["messages"]
+    collection.create_index([("conversation", 1)])
+    collection.insert_many([{"conversation": n % 100, "n": n} for n in range(5000)])
+    store = collection._store
+    assert len(store.candidates({"conversation": 7})) == 50
+    assert store.candidates({"n": 7}) is None  # not indexed: mongomock's scan answers
+    assert len(store.candidates({"$and": [{"n": {"$gt": 1}}, {"conversation": 7}]})) == 50  # unique checks
