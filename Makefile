@@ -2,6 +2,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
+NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 
 .PHONY: run test install install-dev
 
@@ -15,9 +16,18 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# socket.io-client for the interop tests, and the load generator the multi-process tests use.
+tests/interop/node_modules/.installed: tests/interop/package-lock.json
+	$(NPM_CI) --prefix tests/interop
+	touch $@
+
+bench/node_modules/.installed: bench/package-lock.json
+	$(NPM_CI) --prefix bench
+	touch $@
+
 install: $(VENV)/.runtime
 
-install-dev: $(VENV)/.dev
+install-dev: $(VENV)/.dev tests/interop/node_modules/.installed bench/node_modules/.installed
 
 # Install, then serve on $$PORT (default 5000) with the embedded database unless MONGODB_URI is set.
 run: install
