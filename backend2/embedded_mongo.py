@@ -12,24 +12,25 @@ mongomock calls `_ensure_uniques` after every insert and in-place update, where 
 is indexed again before uniqueness is checked.
 """
 import itertools
+import uuid
+from datetime import datetime
 
 import mongomock
+from bson import ObjectId
 from mongomock import store
 from mongomock.collection import Collection
 from mongomock.database import Database
 from mongomock.filtering import filter_applies
 
 _UNHASHABLE = object()
+# Values a query compares by equality. Anything else (None, which also matches a missing
+# field; regexes, which are hashable but match many values; documents; lists) is left to
+# mongomock's own matching.
+_EQUALITY_TYPES = (str, bytes, bool, int, float, ObjectId, datetime, uuid.UUID)
 
 
 def _hashable(value):
-    if isinstance(value, (dict, list)) or value is None:
-        return _UNHASHABLE
-    try:
-        hash(value)
-    except TypeError:
-        return _UNHASHABLE
-    return value
+    return value if isinstance(value, _EQUALITY_TYPES) else _UNHASHABLE
 
 
 class IndexedCollectionStore(store.CollectionStore):

@@ -1,5 +1,6 @@
 """The indexed embedded database answers exactly as mongomock does, without scanning."""
 import random
+import re
 
 from bson import ObjectId
 from mongomock import MongoClient
@@ -27,13 +28,14 @@ def test_random_writes_and_queries_match_mongomock():
         collection.create_index([("sender", 1), ("clientId", 1)], unique=True,
                                 partialFilterExpression={"clientId": {"$type": "string"}})
         collection.create_index([("members", 1)])
+        collection.create_index([("name", 1)])
     ids = [ObjectId() for _ in range(40)]
     for step in range(600):
         target = rng.choice(ids)
         choice = rng.random()
         if choice < 0.35:
             document = {"_id": target, "conversation": rng.randrange(4), "sender": rng.choice(users),
-                        "createdAt": step, "members": rng.sample(users, 2)}
+                        "createdAt": step, "members": rng.sample(users, 2), "name": rng.choice(["Ada", "Bo", "ada b"])}
             if rng.random() < 0.5:
                 document["clientId"] = f"c{rng.randrange(8)}"
             operation = ("insert_one", (document,))
@@ -51,7 +53,9 @@ def test_random_writes_and_queries_match_mongomock():
         assert results[0] == results[1], (step, operation)
         for query in ({"conversation": rng.randrange(4)}, {"members": rng.choice(users)}, {"_id": target},
                       {"_id": {"$in": rng.sample(ids, 5)}}, {"sender": rng.choice(users), "clientId": "c1"},
-                      {"conversation": {"$in": [0, 2]}, "members": rng.choice(users)}, {"createdAt": {"$gt": step - 50}}):
+                      {"conversation": {"$in": [0, 2]}, "members": rng.choice(users)}, {"createdAt": {"$gt": step - 50}},
+                      {"name": re.compile("ada", re.IGNORECASE)}, {"name": {"$regex": "^B"}}, {"conversation": None},
+                      {"conversation": {"$gte": 2}}, {"$or": [{"conversation": 1}, {"name": "Bo"}]}):
             assert list(plain.find(query)) == list(indexed.find(query)), (step, query)
 
 

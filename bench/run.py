@@ -1,0 +1,118 @@
+"""Runs the Socket.IO benchmark of bench/RESULTS.md and prints one JSON line per run.
+
+    .venv/bin/python bench/run.py --target single --connections 200
+    .venv/bin/python bench/run.py --target pair --connections 1000      # two processes + Redis
+    .venv/bin/python bench/run.py --target relay --connections 200      # bare Node relay
+
+Half of the connections send direct messages to the other half, each with `--window`
+unacknowledged messages at most, through bench/loadgen.js (npm socket.io-client, websocket).
+Server CPU is the processes' user+system time over the run; peak memory is VmHWM from /proc.
+Backend2 targets: `single` is one process on the embedded database; `pair` is two processes
+sharing Redis and one database (backend2.devdb), clients split between them.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+
+from conftest import Cluster, LiveServer, WebhookReceiver, free_port, open_chat  # noqa: E402
+
+
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def backend2_clients(servers, pairs):
+    """Register `pairs` pairs over HTTP; pair members are spread over the servers."""
+    first_server = servers[0]
+
+    def make_pair(_):
+        a, b = first_server.register(name="Bench"), first_server.register(name="Bench")
+        return a, b, open_chat(first_server.base, a, b)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        made = list(pool.map(make_pair, range(pairs)))
+    clients = []
+    for a, b, conversation_id in made:
+        base = len(clients)
+        clients.append({"url": servers[0].base, "token": a.token, "id": a.id, "conversationId": conversation_id, "peer": base + 1})
+        clients.append({"url": servers[-1].base, "token": b.token, "id": b.id, "conversationId": conversation_id, "peer": base})
+    return clients
+
+
+def relay_clients(base, pairs):
+    clients = []
+    for number in range(pairs):
+        a, b = f"u{number}a", f"u{number}b"
+        clients.append({"url": base, "token": a, "id": a, "conversationId": f"{a}:{b}", "peer": 2 * number + 1})
+        clients.append({"url": base, "token": b, "id": b, "conversationId": f"{a}:{b}", "peer": 2 * number})
+    return clients
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--target", choices=["single", "pair", "relay"], required=True)
+    parser.add_argument("--connections", type=int, default=200)
+    parser.add_argument("--messages", type=int, default=50, help="messages per sender")
+    parser.add_argument("--window", type=int, default=4)
+    args = parser.parse_args()
+    pairs = args.connections // 2
+    webhook = WebhookReceiver()
+    settings = {"LOG_LEVEL": "WARNING", "OTP_SENDER": "webhook", "OTP_WEBHOOK_URL": webhook.url}
+    cluster = relay = None
+    if args.target == "single":
+        servers = [LiveServer(f"{sys.executable} wsgi.py", webhook=webhook, REDIS_URL="", **settings)]
+    elif args.target == "pair":
+        cluster = Cluster(webhook, **{k: v for k, v in settings.items() if not k.startswith("OTP")})
+        servers = cluster.servers
+    else:
+        port = free_port()
+        relay = subprocess.Popen(["node", str(ROOT / "bench" / "relay.js")], env={**os.environ, "PORT": str(port)},
+                                 stdout=subprocess.DEVNULL)
+        time.sleep(1)
+    try:
+        if relay:
+            pids, clients = [relay.pid], relay_clients(f"http://127.0.0.1:{port}", pairs)
+        else:
+            pids, clients = [s.process.pid for s in servers], backend2_clients(servers, pairs)
+        senders = list(range(0, len(clients), 2))
+        plan = {"clients": clients, "senders": senders, "messagesPerSender": args.messages, "window": args.window,
+                "ackTimeoutMs": 60000, "drainMs": 30000}
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as plan_file:
+            json.dump(plan, plan_file)
+        cpu_before = sum(cpu_seconds(pid) for pid in pids)
+        run = subprocess.run(["node", str(ROOT / "bench" / "loadgen.js"), plan_file.name],
+                             capture_output=True, text=True, timeout=900)
+        report = json.loads(run.stdout.strip().splitlines()[-1])
+        report.update(target=args.target, window=args.window,
+                      serverCpuSeconds=round(sum(cpu_seconds(pid) for pid in pids) - cpu_before, 1),
+                      serverPeakMemoryMb=[round(peak_rss_mb(pid), 1) for pid in pids])
+        print(json.dumps(report))
+    finally:
+        if relay:
+            relay.terminate()
+        elif cluster:
+            cluster.close()
+        else:
+            servers[0].stop()
+        webhook.close()
+
+
+if __name__ == "__main__":
+    main()
