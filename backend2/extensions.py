@@ -21,11 +21,22 @@ socketio = SocketIO()
 
 
 def bounded_redis(url, size):
-    """A client whose pool waits for a free connection instead of failing past `size`."""
+    """A client whose pool waits for a free connection instead of failing past `size`.
+
+    redis-py's default pool raises "Too many connections" past 100 checked out at once, which
+    hundreds of busy greenlets reach; so does fakeredis's, which uses the same pool.
+    """
     pool = redis.BlockingConnectionPool.from_url(
         url, max_connections=size, timeout=10, socket_timeout=5, socket_connect_timeout=2,
         socket_keepalive=True, health_check_interval=30,
     )
+    return redis.Redis(connection_pool=pool)
+
+
+def in_process_redis(size):
+    """The same commands in this process's memory (fakeredis), with the same bounded pool."""
+    pool = redis.BlockingConnectionPool(connection_class=fakeredis.FakeConnection, server=fakeredis.FakeServer(),
+                                        max_connections=size, timeout=10)
     return redis.Redis(connection_pool=pool)
 
 
@@ -39,7 +50,7 @@ class RedisHolder:
     def init_app(self, app):
         url = app.config["REDIS_URL"]
         self.client = bounded_redis(url, app.config["REDIS_POOL_SIZE"]) if url else None
-        self.state = self.client or fakeredis.FakeRedis(server=fakeredis.FakeServer())
+        self.state = self.client or in_process_redis(app.config["REDIS_POOL_SIZE"])
 
 
 redis_store = RedisHolder()

@@ -3,7 +3,7 @@
 //   clients: [{url, token, conversationId, peer}],   // peer: index of the client it sends to
 //   senders: [index...],                             // which clients send (default: all)
 //   messagesPerSender, window,                       // window: unacknowledged messages per sender
-//   ackTimeoutMs, drainMs }
+//   ackTimeoutMs, connectTimeoutMs, drainMs }
 // Prints one JSON line: connections, sent, acked, delivered, duplicates, missing, errors,
 // messagesPerSecond, latency percentiles in ms: latencyMs (send -> receive at the peer) and
 // ackLatencyMs (send -> the sender's ack).
@@ -31,8 +31,9 @@ function connectAll() {
   return Promise.all(clients.map((client, index) => new Promise((resolve) => {
     const socket = io(client.url, { auth: { token: client.token }, transports: ["websocket"], reconnection: false });
     client.socket = socket;
-    socket.on("connect", () => resolve(true));
-    socket.on("connect_error", (error) => { note(`connect_error: ${error.message}`); resolve(false); });
+    const watchdog = setTimeout(() => { note("connect timeout"); resolve(false); }, plan.connectTimeoutMs || 30000);
+    socket.on("connect", () => { clearTimeout(watchdog); resolve(true); });
+    socket.on("connect_error", (error) => { clearTimeout(watchdog); note(`connect_error: ${error.message}`); resolve(false); });
     socket.on("message", (message) => {
       const tag = message.clientId;
       if (!tag || !tag.startsWith("load-") || message.from === client.id) return;

@@ -34,7 +34,10 @@ def connect(auth=None):
     user_id = context.user.id
     CONNECTIONS[request.sid] = Connection(user_id=user_id, session_id=context.session.id if context.session else None)
     join_room(user_room(user_id))
-    presence.device_connected(str(user_id), request.sid)
+    try:
+        presence.device_connected(str(user_id), request.sid)
+    except Exception:  # presence degrades (Redis down, say); messaging keeps working
+        log.exception("Presence unavailable for %s", user_id)
 
 
 @socketio.on("disconnect")
@@ -42,6 +45,9 @@ def disconnect(*reason):
     connection = CONNECTIONS.pop(request.sid, None)
     if connection is None:
         return
-    for conversation_id in connection.typing_in:
-        typing_indicators.stop_typing(connection.user_id, conversation_id)
-    presence.device_disconnected(str(connection.user_id), request.sid)
+    try:
+        for conversation_id in connection.typing_in:
+            typing_indicators.stop_typing(connection.user_id, conversation_id)
+        presence.device_disconnected(str(connection.user_id), request.sid)
+    except Exception:  # its deadline reports the device gone once Redis is back
+        log.exception("Presence unavailable for %s", connection.user_id)
