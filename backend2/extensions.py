@@ -35,7 +35,7 @@ def bounded_redis(url, size):
 
 def in_process_redis(size):
     """The same commands in this process's memory (fakeredis), with the same bounded pool."""
-    pool = redis.BlockingConnectionPool(connection_class=fakeredis.FakeConnection, server=fakeredis.FakeServer(),
+    pool = redis.BlockingConnectionPool(connection_class=fakeredis.FakeRedisConnection, server=fakeredis.FakeServer(),
                                         max_connections=size, timeout=10)
     return redis.Redis(connection_pool=pool)
 
