@@ -17,13 +17,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
-from conftest import Cluster, LiveServer, WebhookReceiver, free_port, open_chat  # noqa: E402
+from conftest import Cluster, LiveServer, WebhookReceiver, chatting_pairs, free_port  # noqa: E402
 
 
 def cpu_seconds(pid):
@@ -36,24 +35,6 @@ def peak_rss_mb(pid):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return None
-
-
-def backend2_clients(servers, pairs):
-    """Register `pairs` pairs over HTTP; pair members are spread over the servers."""
-    first_server = servers[0]
-
-    def make_pair(_):
-        a, b = first_server.register(name="Bench"), first_server.register(name="Bench")
-        return a, b, open_chat(first_server.base, a, b)
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        made = list(pool.map(make_pair, range(pairs)))
-    clients = []
-    for a, b, conversation_id in made:
-        base = len(clients)
-        clients.append({"url": servers[0].base, "token": a.token, "id": a.id, "conversationId": conversation_id, "peer": base + 1})
-        clients.append({"url": servers[-1].base, "token": b.token, "id": b.id, "conversationId": conversation_id, "peer": base})
-    return clients
 
 
 def relay_clients(base, pairs):
@@ -90,7 +71,7 @@ def main():
         if relay:
             pids, clients = [relay.pid], relay_clients(f"http://127.0.0.1:{port}", pairs)
         else:
-            pids, clients = [s.process.pid for s in servers], backend2_clients(servers, pairs)
+            pids, clients = [s.process.pid for s in servers], chatting_pairs(servers, pairs)
         senders = list(range(0, len(clients), 2))
         plan = {"clients": clients, "senders": senders, "messagesPerSender": args.messages, "window": args.window,
                 "ackTimeoutMs": 60000, "drainMs": 30000}

@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -437,3 +438,23 @@ def cluster(request, module_webhook):
     running = Cluster(module_webhook, **settings)
     yield running
     running.close()
+
+
+def chatting_pairs(servers, count, workers=8):
+    """Load-generator clients for `count` pairs of users who chat (registered on servers[0]);
+    the first of each pair connects to servers[0], the second to servers[-1]."""
+
+    def make_pair(_):
+        first, second = servers[0].register(name="Load"), servers[0].register(name="Load")
+        return first, second, open_chat(servers[0].base, first, second)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pairs = list(pool.map(make_pair, range(count)))
+    clients = []
+    for first, second, conversation_id in pairs:
+        base = len(clients)
+        clients.append({"url": servers[0].base, "token": first.token, "id": first.id,
+                        "conversationId": conversation_id, "peer": base + 1})
+        clients.append({"url": servers[-1].base, "token": second.token, "id": second.id,
+                        "conversationId": conversation_id, "peer": base})
+    return clients

@@ -3,13 +3,12 @@ import json
 import signal
 import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import open_chat
+from conftest import chatting_pairs, open_chat
 
 pytestmark = pytest.mark.redis
 CLUSTER_SETTINGS = {"PRESENCE_TTL_SECONDS": 3, "TYPING_TTL_SECONDS": 1, "DEADLINE_TICK_SECONDS": 0.1}
@@ -76,24 +75,6 @@ def test_presence_counts_devices_across_processes(split_pair, connect):
 LOADGEN = Path(__file__).resolve().parent.parent / "bench" / "loadgen.js"
 
 
-def pairs_across(cluster, count):
-    """`count` pairs of users who chat; the first of each pair connects to A, the second to B."""
-    a, b = cluster.servers
-
-    def make_pair(_):
-        first, second = a.register(name="Load"), a.register(name="Load")
-        return first, second, open_chat(a.base, first, second)
-
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        pairs = list(pool.map(make_pair, range(count)))
-    clients = []
-    for first, second, conversation_id in pairs:
-        base = len(clients)
-        clients.append({"url": a.base, "token": first.token, "id": first.id, "conversationId": conversation_id, "peer": base + 1})
-        clients.append({"url": b.base, "token": second.token, "id": second.id, "conversationId": conversation_id, "peer": base})
-    return clients
-
-
 def run_load(plan, tmp_path):
     """Run bench/loadgen.js (npm socket.io-client) with `plan`; returns its report."""
     if not (LOADGEN.parent / "node_modules" / "socket.io-client").exists():
@@ -112,7 +93,7 @@ def test_three_hundred_busy_clients_over_two_processes_lose_nothing(cluster, tmp
     All 300 send at once; the shared test database serialises every command, so each client
     sends few messages and acks may take long: what is checked is that nothing is lost.
     """
-    clients = pairs_across(cluster, 150)
+    clients = chatting_pairs(cluster.servers, 150)
     plan = {"clients": clients, "messagesPerSender": 3, "window": 1, "ackTimeoutMs": 90000, "drainMs": 60000}
     result = run_load(plan, tmp_path)
     assert result["connections"] == 300, result

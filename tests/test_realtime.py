@@ -1,14 +1,13 @@
 """Socket.IO against a real server process: connection, messages, receipts, typing, presence."""
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 import pytest
 import requests
 import socketio
 
-from conftest import TEST_JWT_SECRET, LiveServer, open_chat
+from conftest import TEST_JWT_SECRET, LiveServer, chatting_pairs, open_chat
 from test_multiprocess import run_load
 
 pytestmark = pytest.mark.redis
@@ -276,17 +275,7 @@ def test_three_hundred_connections_without_redis_all_get_in(module_webhook, tmp_
     server = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, REDIS_URL="",
                         OTP_SENDER="webhook", OTP_WEBHOOK_URL=module_webhook.url)
     try:
-        def make_pair(_):
-            first, second = server.register(), server.register()
-            return first, second, open_chat(server.base, first, second)
-
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            pairs = list(pool.map(make_pair, range(150)))
-        clients = []
-        for first, second, conversation_id in pairs:
-            base = len(clients)
-            clients.append({"url": server.base, "token": first.token, "id": first.id, "conversationId": conversation_id, "peer": base + 1})
-            clients.append({"url": server.base, "token": second.token, "id": second.id, "conversationId": conversation_id, "peer": base})
+        clients = chatting_pairs([server], 150)
         result = run_load({"clients": clients, "messagesPerSender": 1, "window": 1, "ackTimeoutMs": 60000}, tmp_path)
         assert result["connections"] == 300 and result["errors"] == {}, result
         assert result["delivered"] == result["acked"] == 300, result
