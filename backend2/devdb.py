@@ -28,11 +28,10 @@ INDEX_OPTIONS = ("unique", "sparse", "expireAfterSeconds", "partialFilterExpress
 
 
 class SharedEmbeddedDatabase:
-    def __init__(self, port=0, host="127.0.0.1"):
+    def __init__(self, port=0):
         self.client = IndexedMongoClient()
         self.lock = threading.Lock()
-        self.server = MockupDB(port=port)
-        self.server._address = (host, port)
+        self.server = MockupDB(port=port)  # listens on localhost only
         self.server.autoresponds(Matcher(), self.respond)
 
     def run(self):
@@ -209,12 +208,11 @@ def _write_result(count, errors):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=27018)
     args = parser.parse_args()
-    database = SharedEmbeddedDatabase(port=args.port, host=args.host)
-    port = database.run()
-    print(f"Shared embedded database on mongodb://{args.host}:{port}", flush=True)
+    database = SharedEmbeddedDatabase(port=args.port)
+    database.run()
+    print(f"Shared embedded database on {database.uri}", flush=True)
     try:
         while True:
             time.sleep(3600)

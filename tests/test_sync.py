@@ -101,3 +101,22 @@ def test_bad_cursors_are_400(setup):
     for since in ["nonsense", "MTIz", "x" * 65]:
         assert client.get("/messages/sync", query_string={"since": since}, headers=me.headers).status_code == 400
     assert client.get("/messages/sync?limit=501", headers=me.headers).status_code == 400
+
+
+def test_each_device_of_a_user_catches_up_on_what_another_device_did(setup, otp_inbox):
+    client, me, ada, conversation_id = setup
+    client.post("/auth/send-otp-login", json={"phone": ada.phone})
+    phone = Person(client.post("/auth/verify-otp-login", json={
+        "phone": ada.phone, "otp": otp_inbox(ada.phone, "login"), "platform": "flutter"}).get_json())
+    laptop = ada
+    cursors = {name: sync(client, who)["nextCursor"] for name, who in (("laptop", laptop), ("phone", phone), ("me", me))}
+    time.sleep(0.002)
+    kept = send(client, laptop, conversation_id, "kept")
+    hidden = send(client, laptop, conversation_id, "hidden on every device of mine")
+    client.delete(f"/messages/{hidden['id']}?scope=me", headers=laptop.headers)
+    for name, device in (("laptop", laptop), ("phone", phone)):
+        changes = sync(client, device, cursors[name])
+        assert [m["id"] for m in changes["messages"]] == [kept["id"]], name
+        assert changes["hidden"] == [hidden["id"]], name
+    other_user = sync(client, me, cursors["me"])
+    assert {m["id"] for m in other_user["messages"]} == {kept["id"], hidden["id"]} and other_user["hidden"] == []

@@ -27,7 +27,7 @@ def _me():
 
 
 def _presented(message, conversation):
-    return present_messages(_me(), [message], {conversation.id: conversation})[0]
+    return present_messages(_me().id, [message], {conversation.id: conversation})[0]
 
 
 @messages_bp.post("")

@@ -53,12 +53,6 @@ def id_fields():
     }
 
 
-class ErrorSchema(ma.Schema):
-    code = fields.String(required=True)
-    message = fields.String(required=True)
-    details = fields.Dict()
-
-
 class MessageSchema(ma.Schema):
     message = fields.String(required=True)
 

@@ -36,7 +36,7 @@ def list_messages(user, query):
         has_more = len(items) > limit
     items = items[:limit]
     pagination.update(hasMore=has_more, nextCursor=str(items[-1].id) if has_more and items else None)
-    return present_messages(user, items, {conversation.id: conversation}), pagination
+    return present_messages(user.id, items, {conversation.id: conversation}), pagination
 
 
 def _position(conversation, raw, field):
@@ -99,7 +99,7 @@ def sync_changes(user, since, limit):
         if c.receipts_updated_at and moment < as_utc(c.receipts_updated_at) <= end[0]
     ]
     return {
-        "messages": present_messages(user, shown, conversations),
+        "messages": present_messages(user.id, shown, conversations),
         "hidden": hidden,
         "receipts": receipts,
         "hasMore": has_more,

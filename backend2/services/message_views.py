@@ -7,8 +7,8 @@ from backend2.services.conversations import with_people
 REPLY_PREVIEW_CHARS = 100
 
 
-def present_messages(viewer, messages, conversations=None):
-    """Attach `to_user`, `status` (sender's copy only) and `reply_preview` to each message."""
+def present_messages(viewer_id, messages, conversations=None):
+    """Attach `to_user`, `status` (the copy of `viewer_id` when they sent it) and `reply_preview`."""
     conversations = conversations or {
         c.id: c for c in Conversation.objects(id__in=list({m.conversation for m in messages}))
     }
@@ -18,7 +18,7 @@ def present_messages(viewer, messages, conversations=None):
         conversation = conversations.get(message.conversation)
         message.to_user = _recipient(message, conversation)
         message.status = (receipts.status_of(message, conversation)
-                          if conversation is not None and message.sender == viewer.id else None)
+                          if conversation is not None and message.sender == viewer_id else None)
         message.reply_preview = _preview(replied.get(message.reply_to)) if message.reply_to else None
     return messages
 
@@ -41,7 +41,7 @@ def present_conversations(viewer, conversations):
     with_people(conversations)
     by_id = {c.id: c for c in conversations}
     last_ids = [c.last_message for c in conversations if c.last_message]
-    last = {m.id: m for m in present_messages(viewer, list(Message.objects(id__in=last_ids).exclude("edits")), by_id)}
+    last = {m.id: m for m in present_messages(viewer.id, list(Message.objects(id__in=last_ids).exclude("edits")), by_id)}
     for conversation in conversations:
         message = last.get(conversation.last_message)
         conversation.last_message_view = None if message is None or viewer.id in message.hidden_for else message

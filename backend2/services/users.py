@@ -42,9 +42,9 @@ def search_users(viewer, query, page, limit):
 def update_profile(context, changes):
     """Apply name, about, email, avatar and password changes; a new password ends other sessions."""
     user = context.user
+    current_password = changes.pop("currentPassword", None)
     if "password" in changes:
-        _change_password(context, changes.pop("password"), changes.pop("currentPassword", None))
-    changes.pop("currentPassword", None)
+        _change_password(context, changes.pop("password"), current_password)
     for field in ("name", "about", "avatar"):
         if field in changes:
             setattr(user, field, changes[field].strip() if isinstance(changes[field], str) else None)

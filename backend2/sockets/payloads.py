@@ -7,12 +7,5 @@ _message_schema = MessageSchema()
 
 def message_json(viewer_id, message, conversation):
     """The message as `viewer_id` sees it (status only on the sender's copy)."""
-    presented = present_messages(_Viewer(viewer_id), [message], {conversation.id: conversation})[0]
+    presented = present_messages(viewer_id, [message], {conversation.id: conversation})[0]
     return _message_schema.dump(presented)
-
-
-class _Viewer:
-    """Just enough of a user for presentation: its id."""
-
-    def __init__(self, user_id):
-        self.id = user_id
