@@ -54,6 +54,9 @@ def _init_extensions(app, config):
         client_manager=BoundedRedisManager(config.REDIS_URL, config.REDIS_POOL_SIZE) if config.REDIS_URL else None,
         cors_allowed_origins="*" if "*" in origins else origins,
         max_http_buffer_size=config.JSON_MAX_BYTES,
+        # Each connection already reads in its own greenlet; running its events there too
+        # saves a greenlet per event and keeps one device's events in the order it sent them.
+        async_handlers=False,
     )
     track_ack_requests(socketio.server)
 

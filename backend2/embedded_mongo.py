@@ -3,7 +3,7 @@
 mongomock answers every query, and checks every unique index on every write, by testing the
 filter against every document of the collection. A chat backend writes and reads messages
 all the time, so that grows with every message stored. Here each collection keeps a map per
-indexed field (`_id` and the leading field of every declared index, array fields by element)
+indexed field (`_id` and every field of every declared index, array fields by element)
 from value to document ids. A query with an equality on such a field tests only those
 documents; anything else falls back to mongomock's scan, so results never change, only speed.
 
@@ -21,6 +21,8 @@ from mongomock import store
 from mongomock.collection import Collection
 from mongomock.database import Database
 from mongomock.filtering import filter_applies
+from mongomock.helpers import get_value_by_dot
+from pymongo.errors import DuplicateKeyError
 
 _UNHASHABLE = object()
 # Values a query compares by equality. Anything else (None, which also matches a missing
@@ -45,9 +47,10 @@ class IndexedCollectionStore(store.CollectionStore):
 
     def create_index(self, index_name, index_dict):
         super().create_index(index_name, index_dict)
-        field = index_dict["key"][0][0]
-        if field != "_id" and "." not in field and field not in self._maps:
-            self._maps[field] = {}
+        fields = [field for field, _ in index_dict["key"]
+                  if field != "_id" and "." not in field and field not in self._maps]
+        if fields:
+            self._maps.update((field, {}) for field in fields)
             for document in self._documents.values():
                 self.reindex(document)
 
@@ -117,6 +120,13 @@ class IndexedCollectionStore(store.CollectionStore):
             return [self._documents[key] for _, key in sorted(found)]
 
 
+def _value_at(document, dotted_key):
+    try:
+        return get_value_by_dot(document, dotted_key)
+    except KeyError:
+        return None
+
+
 def _conditions(spec):
     """(field, condition) pairs that must all hold, including those inside a top-level $and."""
     for field, condition in (spec or {}).items():
@@ -143,15 +153,31 @@ class IndexedServerStore(store.ServerStore):
 
 
 class IndexedCollection(Collection):
-    def _iter_documents(self, filter):
+    def _iter_documents(self, filter, skip_id=_UNHASHABLE):
+        """The documents matching `filter`, except the one whose `_id` is `skip_id`."""
         documents = self._store.candidates(filter)
         if documents is None:
-            return super()._iter_documents(filter)
-        return (document for document in documents if filter_applies(filter, document))
+            if self._store.is_empty:
+                filter_applies(filter, {})  # as mongomock: a bad filter fails even with nothing to match
+            documents = list(self._store.documents)
+        return (document for document in documents
+                if document["_id"] != skip_id and filter_applies(filter, document))
 
     def _ensure_uniques(self, new_data):
+        """mongomock's check, except that a document outside a partial index's filter is not
+        in that index, so it is not checked against it (as in MongoDB; the answer is the same,
+        but mongomock would test every document sharing the index's other values)."""
         self._store.reindex(new_data)  # an in-place update may have moved it to other values
-        super()._ensure_uniques(new_data)
+        for index in self._store.indexes.values():
+            partial = index.get("partialFilterExpression")
+            if not index.get("unique") or (partial is not None and not filter_applies(partial, new_data)):
+                continue
+            values = {key: _value_at(new_data, key) for key, _ in index["key"]}
+            if index.get("sparse") and set(values.values()) == {None}:
+                continue
+            query = values if partial is None else {"$and": [partial, values]}
+            if any(True for _ in self._iter_documents(query, skip_id=new_data["_id"])):
+                raise DuplicateKeyError("E11000 Duplicate Key Error", 11000)
 
     def with_options(self, *args, **kwargs):
         collection = super().with_options(*args, **kwargs)

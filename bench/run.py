@@ -13,6 +13,7 @@ sharing Redis and one database (backend2.devdb), clients split between them.
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,8 @@ def main():
     parser.add_argument("--connections", type=int, default=200)
     parser.add_argument("--messages", type=int, default=50, help="messages per sender")
     parser.add_argument("--window", type=int, default=4)
+    parser.add_argument("--profile", metavar="FILE",
+                        help="record the first server with py-spy (--gil) during the run, as collapsed stacks (py-spy raw format)")
     args = parser.parse_args()
     pairs = args.connections // 2
     webhook = WebhookReceiver()
@@ -78,8 +81,14 @@ def main():
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as plan_file:
             json.dump(plan, plan_file)
         cpu_before = sum(cpu_seconds(pid) for pid in pids)
+        profiler = args.profile and subprocess.Popen(
+            [str(Path(sys.executable).parent / "py-spy"), "record", "--gil", "--rate", "200", "--pid", str(pids[0]),
+             "--format", "raw", "--output", args.profile], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         run = subprocess.run(["node", str(ROOT / "bench" / "loadgen.js"), plan_file.name],
                              capture_output=True, text=True, timeout=900)
+        if profiler:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(timeout=60)
         report = json.loads(run.stdout.strip().splitlines()[-1])
         report.update(target=args.target, window=args.window,
                       serverCpuSeconds=round(sum(cpu_seconds(pid) for pid in pids) - cpu_before, 1),

@@ -1,5 +1,6 @@
 """The indexed embedded database answers exactly as mongomock does, without scanning."""
 import random
+from datetime import datetime, timedelta, timezone
 import re
 
 from bson import ObjectId
@@ -8,6 +9,11 @@ from pymongo import WriteConcern
 from pymongo.errors import DuplicateKeyError
 
 from backend2.embedded_mongo import IndexedMongoClient
+
+
+def moment(step):
+    """Microseconds included: stored at millisecond precision, so equality must round alike."""
+    return datetime(2026, 1, 1) + timedelta(microseconds=step * 1337)
 
 
 def apply(collection, operation):
@@ -35,7 +41,7 @@ def test_random_writes_and_queries_match_mongomock():
         choice = rng.random()
         if choice < 0.35:
             document = {"_id": target, "conversation": rng.randrange(4), "sender": rng.choice(users),
-                        "createdAt": step, "members": rng.sample(users, 2), "name": rng.choice(["Ada", "Bo", "ada b"])}
+                        "createdAt": moment(step), "members": rng.sample(users, 2), "name": rng.choice(["Ada", "Bo", "ada b"])}
             if rng.random() < 0.5:
                 document["clientId"] = f"c{rng.randrange(8)}"
             operation = ("insert_one", (document,))
@@ -53,7 +59,9 @@ def test_random_writes_and_queries_match_mongomock():
         assert results[0] == results[1], (step, operation)
         for query in ({"conversation": rng.randrange(4)}, {"members": rng.choice(users)}, {"_id": target},
                       {"_id": {"$in": rng.sample(ids, 5)}}, {"sender": rng.choice(users), "clientId": "c1"},
-                      {"conversation": {"$in": [0, 2]}, "members": rng.choice(users)}, {"createdAt": {"$gt": step - 50}},
+                      {"conversation": {"$in": [0, 2]}, "members": rng.choice(users)}, {"createdAt": {"$gt": moment(step - 50)}},
+                      {"createdAt": moment(rng.randrange(step + 1)).replace(tzinfo=timezone.utc)},
+                      {"clientId": f"c{rng.randrange(8)}"},
                       {"name": re.compile("ada", re.IGNORECASE)}, {"name": {"$regex": "^B"}}, {"conversation": None},
                       {"conversation": {"$gte": 2}}, {"$or": [{"conversation": 1}, {"name": "Bo"}]}):
             assert list(plain.find(query)) == list(indexed.find(query)), (step, query)
@@ -76,3 +84,10 @@ def test_equality_lookups_do_not_scan_the_collection():
     assert len(store.candidates({"conversation": 7})) == 50
     assert store.candidates({"n": 7}) is None  # not indexed: mongomock's scan answers
     assert len(store.candidates({"$and": [{"n": {"$gt": 1}}, {"conversation": 7}]})) == 50  # unique checks
+
+
+def test_every_field_of_a_compound_index_narrows():
+    collection = IndexedMongoClient()["t"]["messages"]
+    collection.create_index([("sender", 1), ("clientId", 1)], unique=True)
+    collection.insert_many([{"sender": n % 2, "clientId": f"c{n}"} for n in range(1000)])
+    assert len(collection._store.candidates({"sender": 1, "clientId": "c7"})) == 1

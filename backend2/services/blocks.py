@@ -10,10 +10,10 @@ def hidden_user_ids(user):
 
 
 def blocked_between(user, other_id):
-    """True when either of the two users blocked the other."""
-    if other_id in user.blocked_users:
-        return True
-    return User.objects(id=other_id, blocked_users=user.id).count() > 0
+    """True when either of the two users blocked the other, read from the database in one
+    query (so a `user` loaded a while ago, like a socket's, still gets the current answer)."""
+    pair = [user.id, other_id]
+    return User.objects(id__in=pair, blocked_users__in=pair).count() > 0
 
 
 def block(user, other):

@@ -12,8 +12,9 @@ def present_messages(viewer_id, messages, conversations=None):
     conversations = conversations or {
         c.id: c for c in Conversation.objects(id__in=list({m.conversation for m in messages}))
     }
-    replied = {m.id: m for m in Message.objects(id__in=[m.reply_to for m in messages if m.reply_to])
-               .only("id", "sender", "text", "type", "deleted")}
+    reply_ids = [m.reply_to for m in messages if m.reply_to]
+    replied = {m.id: m for m in Message.objects(id__in=reply_ids).only("id", "sender", "text", "type", "deleted")
+               } if reply_ids else {}
     for message in messages:
         conversation = conversations.get(message.conversation)
         message.to_user = _recipient(message, conversation)

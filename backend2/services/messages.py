@@ -16,30 +16,21 @@ EDIT_ATTEMPTS = 3
 
 def send_message(user, data):
     """Store a message: (message, conversation, created). A retry with the same clientId
-    returns the first copy."""
+    returns the first copy, whatever the retry carries, as long as it is still valid."""
     if data.get("from") not in (None, str(user.id)):
         raise Forbidden("'from' must be the signed-in user", code="sender_mismatch")
-    client_id = data.get("clientId")
-    earlier = _earlier_send(user, client_id)
-    if earlier is not None:
-        return earlier, conversation_for(user, earlier.conversation), False
     conversation = _target_conversation(user, data)
     message = _build_message(user, conversation, data)
     try:
-        message.save()
-    except NotUniqueError:  # a retry racing this one stored it first
-        return _earlier_send(user, client_id), conversation, False
+        message.save(force_insert=True)
+    except NotUniqueError:  # a retry: this sender's clientId is stored already (unique index)
+        earlier = Message.objects(sender=user.id, client_id=message.client_id).exclude("edits").get()
+        return earlier, conversation_for(user, earlier.conversation), False
     Conversation.objects(id=conversation.id, updated_at__lte=message.created_at).update_one(
         set__last_message=message.id, set__updated_at=message.created_at
     )
     events.message_created.send(message, conversation=conversation)
     return message, conversation, True
-
-
-def _earlier_send(user, client_id):
-    if not client_id:
-        return None
-    return Message.objects(sender=user.id, client_id=client_id).exclude("edits").first()
 
 
 def _target_conversation(user, data):

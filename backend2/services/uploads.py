@@ -116,6 +116,8 @@ def attachments_for(items):
     Size, type and dimensions come from our record, not from the client; the client may
     only rename the file for display.
     """
+    if not items:
+        return []
     names = [stored_name_of(item["url"]) for item in items]
     if None in names:
         raise ValidationFailed("Attachments must be files uploaded to this server", code="invalid_attachment")

@@ -32,7 +32,8 @@ def connect(auth=None):
         error = to_app_error(exc)
         raise ConnectionRefusedError(error.message, {"code": error.code})
     user_id = context.user.id
-    CONNECTIONS[request.sid] = Connection(user_id=user_id, session_id=context.session.id if context.session else None)
+    CONNECTIONS[request.sid] = Connection(user_id=user_id, session_id=context.session.id if context.session else None,
+                                          user=context.user)
     join_room(user_room(user_id))
     try:
         presence.device_connected(str(user_id), request.sid)

@@ -13,6 +13,7 @@ from backend2.services import sessions
 class Connection:
     user_id: object
     session_id: object
+    user: object = None
     checked_at: float = field(default_factory=time.monotonic)
     typing_in: set = field(default_factory=set)
 
@@ -28,20 +29,22 @@ def current_connection():
 
 
 def current_socket_user():
-    """The signed-in user of the event being handled, read fresh (blocks, names change).
+    """The signed-in user of the event being handled.
 
-    The session is checked again at most every SOCKET_SESSION_CHECK_SECONDS, so a device that
-    was signed out elsewhere stops being served.
+    The user is read once and again, with the session, every SOCKET_SESSION_CHECK_SECONDS:
+    a device that was signed out elsewhere stops being served, and a renamed user is seen.
+    Rules that must be exact (blocks) read the database themselves.
     """
     connection = current_connection()
     interval = current_app.config["SOCKET_SESSION_CHECK_SECONDS"]
-    if connection.session_id is not None and time.monotonic() - connection.checked_at > interval:
-        if sessions.active_session(connection.session_id, connection.user_id) is None:
-            raise Unauthorized("This session has ended; sign in again", code="session_revoked")
-        connection.checked_at = time.monotonic()
+    if connection.user is not None and time.monotonic() - connection.checked_at <= interval:
+        return connection.user
+    if connection.session_id is not None and sessions.active_session(connection.session_id, connection.user_id) is None:
+        raise Unauthorized("This session has ended; sign in again", code="session_revoked")
     user = User.objects(id=connection.user_id).first()
     if user is None:
         raise Unauthorized("The account no longer exists", code="user_not_found")
+    connection.user, connection.checked_at = user, time.monotonic()
     return user
 
 

@@ -6,6 +6,14 @@ _message_schema = MessageSchema()
 
 
 def message_json(viewer_id, message, conversation):
-    """The message as `viewer_id` sees it (status only on the sender's copy)."""
-    presented = present_messages(viewer_id, [message], {conversation.id: conversation})[0]
-    return _message_schema.dump(presented)
+    """The message as `viewer_id` sees it (status only on the sender's copy).
+
+    Kept on the message object per viewer and version, so the sender's ack and the broadcast
+    that the same send causes serialise it once.
+    """
+    made = message.__dict__.setdefault("_json_by_viewer", {})
+    key = (viewer_id, message.updated_at)
+    if key not in made:
+        presented = present_messages(viewer_id, [message], {conversation.id: conversation})[0]
+        made[key] = _message_schema.dump(presented)
+    return made[key]
