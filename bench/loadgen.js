@@ -3,7 +3,7 @@
 //   clients: [{url, token, conversationId, peer}],   // peer: index of the client it sends to
 //   senders: [index...],                             // which clients send (default: all)
 //   messagesPerSender, window,                       // window: unacknowledged messages per sender
-//   ackTimeoutMs, connectTimeoutMs, drainMs }
+//   ackTimeoutMs, connectTimeoutMs, drainMs, holdMs }   // holdMs: idle wait after connecting
 // Prints one JSON line: connections, sent, acked, delivered, duplicates, missing, errors,
 // messagesPerSecond, latency percentiles in ms: latencyMs (send -> receive at the peer) and
 // ackLatencyMs (send -> the sender's ack).
@@ -13,7 +13,7 @@ const { io } = require("socket.io-client");
 const plan = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const clients = plan.clients;
 const senders = plan.senders || clients.map((_, index) => index);
-const perSender = plan.messagesPerSender || 20;
+const perSender = plan.messagesPerSender ?? 20;
 const windowSize = plan.window || 5;
 const ackTimeoutMs = plan.ackTimeoutMs || 10000;
 const latencies = [];
@@ -78,6 +78,10 @@ async function main() {
   const connectStarted = Date.now();
   const connected = (await connectAll()).filter(Boolean).length;
   const connectMs = Date.now() - connectStarted;
+  if (plan.holdMs) {  // all connections held, idle: the runner measures the server's memory now
+    console.error("held");
+    await new Promise((r) => setTimeout(r, plan.holdMs));
+  }
   const started = Date.now();
   await Promise.all(senders.map(runSender));
   const sendingMs = Date.now() - started;

@@ -6,7 +6,9 @@
 
 Half of the connections send direct messages to the other half, each with `--window`
 unacknowledged messages at most, through bench/loadgen.js (npm socket.io-client, websocket).
-Server CPU is the processes' user+system time over the run; peak memory is VmHWM from /proc.
+Server CPU is the processes' user+system time over the run; peak memory is VmHWM from /proc;
+memory before is the resident size once the users are registered, before the clients connect;
+held is the resident size with every client connected and idle, before sending.
 Backend2 targets: `single` is one process on the embedded database; `pair` is two processes
 sharing Redis and one database (backend2.devdb), clients split between them.
 """
@@ -26,15 +28,19 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 from conftest import Cluster, LiveServer, WebhookReceiver, chatting_pairs, free_port  # noqa: E402
 
 
+HOLD_SECONDS = 4  # idle after connecting; "held" memory is read halfway through
+
+
 def cpu_seconds(pid):
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def peak_rss_mb(pid):
+def memory_mb(pid, field="VmHWM"):
+    """VmHWM (peak resident memory) or VmRSS (now) of a process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+        if line.startswith(field + ":"):
+            return round(int(line.split()[1]) / 1024, 1)
     return None
 
 
@@ -77,22 +83,30 @@ def main():
             pids, clients = [s.process.pid for s in servers], chatting_pairs(servers, pairs)
         senders = list(range(0, len(clients), 2))
         plan = {"clients": clients, "senders": senders, "messagesPerSender": args.messages, "window": args.window,
-                "ackTimeoutMs": 60000, "drainMs": 30000}
+                "ackTimeoutMs": 60000, "drainMs": 30000, "holdMs": HOLD_SECONDS * 1000}
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as plan_file:
             json.dump(plan, plan_file)
         cpu_before = sum(cpu_seconds(pid) for pid in pids)
+        memory_before = [memory_mb(pid, "VmRSS") for pid in pids]
         profiler = args.profile and subprocess.Popen(
             [str(Path(sys.executable).parent / "py-spy"), "record", "--gil", "--rate", "200", "--pid", str(pids[0]),
              "--format", "raw", "--output", args.profile], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        run = subprocess.run(["node", str(ROOT / "bench" / "loadgen.js"), plan_file.name],
-                             capture_output=True, text=True, timeout=900)
+        loadgen = subprocess.Popen(["node", str(ROOT / "bench" / "loadgen.js"), plan_file.name],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        memory_held = None
+        for line in loadgen.stderr:
+            if line.strip() == "held":
+                time.sleep(HOLD_SECONDS / 2)
+                memory_held = [memory_mb(pid, "VmRSS") for pid in pids]
+        output = loadgen.communicate(timeout=900)[0]
         if profiler:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(timeout=60)
-        report = json.loads(run.stdout.strip().splitlines()[-1])
+        report = json.loads(output.strip().splitlines()[-1])
         report.update(target=args.target, window=args.window,
                       serverCpuSeconds=round(sum(cpu_seconds(pid) for pid in pids) - cpu_before, 1),
-                      serverPeakMemoryMb=[round(peak_rss_mb(pid), 1) for pid in pids])
+                      serverMemoryBeforeMb=memory_before, serverMemoryHeldMb=memory_held,
+                      serverPeakMemoryMb=[memory_mb(pid) for pid in pids])
         print(json.dumps(report))
     finally:
         if relay:
