@@ -108,6 +108,13 @@ class Config:
         self.SOCKET_SESSION_CHECK_SECONDS = float(get("SOCKET_SESSION_CHECK_SECONDS", 30))
         self.DEADLINE_TICK_SECONDS = float(get("DEADLINE_TICK_SECONDS", 0.25))
 
+        self.CALL_TIMEOUT_SECONDS = float(get("CALL_TIMEOUT_SECONDS", 40))
+        self.CALL_RECONNECT_GRACE_SECONDS = float(get("CALL_RECONNECT_GRACE_SECONDS", 10))
+        self.STUN_URLS = _list(get("STUN_URLS", "stun:stun.l.google.com:19302"))
+        self.TURN_URLS = _list(get("TURN_URLS", ""))
+        self.TURN_SECRET = get("TURN_SECRET", "")
+        self.TURN_TTL_SECONDS = int(get("TURN_TTL_SECONDS", 86400))
+
         self.LOG_LEVEL = get("LOG_LEVEL", "INFO").upper()
         self.HOST = get("HOST", "0.0.0.0")
         self.PORT = int(get("PORT", 5000))
@@ -130,6 +137,10 @@ class Config:
             found.append(f"OTP_SENDER must be one of {', '.join(OTP_SENDERS)}")
         if self.OTP_SENDER == "webhook" and not self.OTP_WEBHOOK_URL:
             found.append("OTP_WEBHOOK_URL is missing for OTP_SENDER=webhook")
+        if self.TURN_URLS and not self.TURN_SECRET:
+            found.append("TURN_URLS needs TURN_SECRET (the coturn static-auth-secret) to issue credentials")
+        if min(self.CALL_TIMEOUT_SECONDS, self.CALL_RECONNECT_GRACE_SECONDS) <= 0:
+            found.append("CALL_TIMEOUT_SECONDS and CALL_RECONNECT_GRACE_SECONDS must be positive")
         return found
 
     def finalize(self):

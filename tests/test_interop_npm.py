@@ -11,7 +11,7 @@ pytestmark = pytest.mark.redis
 INTEROP = Path(__file__).parent / "interop"
 
 
-def test_socket_io_client_connects_sends_receives_edits_deletes_and_sees_receipts_typing_presence(live_server):
+def test_socket_io_client_connects_sends_receives_edits_deletes_and_sees_receipts_typing_presence_calls(live_server):
     if not (INTEROP / "node_modules" / "socket.io-client").exists():
         pytest.fail("tests/interop/node_modules is missing: run `npm ci --prefix tests/interop` (make test does)")
     me, ada = live_server.register(name="Desk"), live_server.register(name="Ada")
@@ -23,3 +23,4 @@ def test_socket_io_client_connects_sends_receives_edits_deletes_and_sees_receipt
     result = json.loads(run.stdout.strip().splitlines()[-1]) if run.stdout.strip() else {"stderr": run.stderr}
     assert run.returncode == 0 and result["ok"], result
     assert result["refusedWith"] == "invalid_token" and result["lastSeen"].endswith("Z")
+    assert result["callEndedWith"] == "ended"

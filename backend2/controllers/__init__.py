@@ -1,5 +1,6 @@
 """One blueprint per resource; routes stay thin: schema in, service call, schema out."""
 from backend2.controllers.auth import auth_bp
+from backend2.controllers.calls import calls_bp
 from backend2.controllers.chat_requests import chat_requests_bp
 from backend2.controllers.contacts import contacts_bp
 from backend2.controllers.conversations import conversations_bp
@@ -9,7 +10,8 @@ from backend2.controllers.uploads import uploads_bp
 from backend2.controllers.users import users_bp
 from backend2.database import ensure_indexes
 
-DATA_BLUEPRINTS = (auth_bp, users_bp, contacts_bp, conversations_bp, chat_requests_bp, messages_bp, uploads_bp)
+DATA_BLUEPRINTS = (auth_bp, users_bp, contacts_bp, conversations_bp, chat_requests_bp, messages_bp, uploads_bp,
+                   calls_bp)
 BLUEPRINTS = (health_bp, *DATA_BLUEPRINTS)
 
 # Indexes exist before any data is touched, also when the database came up after us.

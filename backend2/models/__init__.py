@@ -1,4 +1,5 @@
 """MongoEngine documents: persistence and indexes only, no rules."""
+from backend2.models.call import Call
 from backend2.models.chat_request import ChatRequest
 from backend2.models.contact_book import ContactBook, ContactEntry
 from backend2.models.conversation import Conversation
@@ -8,7 +9,7 @@ from backend2.models.session import Session
 from backend2.models.upload import Upload
 from backend2.models.user import User
 
-ALL_MODELS = (User, Session, Otp, ContactBook, Conversation, ChatRequest, Message, Upload)
+ALL_MODELS = (User, Session, Otp, ContactBook, Conversation, ChatRequest, Message, Upload, Call)
 
-__all__ = ["ALL_MODELS", "Attachment", "ChatRequest", "ContactBook", "ContactEntry", "Conversation", "Edit",
+__all__ = ["ALL_MODELS", "Attachment", "Call", "ChatRequest", "ContactBook", "ContactEntry", "Conversation", "Edit",
            "Message", "Otp", "Session", "Upload", "User"]

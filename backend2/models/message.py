@@ -43,6 +43,7 @@ class Message(TimestampedDocument):
     attachments = me.EmbeddedDocumentListField(Attachment, default=list)
     location = me.DictField()
     contact = me.DictField()
+    call = me.DictField()  # type "call": {callId, type, outcome, duration}
     reply_to = me.ObjectIdField(db_field="replyTo")
     client_id = me.StringField(db_field="clientId")
     edited_at = me.DateTimeField(db_field="editedAt")

@@ -120,6 +120,7 @@ class MessageSchema(ma.Schema.from_dict(id_fields())):
     attachments = fields.List(fields.Nested(AttachmentSchema))
     location = fields.Dict(allow_none=True)
     contact = fields.Dict(allow_none=True)
+    call = fields.Dict(allow_none=True, metadata={"description": "type 'call': {callId, type, outcome, duration}"})
     replyTo = fields.Nested(ReplyPreviewSchema, attribute="reply_preview", allow_none=True, dump_default=None)
     clientId = fields.String(attribute="client_id", allow_none=True)
     status = fields.String(allow_none=True, dump_default=None,

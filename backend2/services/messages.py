@@ -22,15 +22,42 @@ def send_message(user, data):
     conversation = _target_conversation(user, data)
     message = _build_message(user, conversation, data)
     try:
-        message.save(force_insert=True)
+        _store(message, conversation)
     except NotUniqueError:  # a retry: this sender's clientId is stored already (unique index)
         earlier = Message.objects(sender=user.id, client_id=message.client_id).exclude("edits").get()
         return earlier, conversation_for(user, earlier.conversation), False
+    return message, conversation, True
+
+
+def _store(message, conversation):
+    """Insert, make it the conversation's last message, and announce it."""
+    message.save(force_insert=True)
     Conversation.objects(id=conversation.id, updated_at__lte=message.created_at).update_one(
         set__last_message=message.id, set__updated_at=message.created_at
     )
     events.message_created.send(message, conversation=conversation)
-    return message, conversation, True
+
+
+CALL_LABELS = {"answered": "{kind} call", "missed": "Missed {kind} call", "busy": "Missed {kind} call",
+               "declined": "Declined {kind} call"}
+
+
+def record_call(call):
+    """A `type: "call"` message from the caller in their direct conversation, so both apps show
+    the call in the chat and the callee's unread count includes it."""
+    conversation = Conversation.objects(id=call.conversation).first()
+    if conversation is None:
+        return None
+    kind = "voice" if call.type == "audio" else "video"
+    now = utcnow()
+    message = Message(
+        conversation=conversation.id, sender=call.caller, type="call",
+        text=CALL_LABELS[call.outcome].format(kind=kind).capitalize(),
+        call={"callId": str(call.id), "type": call.type, "outcome": call.outcome, "duration": call.duration},
+        created_at=now, updated_at=now,
+    )
+    _store(message, conversation)
+    return message
 
 
 def _target_conversation(user, data):
@@ -91,6 +118,8 @@ def edit_message(user, message_id, text):
         message, conversation = message_for(user, message_id)
         if message.sender != user.id:
             raise Forbidden("Only the sender may edit a message", code="not_sender")
+        if message.type == "call":
+            raise Forbidden("A call entry cannot be edited", code="not_editable")
         if message.deleted:
             raise Conflict("This message was deleted", code="message_deleted")
         if len(text) > max_chars or (not text.strip() and not message.attachments):

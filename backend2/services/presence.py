@@ -48,6 +48,7 @@ def device_disconnected(user_id, device_id):
     pipe.zcard(_devices_key(user_id))
     removed, _, count = pipe.execute()
     deadlines.cancel("presence", f"{user_id}|{device_id}")
+    events.device_gone.send(device_id, user_id=user_id)
     if removed and count == 0:
         last_seen = utcnow()
         User.objects(id=user_id).update_one(set__last_seen=last_seen)

@@ -3,4 +3,4 @@
 Importing this package registers every handler on `backend2.extensions.socketio`. It must
 happen before `socketio.init_app`, which hands the registered handlers to each new server.
 """
-from backend2.sockets import broadcasts, chat, connection, presence, receipts, typing  # noqa: F401
+from backend2.sockets import broadcasts, calls, chat, connection, presence, receipts, typing  # noqa: F401

@@ -1,7 +1,9 @@
 """Delivers domain events to the apps' devices, whatever transport caused them."""
+from backend2.extensions import socketio
+from backend2.models import User
 from backend2.services import events, presence
-from backend2.sockets.payloads import message_json
-from backend2.sockets.rooms import emit_to_users
+from backend2.sockets.payloads import message_json, public_user_json
+from backend2.sockets.rooms import emit_to_users, user_room
 from backend2.utils.time import iso
 
 
@@ -52,3 +54,16 @@ def on_presence_changed(user_id, online, last_seen):
     emit_to_users("presence", {"userId": str(user_id), "online": online, "lastSeen": last_seen}, watchers)
     emit_to_users("user-status-changed", {"userId": str(user_id), "status": "online" if online else "offline",
                                           "lastSeen": last_seen}, watchers)
+
+
+@events.call_event.connect
+def on_call_event(event, payload, users, devices, skip_device, after_ack):
+    """To every device of `users` and to the single `devices`, except `skip_device`."""
+    payload = {key: public_user_json(value) if isinstance(value, User) else value for key, value in payload.items()}
+    targets = [user_room(user_id) for user_id in users] + [device for device in devices if device]
+    if not targets:
+        return
+    if after_ack:  # the handler's ack is sent when it returns; this greenlet runs after that
+        socketio.start_background_task(socketio.emit, event, payload, to=targets, skip_sid=skip_device)
+    else:
+        socketio.emit(event, payload, to=targets, skip_sid=skip_device)

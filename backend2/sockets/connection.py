@@ -6,7 +6,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from backend2.extensions import socketio
 from backend2.middlewares.error_handlers import to_app_error
-from backend2.services import presence, typing_indicators
+from backend2.services import calls, presence, typing_indicators
 from backend2.services.auth import authenticate_token
 from backend2.sockets.connections import CONNECTIONS, Connection
 from backend2.sockets.rooms import user_room
@@ -37,8 +37,9 @@ def connect(auth=None):
     join_room(user_room(user_id))
     try:
         presence.device_connected(str(user_id), request.sid)
-    except Exception:  # presence degrades (Redis down, say); messaging keeps working
-        log.exception("Presence unavailable for %s", user_id)
+        calls.device_joined(user_id, request.sid)
+    except Exception:  # presence and calls degrade (Redis down, say); messaging keeps working
+        log.exception("Presence or calls unavailable for %s", user_id)
 
 
 @socketio.on("disconnect")

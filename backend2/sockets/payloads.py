@@ -1,8 +1,14 @@
 """JSON for socket events, made by the same schemas as REST responses."""
 from backend2.schemas.messages import MessageSchema
+from backend2.schemas.users import PublicUserSchema
 from backend2.services.message_views import present_messages
 
 _message_schema = MessageSchema()
+_public_user_schema = PublicUserSchema()
+
+
+def public_user_json(user):
+    return _public_user_schema.dump(user)
 
 
 def message_json(viewer_id, message, conversation):

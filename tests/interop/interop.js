@@ -86,6 +86,30 @@ async function main() {
   const asked = await desktop.timeout(5000).emitWithAck("presence", { userIds: [input.ada.id] });
   check(asked.users[0].online === true, "presence query");
 
+  // A call: ring, a candidate held until the answer, the answer, candidates both ways, hang up.
+  const ringing = next(watcher, "call:invite");
+  const outgoingSeen = next(secondDevice, "call:outgoing");
+  const invited = await desktop.timeout(5000).emitWithAck("call:invite", {
+    to: input.ada.id, type: "audio", offer: { type: "offer", sdp: "v=0 npm-offer" },
+  });
+  check(invited.callId, "invite is acked with a call id");
+  const invite = await ringing;
+  check(invite.callId === invited.callId && invite.from.id === input.me.id && invite.offer.sdp === "v=0 npm-offer",
+    "callee rings with the caller's profile and offer");
+  check((await outgoingSeen).callId === invited.callId, "caller's other device learns of the call");
+  await desktop.timeout(5000).emitWithAck("call:candidate", { callId: invited.callId, candidate: { candidate: "early" } });
+  const answerSeen = next(desktop, "call:answer");
+  const heldSeen = next(watcher, "call:candidate", (c) => c.candidate.candidate === "early");
+  await watcher.timeout(5000).emitWithAck("call:answer", { callId: invited.callId, answer: { type: "answer", sdp: "v=0 a" } });
+  check((await answerSeen).answer.sdp === "v=0 a", "caller receives the answer");
+  await heldSeen;
+  const relayed = next(desktop, "call:candidate", (c) => c.candidate === "from-callee");
+  await watcher.timeout(5000).emitWithAck("call:candidate", { callId: invited.callId, candidate: "from-callee" });
+  await relayed;
+  const hungUp = next(watcher, "call:hangup", (h) => h.callId === invited.callId);
+  await desktop.timeout(5000).emitWithAck("call:hangup", { callId: invited.callId });
+  findings.callEndedWith = (await hungUp).reason;
+
   const offlineSeen = next(watcher, "user-status-changed", (s) => s.userId === input.me.id && s.status === "offline");
   desktop.disconnect();
   secondDevice.disconnect();

@@ -1,0 +1,30 @@
+"""Call history and the ICE servers for a call; the signaling itself is on the socket."""
+from apifairy import authenticate, response
+from flask import Blueprint
+
+from backend2.middlewares.auth import current_auth, token_auth
+from backend2.middlewares.validation import query_args
+from backend2.schemas.calls import CallListSchema, IceServersSchema
+from backend2.schemas.common import PageQuerySchema
+from backend2.services import calls
+from backend2.services.ice_servers import ice_servers_for
+
+calls_bp = Blueprint("calls", __name__, url_prefix="/calls")
+
+
+@calls_bp.get("")
+@authenticate(token_auth)
+@query_args(PageQuerySchema)
+@response(CallListSchema)
+def list_all(query):
+    """The caller's calls, made and received, newest first"""
+    items, pagination = calls.list_calls(current_auth().user, query["page"], query["limit"])
+    return {"calls": items, "pagination": pagination}
+
+
+@calls_bp.get("/ice-servers")
+@authenticate(token_auth)
+@response(IceServersSchema)
+def ice_servers():
+    """STUN and TURN servers for RTCPeerConnection, with short-lived TURN credentials"""
+    return ice_servers_for(current_auth().user)

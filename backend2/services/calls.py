@@ -1,0 +1,234 @@
+"""Calls: the rules of ringing, answering, relaying, ending, for every device and process.
+
+The server relays WebRTC signaling only; what it owns is each call's state (in
+`call_state`), its deadlines (ring timeout, reconnect grace; in `deadlines`, so any process
+fires them, exactly once) and its history (`Call` documents and `type: "call"` messages).
+
+Candidates a caller sends before the answer are held and delivered to the answering device
+right after `call:answer`, so the other ringing devices never receive them.
+"""
+import json
+import time
+
+from bson import ObjectId
+from flask import current_app
+
+from backend2.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend2.models import Call, User
+from backend2.services import call_state, deadlines, events, messages
+from backend2.services.conversations import conversation_for, open_direct_conversation
+from backend2.services.pagination import paginate
+from backend2.services.users import visible_user
+from backend2.utils.time import utcnow
+
+# How each way of ending maps to the recorded outcome, before and after an answer.
+OUTCOME_BEFORE_ANSWER = {"timeout": "missed", "declined": "declined", "cancelled": "cancelled"}
+ENDED_BY_CLIENT = "ended"
+
+
+def _emit(event, payload, users=(), devices=(), skip_device=None, after_ack=False):
+    events.call_event.send(event, payload=payload, users=[str(u) for u in users], devices=list(devices),
+                           skip_device=skip_device, after_ack=after_ack)
+
+
+# --- starting --------------------------------------------------------------------------
+
+def invite(user, device_id, data):
+    """Ring every device of the callee; returns the call id. A busy callee ends it at once."""
+    if data["to"] == str(user.id):
+        raise ValidationFailed("You cannot call yourself", code="cannot_call_self")
+    callee = visible_user(user, data["to"])
+    conversation = _direct_conversation(user, callee, data.get("conversationId"))
+    call = Call(id=ObjectId(), caller=user.id, callee=callee.id, participants=[user.id, callee.id],
+                type=data["type"], conversation=conversation.id)
+    call_id = str(call.id)
+    if not call_state.claim_user(user.id, call_id):
+        raise Conflict("You are already in a call", code="already_in_call")
+    if not call_state.claim_user(callee.id, call_id):
+        call_state.release_user(user.id, call_id)
+        _finish(call, "busy", reason="busy")
+        _emit("call:hangup", {"callId": call_id, "reason": "busy"}, devices=[device_id], after_ack=True)
+        return call_id
+    call.save(force_insert=True)
+    call_state.start(call_id, {"caller": str(user.id), "callee": str(callee.id), "type": call.type,
+                               "conversation": str(conversation.id), "offer": json.dumps(data["offer"])}, device_id)
+    deadlines.schedule("call-timeout", call_id, time.time() + current_app.config["CALL_TIMEOUT_SECONDS"])
+    _emit("call:invite", _invitation(call_id, user, call.type, data["offer"], conversation.id), users=[callee.id])
+    _emit("call:outgoing", {"callId": call_id, "to": str(callee.id), "type": call.type,
+                            "conversationId": str(conversation.id)}, users=[user.id], skip_device=device_id)
+    return call_id
+
+
+def _direct_conversation(user, callee, conversation_id):
+    if conversation_id is None:
+        conversation, _ = open_direct_conversation(user, callee.id)
+        return conversation
+    conversation = conversation_for(user, conversation_id)
+    if conversation.type != "direct" or callee.id not in conversation.participants:
+        raise ValidationFailed("conversationId must be your direct conversation with the callee",
+                               code="invalid_conversation")
+    return conversation
+
+
+def _invitation(call_id, caller, kind, offer, conversation_id):
+    """`from` is the caller's User; the socket layer sends their public profile."""
+    return {"callId": call_id, "from": caller, "type": kind, "offer": offer, "conversationId": str(conversation_id)}
+
+
+# --- while it rings or runs ---------------------------------------------------------------
+
+def answer(user, device_id, call_id, sdp):
+    """The callee's device takes the call; their other devices stop ringing."""
+    _party_call(user, call_id)
+    now = time.time()
+
+    def decide(call):
+        if call["callee"] == str(user.id) and call["state"] == "ringing":
+            return {"state": "active", "calleeDevice": device_id, "answeredAt": repr(now)}
+        return None
+
+    call, changes = call_state.change(call_id, decide)
+    if call is None:
+        raise NotFound("This call has ended", code="call_not_found")
+    if changes is None:
+        if call["callee"] != str(user.id):
+            raise Forbidden("Only the callee may answer", code="not_callee")
+        raise Conflict("This call was already answered", code="call_already_answered")
+    deadlines.cancel("call-timeout", call_id)
+    call_state.link_device(device_id, call_id)
+    Call.objects(id=call_id).update_one(set__answered_at=utcnow())
+    _emit("call:answer", {"callId": call_id, "answer": sdp}, devices=[call["callerDevice"]])
+    _emit("call:hangup", {"callId": call_id, "reason": "answered_elsewhere"}, users=[user.id], skip_device=device_id)
+    for candidate in call_state.release_held(call_id):
+        _emit("call:candidate", {"callId": call_id, "candidate": candidate}, devices=[device_id])
+
+
+def candidate(user, device_id, call_id, ice_candidate):
+    """Relay to the other party's device in the call (held until the answer, from the caller)."""
+    for _ in range(call_state.RETRIES):
+        call = _party_call(user, call_id)
+        if device_id == call["callerDevice"]:
+            if call["state"] == "ringing":
+                if call_state.hold_candidate(call_id, ice_candidate):
+                    return
+                continue  # answered (or ended) meanwhile: look again
+            target = call["calleeDevice"]
+        elif device_id == call["calleeDevice"]:
+            target = call["callerDevice"]
+        else:
+            raise Forbidden("Only the devices in the call may send candidates", code="not_call_device")
+        _emit("call:candidate", {"callId": call_id, "candidate": ice_candidate}, devices=[target])
+        return
+    raise Conflict("The call is changing; try again", code="call_changing")
+
+
+def hang_up(user, call_id, reason=None):
+    """End the call for everyone: before an answer the callee declines and the caller cancels."""
+    _party_call(user, call_id)
+
+    def accept(call):
+        accept.reason = (reason or ENDED_BY_CLIENT) if call["state"] == "active" else (
+            "declined" if call["callee"] == str(user.id) else "cancelled")
+        return True
+
+    call = call_state.take(call_id, accept)
+    if call is None:
+        raise NotFound("This call has ended", code="call_not_found")
+    _end(call_id, call, accept.reason)
+
+
+def _party_call(user, call_id):
+    """The live call if the user is one of its two parties; 404 for anyone else."""
+    call = call_state.get(call_id)
+    if call is None or str(user.id) not in (call["caller"], call["callee"]):
+        raise NotFound("No such call", code="call_not_found")
+    return call
+
+
+# --- devices coming and going ----------------------------------------------------------
+
+@events.device_gone.connect
+def device_left(device_id, user_id=None):
+    """A device in a call went away (closed, or its process died): the call ends unless the
+    user is back within the grace period."""
+    call_id = call_state.call_of_device(device_id)
+    call = call_state.get(call_id) if call_id else None
+    if call is not None and device_id in (call["callerDevice"], call["calleeDevice"]):
+        grace = current_app.config["CALL_RECONNECT_GRACE_SECONDS"]
+        deadlines.schedule("call-device", f"{call_id}|{device_id}", time.time() + grace)
+
+
+def device_joined(user_id, device_id):
+    """A new connection of a user in a call: it takes the place of their device that left
+    (within the grace period), or rings again if the call is still ringing for them."""
+    call_id = call_state.call_of_user(user_id)
+    call = call_state.get(call_id) if call_id else None
+    if call is None:
+        return
+    role = "callerDevice" if call["caller"] == str(user_id) else "calleeDevice"
+    gone = call[role]
+    if gone and deadlines.cancel("call-device", f"{call_id}|{gone}"):
+        call, changes = call_state.change(call_id, lambda live: {role: device_id} if live[role] == gone else None)
+        if changes:
+            call_state.link_device(device_id, call_id)
+            call_state.forget_devices(call_id, [gone])
+    elif role == "calleeDevice" and call["state"] == "ringing":
+        caller = User.objects(id=call["caller"]).first()
+        if caller is not None:
+            _emit("call:invite", _invitation(call_id, caller, call["type"], json.loads(call["offer"]), call["conversation"]),
+                  devices=[device_id])
+
+
+@deadlines.handles("call-timeout")
+def _ring_timeout(call_id):
+    call = call_state.take(call_id, lambda live: live["state"] == "ringing")
+    if call is not None:
+        _end(call_id, call, "timeout")
+
+
+@deadlines.handles("call-device")
+def _device_gone(key):
+    call_id, _, device_id = key.partition("|")
+    call = call_state.take(call_id, lambda live: device_id in (live["callerDevice"], live["calleeDevice"]))
+    if call is not None:
+        _end(call_id, call, "disconnected")
+
+
+# --- ending ------------------------------------------------------------------------------
+
+def _end(call_id, live, reason):
+    """Everything after a call is taken: keys, deadlines, history, and the hangup everywhere."""
+    devices = [live["callerDevice"], live["calleeDevice"]]
+    for user_id in (live["caller"], live["callee"]):
+        call_state.release_user(user_id, call_id)
+    call_state.forget_devices(call_id, devices)
+    deadlines.cancel("call-timeout", call_id)
+    for device_id in filter(None, devices):
+        deadlines.cancel("call-device", f"{call_id}|{device_id}")
+    call = Call.objects(id=call_id).first()
+    if call is not None:
+        if live["state"] == "active":
+            _finish(call, "answered", reason, duration=max(0, round(time.time() - float(live["answeredAt"]))))
+        else:
+            _finish(call, OUTCOME_BEFORE_ANSWER.get(reason, "failed"), reason)
+    _emit("call:hangup", {"callId": call_id, "reason": reason}, users=[live["caller"], live["callee"]])
+
+
+def _finish(call, outcome, reason, duration=0):
+    """Record how the call ended and, for the outcomes the apps show in the chat, a message."""
+    call.outcome, call.end_reason, call.ended_at, call.duration = outcome, reason, utcnow(), duration
+    call.save()
+    if outcome in ("answered", "missed", "declined", "busy"):
+        messages.record_call(call)
+
+
+def list_calls(user, page, limit):
+    """The user's calls, made or received, newest first; each knows its direction."""
+    items, pagination = paginate(Call.objects(participants=user.id).order_by("-created_at", "-id"), page, limit)
+    people = {u.id: u for u in User.objects(id__in=list({c.caller if c.callee == user.id else c.callee
+                                                          for c in items}))}
+    for call in items:
+        outgoing = call.caller == user.id
+        call.direction = "outgoing" if outgoing else "incoming"
+        call.other_user = people.get(call.callee if outgoing else call.caller)
+    return items, pagination
