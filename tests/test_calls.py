@@ -174,6 +174,18 @@ def test_a_party_that_does_not_come_back_ends_the_call(live_server, connect, peo
     assert record["outcome"] == "answered" and record["reason"] == "disconnected"
 
 
+def test_a_caller_gone_while_it_rings_fails_the_call(live_server, connect, people):
+    me, ada, _, conversation_id = people
+    caller, callee = connect(live_server.base, me.token), connect(live_server.base, ada.token)
+    call_id = invite(caller, ada)
+    callee.wait_for("call:invite")
+    caller.close()
+    assert callee.wait_for("call:hangup", timeout=6)["reason"] == "disconnected"
+    record = history(live_server, ada)[0]
+    assert record["id"] == call_id and record["outcome"] == "failed" and record["answeredAt"] is None
+    assert call_messages(live_server, ada, conversation_id) == []
+
+
 def test_a_party_that_reconnects_within_the_grace_period_keeps_the_call(live_server, connect, people):
     me, ada, _, _ = people
     caller, callee, call_id = answered(live_server, connect, people)

@@ -81,3 +81,13 @@ def test_embedded_database_is_announced_in_the_log(make_app, caplog):
     caplog.set_level(logging.WARNING)
     make_app(use_redis=False, MONGODB_URI="")
     assert any("embedded in-memory database" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("settings, problem", [
+    ({"TURN_URLS": "turn:turn.example.org:3478"}, "TURN_URLS needs TURN_SECRET"),
+    ({"CALL_TIMEOUT_SECONDS": "0"}, "must be positive"),
+    ({"CALL_RECONNECT_GRACE_SECONDS": "-1"}, "must be positive"),
+])
+def test_call_settings_that_cannot_work_are_refused_everywhere(settings, problem):
+    with pytest.raises(ConfigError, match=problem):
+        load_config("development", settings)
