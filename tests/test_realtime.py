@@ -281,3 +281,20 @@ def test_three_hundred_connections_without_redis_all_get_in(module_webhook, tmp_
         assert result["delivered"] == result["acked"] == 300, result
     finally:
         server.stop()
+
+
+def test_pings_keep_idle_sockets_open(module_webhook, connect):
+    """Pings come from hub timers (backend2/sockets/ping_timers.py), not a sleeping greenlet per
+    socket: a client that hears no ping within interval + timeout gives the socket up."""
+    server = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, OTP_SENDER="webhook",
+                        OTP_WEBHOOK_URL=module_webhook.url, SOCKET_PING_INTERVAL_SECONDS=1,
+                        SOCKET_PING_TIMEOUT_SECONDS=1)
+    try:
+        me = server.register()
+        idle = [connect(server.base, me.token, transports=[transport]) for transport in ("websocket", "polling")]
+        time.sleep(4)  # four times what a client waits for a ping
+        for device in idle:
+            assert device.sio.connected
+            assert device.call("presence", {"userIds": [me.id]})["users"][0]["online"] is True
+    finally:
+        server.stop()
