@@ -107,13 +107,15 @@ class IndexedCollectionStore(store.CollectionStore):
             if _UNHASHABLE in values:
                 continue
             if field == "_id":
-                ids = {value for value in values if value in self._documents}
+                groups = [{value} for value in values if value in self._documents]
             else:
-                ids = set().union(*(self._maps[field].get(value, ()) for value in values))
-            if best is None or len(ids) < len(best):
-                best = ids
+                groups = [self._maps[field].get(value, ()) for value in values]
+            size = sum(len(group) for group in groups)
+            if best is None or size < best[0]:
+                best = (size, groups)  # only the narrowest is copied, below
         if best is None:
             return None
+        best = set().union(*best[1])
         self._remove_expired_documents()
         with self._rwlock.reader():
             found = [(self._order.get(key, 0), key) for key in best if key in self._documents]

@@ -59,6 +59,7 @@ def main():
     parser.add_argument("--connections", type=int, default=200)
     parser.add_argument("--messages", type=int, default=50, help="messages per sender")
     parser.add_argument("--window", type=int, default=4)
+    parser.add_argument("--senders", type=int, help="how many of the pairs send (default all): a lighter offered load")
     parser.add_argument("--profile", metavar="FILE",
                         help="record the first server with py-spy (--gil) during the run, as collapsed stacks (py-spy raw format)")
     args = parser.parse_args()
@@ -81,7 +82,7 @@ def main():
             pids, clients = [relay.pid], relay_clients(f"http://127.0.0.1:{port}", pairs)
         else:
             pids, clients = [s.process.pid for s in servers], chatting_pairs(servers, pairs)
-        senders = list(range(0, len(clients), 2))
+        senders = list(range(0, len(clients), 2))[:args.senders]
         plan = {"clients": clients, "senders": senders, "messagesPerSender": args.messages, "window": args.window,
                 "ackTimeoutMs": 60000, "drainMs": 30000, "holdMs": HOLD_SECONDS * 1000}
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as plan_file:

@@ -19,3 +19,13 @@ class TimestampedDocument(me.Document):
     def save(self, *args, **kwargs):
         self.updated_at = utcnow()
         return super().save(*args, **kwargs)
+
+    @classmethod
+    def find_one_raw(cls, query):
+        """The first document matching a raw MongoDB query (stored field names), or None.
+
+        For the hottest paths only: it skips the queryset machinery, which costs more than
+        the lookup itself on the embedded database.
+        """
+        son = cls._get_collection().find_one(query)
+        return None if son is None else cls._from_son(son)

@@ -28,3 +28,9 @@ class Conversation(TimestampedDocument):
     read_up_to = me.DictField(db_field="readUpTo", default=dict)
     # Moves with receipt cursors (not updatedAt, which orders the list by activity).
     receipts_updated_at = me.DateTimeField(db_field="receiptsUpdatedAt")
+
+    @classmethod
+    def bump(cls, conversation_id, message_id, at):
+        """Make a message the last one and move `updatedAt`, unless a later one got there first."""
+        cls._get_collection().update_one({"_id": conversation_id, "updatedAt": {"$lte": at}},
+                                         {"$set": {"lastMessage": message_id, "updatedAt": at}})

@@ -13,7 +13,7 @@ def blocked_between(user, other_id):
     """True when either of the two users blocked the other, read from the database in one
     query (so a `user` loaded a while ago, like a socket's, still gets the current answer)."""
     pair = [user.id, other_id]
-    return User.objects(id__in=pair, blocked_users__in=pair).count() > 0
+    return User.find_one_raw({"_id": {"$in": pair}, "blockedUsers": {"$in": pair}}) is not None
 
 
 def block(user, other):

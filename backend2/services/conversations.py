@@ -101,7 +101,7 @@ def _check_group_size(size):
 def conversation_for(user, conversation_id):
     """The conversation if the user takes part in it; 404 otherwise (never 403: that would confirm it exists)."""
     oid = parse_object_id(conversation_id)
-    conversation = Conversation.objects(id=oid, participants=user.id).first() if oid else None
+    conversation = Conversation.find_one_raw({"_id": oid, "participants": user.id}) if oid else None
     if conversation is None:
         raise NotFound("Conversation not found", code="conversation_not_found")
     return conversation

@@ -32,9 +32,7 @@ def send_message(user, data):
 def _store(message, conversation):
     """Insert, make it the conversation's last message, and announce it."""
     message.save(force_insert=True)
-    Conversation.objects(id=conversation.id, updated_at__lte=message.created_at).update_one(
-        set__last_message=message.id, set__updated_at=message.created_at
-    )
+    Conversation.bump(conversation.id, message.id, message.created_at)
     events.message_created.send(message, conversation=conversation)
 
 
