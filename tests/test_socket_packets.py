@@ -1,0 +1,30 @@
+"""The faster binary check answers exactly as python-socketio's own."""
+import random
+
+from socketio.packet import BINARY_EVENT, EVENT, Packet
+
+from backend2.sockets.packets import FastBinaryCheckPacket
+
+
+def random_payload(rng, depth=0):
+    kind = rng.random()
+    if depth > 4 or kind < 0.4:
+        return rng.choice(["text", 42, 1.5, None, True, b"bytes", bytearray(b"ba"), ("tu", b"ple")])
+    if kind < 0.7:
+        return [random_payload(rng, depth + 1) for _ in range(rng.randrange(4))]
+    return {f"k{n}": random_payload(rng, depth + 1) for n in range(rng.randrange(4))}
+
+
+def test_same_answers_as_python_socketio():
+    rng = random.Random(5)
+    payloads = [random_payload(rng) for _ in range(3000)]
+    answers = [FastBinaryCheckPacket.data_is_binary(p) for p in payloads]
+    assert answers == [Packet.data_is_binary(p) for p in payloads]
+    assert True in answers and False in answers
+
+
+def test_packets_encode_and_decode_as_before():
+    packet = FastBinaryCheckPacket(EVENT, data=["message", {"text": "héllo", "n": [1, 2]}], id=7)
+    assert packet.encode() == Packet(EVENT, data=["message", {"text": "héllo", "n": [1, 2]}], id=7).encode()
+    binary = FastBinaryCheckPacket(EVENT, data=["file", {"blob": b"\x00\x01"}])
+    assert binary.packet_type == BINARY_EVENT
