@@ -11,7 +11,7 @@ from config import load_config
 def create_app(config_name=None, env=None):
     """Build the app for `config_name` (default: APP_ENV) from `env` (default: os.environ)."""
     config = load_config(config_name, env)
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # no static files: uploads have their own route
     app.config.from_object(config)
     app.config["APIFAIRY_VERSION"] = VERSION
     _configure_logging(config.LOG_LEVEL)

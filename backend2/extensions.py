@@ -10,7 +10,10 @@ from flask_limiter.util import get_remote_address
 from flask_marshmallow import Marshmallow
 from flask_socketio import SocketIO
 
+from backend2.api_docs import add_shared_errors
+
 apifairy = APIFairy()
+apifairy.process_apispec(add_shared_errors)
 cors = CORS()
 jwt = JWTManager()
 # Limits are read from the app's config per request, so each app has its own defaults.

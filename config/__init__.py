@@ -131,6 +131,8 @@ class Config:
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.APIFAIRY_TITLE = "Backend2"
+        self.APIFAIRY_APISPEC_PATH = "/openapi.json"
+        self.APIFAIRY_UI_PATH = "/docs"
 
     def problems(self):
         """Settings that make this environment unsafe to run; empty when all is well."""

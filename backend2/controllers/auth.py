@@ -13,7 +13,7 @@ from backend2.schemas.auth import (
     VerifyOtpLoginSchema,
     VerifyOtpRegisterSchema,
 )
-from backend2.schemas.common import MessageSchema
+from backend2.schemas.common import NoticeSchema
 from backend2.services import auth, sessions
 
 auth_bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -73,7 +73,7 @@ def login(data):
 
 @auth_bp.post("/logout")
 @authenticate(token_auth)
-@response(MessageSchema)
+@response(NoticeSchema)
 def logout():
     """End the current session"""
     auth.logout(current_auth())
@@ -92,7 +92,7 @@ def list_sessions():
 
 @auth_bp.delete("/sessions/<session_id>")
 @authenticate(token_auth)
-@response(MessageSchema)
+@response(NoticeSchema)
 @other_responses({404: "No such session of the caller"})
 def revoke_session(session_id):
     """Sign out one of the caller's devices"""

@@ -108,11 +108,24 @@ def remove_admin(conversation_id, user_id):
     return conversation_response(conversations.remove_admin(_me(), conversation_id, user_id))
 
 
-@conversations_bp.post("/<conversation_id>/<any(delivered, read):kind>")
+RECEIPT_ERRORS = {**NOT_FOUND, 400: "upTo is neither a message of this conversation nor an ISO time"}
+
+
+@conversations_bp.post("/<conversation_id>/delivered")
 @authenticate(token_auth)
 @json_body(ReceiptInputSchema)
 @response(ReceiptSchema)
-@other_responses({**NOT_FOUND, 400: "upTo is neither a message of this conversation nor an ISO time"})
-def move_receipt(data, conversation_id, kind):
-    """Move the caller's `delivered` or `read` cursor forward to `upTo` (default now); read moves delivered too"""
-    return receipts.move_cursor(_me(), conversation_id, kind, data.get("upTo"))
+@other_responses(RECEIPT_ERRORS)
+def mark_delivered(data, conversation_id):
+    """Move the caller's `delivered` cursor forward to `upTo` (default now)"""
+    return receipts.move_cursor(_me(), conversation_id, "delivered", data.get("upTo"))
+
+
+@conversations_bp.post("/<conversation_id>/read")
+@authenticate(token_auth)
+@json_body(ReceiptInputSchema)
+@response(ReceiptSchema)
+@other_responses(RECEIPT_ERRORS)
+def mark_read(data, conversation_id):
+    """Move the caller's `read` cursor forward to `upTo` (default now); read moves delivered too"""
+    return receipts.move_cursor(_me(), conversation_id, "read", data.get("upTo"))

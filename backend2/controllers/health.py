@@ -3,7 +3,7 @@ from flask import Blueprint
 
 from backend2.extensions import limiter
 from backend2.schemas.health import HealthSchema
-from backend2.schemas.common import MessageSchema
+from backend2.schemas.common import NoticeSchema
 from backend2.services.health import health_report
 
 health_bp = Blueprint("health", __name__)
@@ -11,7 +11,7 @@ health_bp = Blueprint("health", __name__)
 
 @health_bp.get("/ping")
 @limiter.exempt
-@response(MessageSchema)
+@response(NoticeSchema)
 def ping():
     """Liveness: the process answers"""
     return {"message": "pong"}

@@ -21,6 +21,7 @@ def upload(data):
 
 
 @uploads_bp.get("/<path:name>")
+@other_responses({200: "The file, with its stored type", 404: "No such file"})
 def serve(name):
     """A stored upload with its real type and `nosniff`; documents are downloads"""
     # Only names we generate match; anything else, including every traversal attempt, is 404.

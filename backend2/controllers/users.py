@@ -3,7 +3,7 @@ from flask import Blueprint
 
 from backend2.middlewares.auth import current_auth, token_auth
 from backend2.middlewares.validation import json_body, query_args
-from backend2.schemas.common import MessageSchema
+from backend2.schemas.common import NoticeSchema
 from backend2.schemas.uploads import UploadSchema
 from backend2.schemas.users import (
     BlockedListSchema,
@@ -76,7 +76,7 @@ def public_profile(user_id):
 
 @users_bp.post("/<user_id>/block")
 @authenticate(token_auth)
-@response(MessageSchema)
+@response(NoticeSchema)
 @other_responses({404: "Unknown user"})
 def block(user_id):
     """Block a user: neither of you can find, request or message the other"""
@@ -87,7 +87,7 @@ def block(user_id):
 
 @users_bp.delete("/<user_id>/block")
 @authenticate(token_auth)
-@response(MessageSchema)
+@response(NoticeSchema)
 @other_responses({404: "Not a user id"})
 def unblock(user_id):
     """Unblock a user"""

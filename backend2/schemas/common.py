@@ -53,7 +53,9 @@ def id_fields():
     }
 
 
-class MessageSchema(ma.Schema):
+class NoticeSchema(ma.Schema):
+    """A confirmation for people: `{message}`."""
+
     message = fields.String(required=True)
 
 
