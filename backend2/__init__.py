@@ -39,7 +39,7 @@ def _init_extensions(app, config):
     import backend2.sockets  # noqa: F401  registers the event handlers before init_app hands them over
     from backend2.extensions import apifairy, cors, jwt, limiter, ma, redis_store, socketio
     from backend2.sockets.handling import track_ack_requests
-    from backend2.sockets.packets import FastBinaryCheckPacket
+    from backend2.sockets.packets import SocketPacket
     from backend2.sockets.ping_timers import use_ping_timers
     from backend2.sockets.redis_manager import BoundedRedisManager
 
@@ -58,7 +58,7 @@ def _init_extensions(app, config):
         max_http_buffer_size=config.JSON_MAX_BYTES,
         ping_interval=config.SOCKET_PING_INTERVAL_SECONDS,
         ping_timeout=config.SOCKET_PING_TIMEOUT_SECONDS,
-        serializer=FastBinaryCheckPacket,
+        serializer=SocketPacket,
         # Each connection already reads in its own greenlet; running its events there too
         # saves a greenlet per event and keeps one device's events in the order it sent them.
         async_handlers=False,

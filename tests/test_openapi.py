@@ -71,7 +71,7 @@ def test_generated_requests_get_documented_answers(live_server, mode):
     fuzzed = 0
     for operation in operations:
         @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-                  database=None)
+                  database=None, derandomize=True)
         @given(case=operation.as_strategy(generation_mode=mode))
         def answers_as_documented(case):
             case.call_and_validate(base_url=live_server.base, headers=signed_in.headers, checks=checks)

@@ -3,7 +3,7 @@ import random
 
 from socketio.packet import BINARY_EVENT, EVENT, Packet
 
-from backend2.sockets.packets import FastBinaryCheckPacket
+from backend2.sockets.packets import SocketPacket
 
 
 def random_payload(rng, depth=0):
@@ -18,13 +18,13 @@ def random_payload(rng, depth=0):
 def test_same_answers_as_python_socketio():
     rng = random.Random(5)
     payloads = [random_payload(rng) for _ in range(3000)]
-    answers = [FastBinaryCheckPacket.data_is_binary(p) for p in payloads]
+    answers = [SocketPacket.data_is_binary(p) for p in payloads]
     assert answers == [Packet.data_is_binary(p) for p in payloads]
     assert True in answers and False in answers
 
 
 def test_packets_encode_and_decode_as_before():
-    packet = FastBinaryCheckPacket(EVENT, data=["message", {"text": "héllo", "n": [1, 2]}], id=7)
+    packet = SocketPacket(EVENT, data=["message", {"text": "héllo", "n": [1, 2]}], id=7)
     assert packet.encode() == Packet(EVENT, data=["message", {"text": "héllo", "n": [1, 2]}], id=7).encode()
-    binary = FastBinaryCheckPacket(EVENT, data=["file", {"blob": b"\x00\x01"}])
+    binary = SocketPacket(EVENT, data=["file", {"blob": b"\x00\x01"}])
     assert binary.packet_type == BINARY_EVENT

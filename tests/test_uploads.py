@@ -120,3 +120,11 @@ def test_office_documents_are_recognised(client, person):
         archive.writestr("word/document.xml", "<w:document/>")
     body = upload(client, me, buffer.getvalue(), "letter.docx").get_json()
     assert body["url"].endswith((".docx", ".zip"))
+
+
+def test_form_fields_beside_the_file_are_refused(client, person):
+    me = person()
+    response = client.post("/uploads", headers=me.headers, content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(PDF), "report.pdf"), "owner": "someone-else"})
+    assert response.status_code == 400
+    assert response.get_json()["details"] == {"owner": ["Unknown field."]}

@@ -1,8 +1,9 @@
-from apifairy import authenticate, body, other_responses, response
+from apifairy import authenticate, other_responses, response
 from flask import Blueprint, send_from_directory
 
 from backend2.errors import NotFound
 from backend2.middlewares.auth import current_auth, token_auth
+from backend2.middlewares.validation import file_body
 from backend2.schemas.uploads import UploadResultSchema, UploadSchema
 from backend2.services import uploads
 from backend2.services.images import upload_dir
@@ -12,7 +13,7 @@ uploads_bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
 @uploads_bp.post("")
 @authenticate(token_auth)
-@body(UploadSchema, location="files", media_type="multipart/form-data")
+@file_body(UploadSchema)
 @response(UploadResultSchema, 201)
 @other_responses({400: "Not an allowed kind of file", 413: "Larger than UPLOAD_MAX_BYTES"})
 def upload(data):

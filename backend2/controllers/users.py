@@ -1,8 +1,8 @@
-from apifairy import authenticate, body, other_responses, response
+from apifairy import authenticate, other_responses, response
 from flask import Blueprint
 
 from backend2.middlewares.auth import current_auth, token_auth
-from backend2.middlewares.validation import json_body, query_args
+from backend2.middlewares.validation import file_body, json_body, query_args
 from backend2.schemas.common import NoticeSchema
 from backend2.schemas.uploads import UploadSchema
 from backend2.schemas.users import (
@@ -49,7 +49,7 @@ def update_profile(changes):
 
 @users_bp.post("/me/avatar")
 @authenticate(token_auth)
-@body(UploadSchema, location="files", media_type="multipart/form-data")
+@file_body(UploadSchema)
 @response(UserSchema)
 @other_responses({400: "Not an allowed image", 413: "Larger than AVATAR_MAX_BYTES"})
 def upload_avatar(upload):

@@ -53,3 +53,21 @@ def query_args(schema):
     back to the schema, whose Meta says RAISE.
     """
     return apifairy_arguments(schema, unknown=None)
+
+
+def file_body(schema):
+    """apifairy's multipart `@body` for file uploads, which reads only the file parts: any other
+    form field is refused as unknown, as unknown JSON fields are."""
+
+    def decorator(view):
+        parsed = apifairy_body(schema, location="files", media_type="multipart/form-data")(view)
+
+        @wraps(parsed)
+        def checked(*args, **kw):
+            if request.form:
+                raise ValidationFailed.for_fields({name: ["Unknown field."] for name in request.form})
+            return parsed(*args, **kw)
+
+        return checked
+
+    return decorator

@@ -10,6 +10,7 @@ from backend2.errors import ValidationFailed
 from backend2.extensions import socketio
 from backend2.middlewares.error_handlers import to_app_error
 from backend2.sockets.connections import current_socket_user
+from backend2.sockets.packets import MALFORMED_EVENT
 
 _ack_requested = contextvars.ContextVar("ack_requested", default=True)
 
@@ -60,3 +61,8 @@ def socket_event(name, schema=None):
         return function
 
     return register
+
+
+@socket_event(MALFORMED_EVENT)
+def malformed(user, data):
+    raise ValidationFailed("The payload is not JSON, or is nested too deeply", code="malformed_payload")

@@ -1,14 +1,39 @@
-"""Socket.IO packets with a faster check for binary data.
+"""How Socket.IO packets are read and written; the wire format is python-socketio's own.
 
-Every packet python-socketio builds (each emit, each ack) first walks its whole payload to
-see whether any part is bytes, through recursive list comprehensions and `reduce`; a message
-JSON is walked once per packet. This answers the same question with one loop and stops at the
-first bytes found. The wire format is python-socketio's own.
+Two changes: every packet python-socketio builds (each emit, each ack) first walks its whole
+payload to see whether any part is bytes, through recursive list comprehensions and `reduce`,
+which SocketPacket does in one loop; and a payload whose JSON cannot be read becomes
+an event of its own, so the client still gets an error ack (TolerantJson).
 """
+import json
+
 from socketio.packet import Packet
 
 
-class FastBinaryCheckPacket(Packet):
+# The event a packet becomes when its JSON cannot be read, so that it still gets an error ack.
+MALFORMED_EVENT = "b2:malformed-payload"
+
+
+class TolerantJson:
+    """The `json` python-socketio decodes packets with. Invalid or too deeply nested JSON would
+    raise inside python-socketio, which logs it and answers nothing; here such a payload
+    becomes the event MALFORMED_EVENT, whose handler answers with an error ack."""
+
+    dumps = staticmethod(json.dumps)
+
+    @staticmethod
+    def loads(text, **kwargs):
+        try:
+            return json.loads(text, **kwargs)
+        except (ValueError, RecursionError):
+            return [MALFORMED_EVENT]
+
+
+class SocketPacket(Packet):
+    """python-socketio's packet, reading JSON tolerantly and checking for bytes in one loop."""
+
+    json = TolerantJson  # Socket.IO packets only: Engine.IO's own packets keep the standard json
+
     @classmethod
     def data_is_binary(cls, data):
         pending = [data]
