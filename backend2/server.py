@@ -3,15 +3,23 @@
 Neither gevent's server nor gevent-websocket sets TCP_NODELAY, so small writes (acks,
 events) wait for Nagle's algorithm and the peer's delayed ACK: about 40 ms at light load.
 `python wsgi.py` serves with `serve()`; gunicorn uses `NoDelayWebSocketWorker` (Procfile).
+Both stop gracefully on SIGTERM (backend2/sockets/shutdown.py).
 """
 import logging
+import signal
 import socket
 
+import gevent
 from gevent import pywsgi
+from gevent.pool import Pool
 from geventwebsocket.gunicorn.workers import GeventWebSocketWorker
 from geventwebsocket.handler import WebSocketHandler
 
+from backend2.sockets.shutdown import close_every_socket
+
 log = logging.getLogger(__name__)
+
+GRACEFUL_SECONDS = 20  # as the Procfile's --graceful-timeout
 
 
 class NoDelayHandler(WebSocketHandler):
@@ -34,7 +42,23 @@ class NoDelayHandler(WebSocketHandler):
 class NoDelayWebSocketWorker(GeventWebSocketWorker):
     wsgi_handler = NoDelayHandler
 
+    def handle_exit(self, sig, frame):
+        """SIGTERM: gunicorn stops accepting and waits for its connections to end (up to
+        --graceful-timeout); closing the sockets lets it, while requests in flight finish."""
+        super().handle_exit(sig, frame)
+        gevent.spawn(close_every_socket, self.wsgi)
+
 
 def serve(app, host, port):
+    """Serve until SIGTERM or SIGINT, then stop as the gunicorn worker does."""
+    server = pywsgi.WSGIServer((host, port), app, handler_class=NoDelayHandler, log=None, spawn=Pool())
+
+    def stop():
+        server.close()  # no new connections
+        close_every_socket(app)
+        server.stop(timeout=GRACEFUL_SECONDS)  # waits for requests in flight
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        gevent.signal_handler(signum, gevent.spawn, stop)
     log.info("Serving on %s:%s", host, port)
-    pywsgi.WSGIServer((host, port), app, handler_class=NoDelayHandler, log=None).serve_forever()
+    server.serve_forever()

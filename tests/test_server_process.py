@@ -1,12 +1,15 @@
 """The real server, started as a PaaS would (the Procfile's command) and as `python wsgi.py`."""
 import json
+import signal
+import socket
 import sys
+import time
 
 import pytest
 import requests
 import websocket
 
-from conftest import ROOT, LiveServer, next_phone
+from conftest import ROOT, LiveServer, next_phone, open_chat
 
 pytestmark = pytest.mark.redis
 
@@ -63,3 +66,40 @@ def test_socketio_server_is_attached_for_polling_and_websocket(server):
         assert opened.startswith("0{") and "pingInterval" in opened
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize("command", ["procfile", "wsgi"])
+def test_sigterm_finishes_requests_ends_calls_and_closes_sockets(command, otp_webhook, redis_client, connect):
+    """What a PaaS does before every restart: SIGTERM, then a grace period."""
+    live = LiveServer(procfile_command() if command == "procfile" else f"{sys.executable} wsgi.py",
+                      webhook=otp_webhook, OTP_SENDER="webhook", OTP_WEBHOOK_URL=otp_webhook.url)
+    try:
+        me, ada = live.register(name="Me"), live.register(name="Ada")
+        open_chat(live.base, me, ada)
+        caller, callee = connect(live.base, me.token), connect(live.base, ada.token)
+        call_id = caller.call("call:invite", {"to": ada.id, "offer": "v=0"})["callId"]
+        callee.wait_for("call:invite")
+        callee.call("call:answer", {"callId": call_id, "answer": "v=0"})
+        caller.wait_for("call:answer")
+
+        # A request in flight: headers and half the body sent when the signal arrives.
+        body = json.dumps({"phone": next_phone()}).encode()
+        in_flight = socket.create_connection(("127.0.0.1", live.port), timeout=10)
+        in_flight.sendall(b"POST /auth/send-otp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                          b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body[:5])
+        time.sleep(0.3)
+        live.process.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        in_flight.sendall(body[5:])
+        assert in_flight.recv(65536).startswith(b"HTTP/1.1 200")
+
+        for device in (caller, callee):
+            assert device.wait_for("call:hangup", timeout=5)["reason"] == "server_restart"
+        deadline = time.monotonic() + 10
+        while (caller.sio.connected or callee.sio.connected) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not caller.sio.connected and not callee.sio.connected
+        assert live.process.wait(timeout=10) == 0
+    finally:
+        if live.process.poll() is None:
+            live.process.kill()

@@ -196,6 +196,16 @@ def _device_gone(key):
 
 # --- ending ------------------------------------------------------------------------------
 
+def end_calls_of_devices(device_ids, reason):
+    """End at once every call one of these devices takes part in (this process is stopping)."""
+    for device_id in device_ids:
+        call_id = call_state.call_of_device(device_id)
+        live = call_id and call_state.take(
+            call_id, lambda call: device_id in (call["callerDevice"], call["calleeDevice"]))
+        if live:
+            _end(call_id, live, reason)
+
+
 def _end(call_id, live, reason):
     """Everything after a call is taken: keys, deadlines, history, and the hangup everywhere."""
     devices = [live["callerDevice"], live["calleeDevice"]]
