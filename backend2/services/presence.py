@@ -62,15 +62,19 @@ def _device_expired(key):
 
 
 def keep_alive(devices):
-    """Push back the expiry of this process's devices: [(user_id, device_id)]."""
+    """Push back the expiry of this process's devices: [(user_id, device_id)].
+
+    Also writes them back if they are missing, as after Redis restarted empty: they are
+    connected to this process right now, so they count again within a keep-alive period.
+    """
     if not devices:
         return
     expiry = time.time() + _ttl()
     pipe = redis_store.state.pipeline(transaction=False)
     for user_id, device_id in devices:
-        pipe.zadd(_devices_key(user_id), {device_id: expiry}, xx=True)
+        pipe.zadd(_devices_key(user_id), {device_id: expiry})
         pipe.expire(_devices_key(user_id), int(_ttl() * 2) + 1)
-        pipe.zadd(deadlines.KEY, {f"presence|{user_id}|{device_id}": expiry}, xx=True)
+        pipe.zadd(deadlines.KEY, {f"presence|{user_id}|{device_id}": expiry})
     pipe.execute()
 
 

@@ -1,0 +1,117 @@
+"""Faults: the Redis or the database of a running server goes away, then comes back."""
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from conftest import LiveServer, free_port, open_chat
+
+pytestmark = pytest.mark.redis
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, so stopping it disturbs nothing else."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                         "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).stdout.strip() != b"PONG":
+            assert time.monotonic() < deadline, "private redis-server did not start"
+            time.sleep(0.05)
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+
+
+def test_redis_stopping_and_returning_degrades_and_recovers_without_restart(module_webhook, connect):
+    redis = PrivateRedis()
+    server = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, REDIS_URL=redis.url,
+                        OTP_SENDER="webhook", OTP_WEBHOOK_URL=module_webhook.url, DEADLINE_TICK_SECONDS=0.1,
+                        PRESENCE_TTL_SECONDS=3)
+    try:
+        me, ada = server.register(name="Me"), server.register(name="Ada")
+        conversation_id = open_chat(server.base, me, ada)
+        sender, receiver = connect(server.base, me.token), connect(server.base, ada.token)
+        sent = sender.call("message", {"conversationId": conversation_id, "text": "before", "clientId": "f-1"})
+        receiver.wait_for("message", lambda m: m["id"] == sent["id"])
+
+        cursor = requests.get(f"{server.base}/messages/sync", headers=ada.headers).json()["nextCursor"]
+        redis.stop()
+        health = requests.get(f"{server.base}/health").json()
+        assert health["status"] == "degraded" and health["redis"]["ok"] is False and health["database"]["ok"]
+        during = []
+        for number in range(3):
+            response = requests.post(f"{server.base}/messages", headers=me.headers, timeout=30, json={
+                "conversationId": conversation_id, "text": f"during {number}", "clientId": f"r-{number}"})
+            assert response.status_code == 201, response.text
+            during.append(response.json()["id"])
+        ack = sender.call("message", {"conversationId": conversation_id, "text": "socket during", "clientId": "s-1"},
+                          timeout=30)
+        assert ack.get("text") == "socket during", ack  # stored and acked, even if nobody else hears of it now
+        during.append(ack["id"])
+
+        redis.start()
+        deadline = time.monotonic() + 20
+        while requests.get(f"{server.base}/health").json()["status"] != "ok":
+            assert time.monotonic() < deadline, "health did not recover"
+            time.sleep(0.2)
+        after = sender.call("message", {"conversationId": conversation_id, "text": "after", "clientId": "f-2"})
+        assert receiver.wait_for("message", lambda m: m["id"] == after["id"], timeout=15)["text"] == "after"
+        time.sleep(1.5)  # a keep-alive period (PRESENCE_TTL_SECONDS / 3): Redis came back empty
+        assert receiver.call("presence", {"userIds": [me.id]})["users"][0]["online"] is True
+        missed = requests.get(f"{server.base}/messages/sync", params={"since": cursor}, headers=ada.headers).json()["messages"]
+        assert set(during) <= {m["id"] for m in missed}  # what the socket missed, sync brings
+
+        history = requests.get(f"{server.base}/messages", params={"conversationId": conversation_id, "limit": 50},
+                               headers=ada.headers).json()["messages"]
+        stored = [m["id"] for m in history]
+        assert all(stored.count(message_id) == 1 for message_id in [sent["id"], *during, after["id"]])
+        assert server.process.poll() is None
+    finally:
+        server.stop()
+        redis.stop()
+
+
+def test_an_unreachable_database_fails_fast_with_503_and_the_process_recovers(module_webhook):
+    from backend2.devdb import SharedEmbeddedDatabase
+
+    port = free_port()
+    database = SharedEmbeddedDatabase(port=port)
+    database.run()
+    server = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, REDIS_URL="", OTP_SENDER="webhook",
+                        OTP_WEBHOOK_URL=module_webhook.url, MONGODB_URI=f"{database.uri}/faults",
+                        MONGODB_TIMEOUT_MS=1000)
+    try:
+        me = server.register(name="Me")
+        assert requests.get(f"{server.base}/users/profile", headers=me.headers).status_code == 200
+
+        database.close()
+        for path in ("/users/profile", "/conversations", "/health"):
+            started = time.monotonic()
+            response = requests.get(f"{server.base}{path}", headers=me.headers, timeout=10)
+            assert response.status_code == 503 and time.monotonic() - started < 3, (path, response.text)
+            assert path == "/health" or response.json()["code"] == "database_unavailable"
+        assert requests.get(f"{server.base}/health").json()["database"]["ok"] is False
+        assert server.process.poll() is None
+
+        database = SharedEmbeddedDatabase(port=port)  # back, on the same address (and empty: it is in memory)
+        database.run()
+        deadline = time.monotonic() + 15
+        while requests.get(f"{server.base}/health").status_code != 200:
+            assert time.monotonic() < deadline, "did not recover"
+            time.sleep(0.2)
+        again = server.register(name="Again")
+        assert requests.get(f"{server.base}/users/profile", headers=again.headers).json()["name"] == "Again"
+    finally:
+        server.stop()
+        database.close()
