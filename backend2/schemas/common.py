@@ -20,6 +20,16 @@ class InputSchema(ma.Schema):
         unknown = RAISE
 
     @pre_load
+    def refuse_broken_text(self, data, **kwargs):
+        """JSON may escape half of a UTF-16 pair (`"\\ud800"`): no text, and the database
+        cannot store it. Refused here, for REST bodies and socket payloads alike."""
+        if isinstance(data, Mapping):
+            broken = [key for key, value in data.items() if _has_lone_surrogate(value)]
+            if broken:
+                raise ValidationError({key: ["Not valid Unicode text."] for key in broken})
+        return data
+
+    @pre_load
     def apply_aliases(self, data, **kwargs):
         if not isinstance(data, Mapping) or not self.ALIASES:  # query strings come as MultiDictProxy
             return data
@@ -32,6 +42,16 @@ class InputSchema(ma.Schema):
                 raise ValidationError(f"Conflicts with '{name}'", alias)
             data[name] = value
         return data
+
+
+def _has_lone_surrogate(value):
+    if isinstance(value, str):
+        return not value.isascii() and any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, Mapping):
+        return any(_has_lone_surrogate(key) or _has_lone_surrogate(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
 
 
 class Timestamp(fields.DateTime):
