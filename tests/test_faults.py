@@ -1,14 +1,18 @@
 """Faults: the Redis or the database of a running server goes away, then comes back."""
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 import requests
+import socketio
 
-from conftest import LiveServer, free_port, open_chat
+from conftest import LiveServer, SocketClient, free_port, open_chat
 
 pytestmark = pytest.mark.redis
+CLIENTS, MESSAGES_EACH = 20, 30
 
 
 class PrivateRedis:
@@ -115,3 +119,57 @@ def test_an_unreachable_database_fails_fast_with_503_and_the_process_recovers(mo
     finally:
         server.stop()
         database.close()
+
+
+# Last in the module: it kills process B of the module's cluster.
+def test_a_process_killed_under_load_loses_and_duplicates_nothing(cluster):
+    """Clients on B send without pause; B is SIGKILLed; each client reconnects to A and retries
+    the message in flight with the same clientId. Every acked message is stored exactly once."""
+    a, b = cluster.servers
+    pairs = []
+    for _ in range(CLIENTS):
+        sender, peer = a.register(name="Sender"), a.register(name="Peer")
+        pairs.append((sender, open_chat(a.base, sender, peer)))
+    acked, moved = [dict() for _ in pairs], set()
+
+    def send_all(index):
+        sender, conversation_id = pairs[index]
+        device, number = SocketClient(b.base, sender.token), 0
+        while number < MESSAGES_EACH:
+            client_id = f"kill-{index}-{number}"
+            try:
+                ack = device.call("message", {"conversationId": conversation_id, "text": client_id,
+                                              "clientId": client_id}, timeout=5)
+                acked[index][client_id] = ack["id"]
+                number += 1
+            except (socketio.exceptions.SocketIOError, OSError):
+                device.close()
+                device = reconnect(a.base, sender.token)  # the same message is sent again next
+                moved.add(index)
+        device.close()
+
+    threads = [threading.Thread(target=send_all, args=(index,)) for index in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    b.process.send_signal(signal.SIGKILL)
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert len(moved) > CLIENTS // 2  # the kill came mid-run for most of them
+
+    for (sender, conversation_id), acks in zip(pairs, acked):
+        stored = requests.get(f"{a.base}/messages", params={"conversationId": conversation_id, "limit": 100},
+                              headers=sender.headers).json()["messages"]
+        client_ids = [m["clientId"] for m in stored]
+        assert len(acks) == MESSAGES_EACH and sorted(client_ids) == sorted(acks), conversation_id
+        assert {m["clientId"]: m["id"] for m in stored} == acks  # each ack named the one stored copy
+
+
+def reconnect(base, token, attempts=50):
+    for _ in range(attempts):
+        try:
+            return SocketClient(base, token)
+        except socketio.exceptions.ConnectionError:
+            time.sleep(0.1)
+    raise AssertionError("could not reconnect")
