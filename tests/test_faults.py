@@ -9,6 +9,7 @@ import pytest
 import requests
 import socketio
 
+from backend2.devdb import SharedEmbeddedDatabase
 from conftest import LiveServer, SocketClient, free_port, open_chat
 
 pytestmark = pytest.mark.redis
@@ -87,8 +88,6 @@ def test_redis_stopping_and_returning_degrades_and_recovers_without_restart(modu
 
 
 def test_an_unreachable_database_fails_fast_with_503_and_the_process_recovers(module_webhook):
-    from backend2.devdb import SharedEmbeddedDatabase
-
     port = free_port()
     database = SharedEmbeddedDatabase(port=port)
     database.run()

@@ -3,6 +3,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from pymongo.errors import AutoReconnect
+
+from backend2.models import Conversation
+from backend2.services import events
 
 ISO_FIELDS = ("createdAt", "updatedAt")
 
@@ -165,3 +169,18 @@ def test_sending_moves_the_conversation_to_the_top_with_its_last_message(client,
     assert listed[0]["lastMessage"]["text"] == "newest" and listed[0]["lastMessage"]["content"] == "newest"
     assert listed[0]["updatedAt"] == listed[0]["lastMessage"]["createdAt"]
     assert listed[1]["lastMessage"] is None
+
+
+def test_a_stored_message_is_announced_even_when_the_conversation_update_fails(client, person, chat, monkeypatch):
+    """A retry finds the message stored and does not announce it again, so the first try must."""
+    me, ada = person(), person()
+    conversation_id = chat(me, ada)
+
+    def database_hiccup(cls, *args):
+        raise AutoReconnect("connection pool paused")
+
+    monkeypatch.setattr(Conversation, "bump", classmethod(database_hiccup))
+    announced = []
+    with events.message_created.connected_to(lambda message, conversation: announced.append(str(message.id))):
+        sent = client.post("/messages", headers=me.headers, json={"conversationId": conversation_id, "text": "hi"})
+    assert sent.status_code == 201 and announced == [sent.get_json()["id"]]

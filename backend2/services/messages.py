@@ -1,4 +1,6 @@
 """Sending, editing and deleting messages: every rule, for REST and Socket.IO alike."""
+import logging
+
 from flask import current_app
 from mongoengine import NotUniqueError
 
@@ -12,6 +14,7 @@ from backend2.utils.ids import parse_object_id
 from backend2.utils.time import utcnow
 
 EDIT_ATTEMPTS = 3
+log = logging.getLogger(__name__)
 
 
 def send_message(user, data):
@@ -30,9 +33,16 @@ def send_message(user, data):
 
 
 def _store(message, conversation):
-    """Insert, make it the conversation's last message, and announce it."""
+    """Insert, make it the conversation's last message, and announce it.
+
+    Once the insert succeeded the message is announced whatever happens to the bump: a retry
+    with its clientId would find it stored and (rightly) not announce it a second time.
+    """
     message.save(force_insert=True)
-    Conversation.bump(conversation.id, message.id, message.created_at)
+    try:
+        Conversation.bump(conversation.id, message.id, message.created_at)
+    except Exception:  # the database failed just now; the next message moves lastMessage
+        log.exception("Message %s stored, but its conversation's lastMessage was not moved", message.id)
     events.message_created.send(message, conversation=conversation)
 
 

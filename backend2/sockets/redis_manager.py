@@ -6,7 +6,13 @@ a brand-new client and pool, and gives the message up on the second failure. Fro
 busy clients that becomes a reconnect storm with messages at risk. Here every publish shares
 one BlockingConnectionPool of REDIS_POOL_SIZE connections that waits for a free one, and a
 reconnect reuses it.
+
+The stock listener also doubles its wait after each failed reconnect, up to a minute, so after
+a Redis outage of some seconds, events from other processes stayed lost for as long again.
+This one tries again every LISTEN_RETRY_SECONDS.
 """
+import time
+
 import socketio
 
 from backend2.extensions import bounded_redis
@@ -21,3 +27,16 @@ class BoundedRedisManager(socketio.RedisManager):
         self.redis = self._client
         self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         self.connected = True
+
+    LISTEN_RETRY_SECONDS = 2
+
+    def _redis_listen_with_retries(self):
+        while True:
+            try:
+                self._redis_connect()
+                self.pubsub.subscribe(self.channel)
+                yield from self.pubsub.listen()
+            except Exception as exc:
+                self._get_logger().error("Cannot receive from redis... retrying in %s secs", self.LISTEN_RETRY_SECONDS,
+                                         extra={"redis_exception": str(exc)})
+                time.sleep(self.LISTEN_RETRY_SECONDS)
