@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
-from conftest import Cluster, LiveServer, WebhookReceiver, chatting_pairs, free_port  # noqa: E402
+from conftest import Cluster, LiveServer, WebhookReceiver, chatting_pairs, free_port, memory_mb  # noqa: E402
 
 
 HOLD_SECONDS = 4  # idle after connecting; "held" memory is read halfway through
@@ -34,14 +34,6 @@ HOLD_SECONDS = 4  # idle after connecting; "held" memory is read halfway through
 def cpu_seconds(pid):
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def memory_mb(pid, field="VmHWM"):
-    """VmHWM (peak resident memory) or VmRSS (now) of a process, in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return None
 
 
 def relay_clients(base, pairs):

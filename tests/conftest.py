@@ -228,6 +228,14 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def memory_mb(pid, field="VmHWM"):
+    """VmHWM (peak resident memory) or VmRSS (now) of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
 def _die_with_parent():
     """Linux: the server gets SIGTERM when the test process dies, however it dies, so no orphan
     keeps sweeping the shared Redis for deadlines that belong to later runs."""

@@ -6,6 +6,7 @@ import time
 import jwt
 import pytest
 import requests
+import socketio
 
 from conftest import TEST_JWT_SECRET, bearer
 
@@ -40,15 +41,15 @@ def leaks(response, owner):
     return [value for value in private if value and value in text]
 
 
-def bad_tokens(world):
-    otto = world["otto"]
-    claims = {"sub": otto.id, "uid": otto.id, "sessionId": otto.body["session"]["id"]}
+def bad_tokens(someone, revoked):
+    """{kind: (token, refusal code)}: tokens that look like `someone`'s, and a signed-out one."""
+    claims = {"sub": someone.id, "uid": someone.id, "sessionId": someone.body["session"]["id"]}
     return {
         "no token": (None, "token_missing"),
         "wrongly signed": (jwt.encode(claims, "another-secret-" + "x" * 40, algorithm="HS256"), "invalid_token"),
         "expired": (jwt.encode({**claims, "exp": int(time.time()) - 60}, TEST_JWT_SECRET, algorithm="HS256"),
                     "token_expired"),
-        "revoked session": (world["revoked"].token, "session_revoked"),
+        "revoked session": (revoked.token, "session_revoked"),
     }
 
 
@@ -63,7 +64,7 @@ def test_every_signed_in_endpoint_refuses_every_bad_token(client, world):
     assert len(routes) > 35
     for method, template in routes:
         path = re.sub(r"\{(\w+)\}", lambda m: world["ids"][m.group(1)], template)
-        for kind, (token, code) in bad_tokens(world).items():
+        for kind, (token, code) in bad_tokens(world["otto"], world["revoked"]).items():
             response = client.open(path, method=method, headers=bearer(token) if token else {}, json={})
             assert (response.status_code, response.get_json()["code"]) == (401, code), (method, template, kind)
             assert not leaks(response, world["olga"]), (method, template, kind)
@@ -137,10 +138,13 @@ SOCKET_MATRIX = [
     ("max", "message_deleted", {"id": "{message_id}", "scope": "everyone"}, "not_allowed"),
     ("bea", "call:invite", {"to": "{user_id}", "offer": "v=0"}, "user_not_found"),
     ("otto", "call:hangup", {"callId": "{message_id}"}, "call_not_found"),
+    ("otto", "call:answer", {"callId": "{call_id}", "answer": "v=0"}, "call_not_found"),
+    ("otto", "call:candidate", {"callId": "{call_id}", "candidate": "c"}, "call_not_found"),
+    ("otto", "call:hangup", {"callId": "{call_id}"}, "call_not_found"),
 ]
 
 
-def test_socket_events_refuse_the_same_callers(live_server, connect):
+def test_sockets_refuse_the_same_tokens_and_callers(live_server, connect):
     olga, max_, otto, bea = (live_server.register(name=name) for name in ("Olga", "Max", "Otto", "Bea"))
     base = live_server.base
     requests.post(f"{base}/contacts/sync", headers=olga.headers, json={"phones": [max_.phone, bea.phone]})
@@ -150,11 +154,22 @@ def test_socket_events_refuse_the_same_callers(live_server, connect):
     message = requests.post(f"{base}/messages", headers=olga.headers,
                             json={"conversationId": group, "text": SECRET_TEXT}).json()["id"]
     requests.post(f"{base}/users/{bea.id}/block", headers=olga.headers)
-    ids = {"conversation_id": group, "message_id": message, "user_id": olga.id}
     devices = {"otto": connect(base, otto.token), "max": connect(base, max_.token), "bea": connect(base, bea.token)}
+    ringing = connect(base, olga.token).call("call:invite", {"to": max_.id, "offer": "v=0"})["callId"]
+    ids = {"conversation_id": group, "message_id": message, "user_id": olga.id, "call_id": ringing}
     for who, event, payload, code in SOCKET_MATRIX:
         ack = devices[who].call(event, fill(payload, ids))
         assert ack.get("error", {}).get("code") == code, (who, event, ack)
         assert SECRET_TEXT not in str(ack) and olga.phone not in str(ack)
-    for device in devices.values():
-        assert not device.received("message") and not device.received("call:invite")
+    assert not devices["otto"].received("message") and not devices["otto"].received("call:invite")
+    assert not devices["bea"].received("call:invite")
+
+    revoked = live_server.register(name="Gone")
+    requests.post(f"{base}/auth/logout", headers=revoked.headers)
+    for kind, (token, code) in bad_tokens(otto, revoked).items():
+        client = socketio.Client(reconnection=False)
+        refusals = []
+        client.on("connect_error", refusals.append)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            client.connect(base, auth={"token": token} if token else None, wait_timeout=5)
+        assert refusals and refusals[0]["data"]["code"] == code, kind

@@ -3,7 +3,6 @@ it under schemathesis's generated requests (no 5xx, documented statuses and bodi
 import re
 
 import pytest
-import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -46,11 +45,6 @@ def test_the_docs_page_is_served(client):
     assert response.status_code == 200 and "openapi.json" in response.get_data(as_text=True)
 
 
-@pytest.fixture(scope="module")
-def signed_in(live_server):
-    return live_server.register(name="Fuzz")
-
-
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda mode: mode.value)
 def test_generated_requests_get_documented_answers(live_server, mode):
     """schemathesis generates requests for every operation from /openapi.json, signed in: valid
@@ -84,7 +78,3 @@ def test_generated_requests_get_documented_answers(live_server, mode):
         except Exception as failure:
             raise AssertionError(f"{operation.label}: {failure}") from failure
     assert fuzzed > 20
-
-
-def test_the_contract_names_the_running_server(live_server):
-    assert requests.get(f"{live_server.base}/openapi.json").json()["info"]["title"] == "Backend2"

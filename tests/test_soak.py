@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import open_chat
+from conftest import memory_mb, open_chat
 
 pytestmark = pytest.mark.redis
 SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", 30))
@@ -24,13 +24,6 @@ PAIRS = 250
 # The shared embedded database (devdb) answers one command at a time: give it time under load.
 CLUSTER_SETTINGS = {"LOG_LEVEL": "WARNING", "MONGODB_TIMEOUT_MS": 15000}
 DRIVER = Path(__file__).parent / "interop" / "soak.js"
-
-
-def rss_mb(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def stored_messages(base, who, conversation_id):
@@ -67,7 +60,7 @@ def test_five_hundred_devices_for_two_minutes_lose_nothing(cluster, tmp_path):
     def sample():
         while not stop.wait(SOAK_SECONDS / 12):
             for pid, samples in memory.items():
-                samples.append(rss_mb(pid))
+                samples.append(memory_mb(pid, "VmRSS"))
 
     threading.Thread(target=sample, daemon=True).start()
     run = subprocess.run(["node", str(DRIVER), str(plan), str(output)], capture_output=True, text=True,

@@ -88,7 +88,7 @@ def change(call_id, decide):
     return _transaction(_call_key(call_id), attempt)
 
 
-def take(call_id, accept):
+def take(call_id, accept=lambda call: True):
     """Atomically remove the live call if `accept(call)`; returns the call, or None.
 
     Whoever takes a call is the one who ends it, so each call ends exactly once.

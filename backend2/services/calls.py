@@ -125,16 +125,19 @@ def candidate(user, device_id, call_id, ice_candidate):
 def hang_up(user, call_id, reason=None):
     """End the call for everyone: before an answer the callee declines and the caller cancels."""
     _party_call(user, call_id)
-
-    def accept(call):
-        accept.reason = (reason or ENDED_BY_CLIENT) if call["state"] == "active" else (
-            "declined" if call["callee"] == str(user.id) else "cancelled")
-        return True
-
-    call = call_state.take(call_id, accept)
+    call = call_state.take(call_id)  # the reason follows the state it had when taken
     if call is None:
         raise NotFound("This call has ended", code="call_not_found")
-    _end(call_id, call, accept.reason)
+    if call["state"] == "active":
+        reason = reason or ENDED_BY_CLIENT
+    else:
+        reason = "declined" if call["callee"] == str(user.id) else "cancelled"
+    _end(call_id, call, reason)
+
+
+def _has_device(device_id):
+    """A test of a live call: is this device one of its two devices (caller's, answering)?"""
+    return lambda call: device_id in (call["callerDevice"], call["calleeDevice"])
 
 
 def _party_call(user, call_id):
@@ -153,7 +156,7 @@ def device_left(device_id, user_id=None):
     user is back within the grace period."""
     call_id = call_state.call_of_device(device_id)
     call = call_state.get(call_id) if call_id else None
-    if call is not None and device_id in (call["callerDevice"], call["calleeDevice"]):
+    if call is not None and _has_device(device_id)(call):
         grace = current_app.config["CALL_RECONNECT_GRACE_SECONDS"]
         deadlines.schedule("call-device", f"{call_id}|{device_id}", time.time() + grace)
 
@@ -168,7 +171,7 @@ def device_joined(user_id, device_id):
     role = "callerDevice" if call["caller"] == str(user_id) else "calleeDevice"
     gone = call[role]
     if gone and deadlines.cancel("call-device", f"{call_id}|{gone}"):
-        call, changes = call_state.change(call_id, lambda live: {role: device_id} if live[role] == gone else None)
+        _, changes = call_state.change(call_id, lambda live: {role: device_id} if live[role] == gone else None)
         if changes:
             call_state.link_device(device_id, call_id)
             call_state.forget_devices(call_id, [gone])
@@ -189,7 +192,7 @@ def _ring_timeout(call_id):
 @deadlines.handles("call-device")
 def _device_gone(key):
     call_id, _, device_id = key.partition("|")
-    call = call_state.take(call_id, lambda live: device_id in (live["callerDevice"], live["calleeDevice"]))
+    call = call_state.take(call_id, _has_device(device_id))
     if call is not None:
         _end(call_id, call, "disconnected")
 
@@ -200,9 +203,8 @@ def end_calls_of_devices(device_ids, reason):
     """End at once every call one of these devices takes part in (this process is stopping)."""
     for device_id in device_ids:
         call_id = call_state.call_of_device(device_id)
-        live = call_id and call_state.take(
-            call_id, lambda call: device_id in (call["callerDevice"], call["calleeDevice"]))
-        if live:
+        live = call_state.take(call_id, _has_device(device_id)) if call_id else None
+        if live is not None:
             _end(call_id, live, reason)
 
 
