@@ -39,24 +39,30 @@ class PrivateRedis:
 
 
 def test_redis_stopping_and_returning_degrades_and_recovers_without_restart(module_webhook, connect):
-    redis = PrivateRedis()
-    server = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, REDIS_URL=redis.url,
-                        OTP_SENDER="webhook", OTP_WEBHOOK_URL=module_webhook.url, DEADLINE_TICK_SECONDS=0.1,
-                        PRESENCE_TTL_SECONDS=3)
+    """Two processes share the database and a Redis that stops, with sends on both sides of the
+    gap, then comes back empty. The sender is on A, the receiver on B."""
+    redis, database = PrivateRedis(), SharedEmbeddedDatabase(port=0)
+    database.run()
+    a, b = servers = [LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, REDIS_URL=redis.url,
+                                 MONGODB_URI=f"{database.uri}/redis_faults", OTP_SENDER="webhook",
+                                 OTP_WEBHOOK_URL=module_webhook.url, DEADLINE_TICK_SECONDS=0.1,
+                                 PRESENCE_TTL_SECONDS=3) for _ in range(2)]
     try:
-        me, ada = server.register(name="Me"), server.register(name="Ada")
-        conversation_id = open_chat(server.base, me, ada)
-        sender, receiver = connect(server.base, me.token), connect(server.base, ada.token)
+        me, ada = a.register(name="Me"), a.register(name="Ada")
+        conversation_id = open_chat(a.base, me, ada)
+        sender, receiver = connect(a.base, me.token), connect(b.base, ada.token)
+        neighbour = connect(a.base, ada.token)  # the receiver's other device, on the sender's process
         sent = sender.call("message", {"conversationId": conversation_id, "text": "before", "clientId": "f-1"})
         receiver.wait_for("message", lambda m: m["id"] == sent["id"])
+        cursor = requests.get(f"{b.base}/messages/sync", headers=ada.headers).json()["nextCursor"]
 
-        cursor = requests.get(f"{server.base}/messages/sync", headers=ada.headers).json()["nextCursor"]
         redis.stop()
-        health = requests.get(f"{server.base}/health").json()
-        assert health["status"] == "degraded" and health["redis"]["ok"] is False and health["database"]["ok"]
+        for server in servers:
+            health = requests.get(f"{server.base}/health").json()
+            assert health["status"] == "degraded" and health["redis"]["ok"] is False and health["database"]["ok"]
         during = []
         for number in range(3):
-            response = requests.post(f"{server.base}/messages", headers=me.headers, timeout=30, json={
+            response = requests.post(f"{a.base}/messages", headers=me.headers, timeout=30, json={
                 "conversationId": conversation_id, "text": f"during {number}", "clientId": f"r-{number}"})
             assert response.status_code == 201, response.text
             during.append(response.json()["id"])
@@ -64,27 +70,44 @@ def test_redis_stopping_and_returning_degrades_and_recovers_without_restart(modu
                           timeout=30)
         assert ack.get("text") == "socket during", ack  # stored and acked, even if nobody else hears of it now
         during.append(ack["id"])
+        assert neighbour.wait_for("message", lambda m: m["id"] == ack["id"])["text"] == "socket during"
+        profile = requests.get(f"{b.base}/users/{me.id}", headers=ada.headers, timeout=30)
+        assert profile.status_code == 200 and profile.json()["online"] is False, profile.text  # unknown: offline
+        refused = receiver.call("presence", {"userIds": [me.id]}, timeout=30)
+        assert refused["error"]["code"] == "redis_unavailable", refused
+        time.sleep(5)  # several listener retries and background ticks fail meanwhile
 
         redis.start()
         deadline = time.monotonic() + 20
-        while requests.get(f"{server.base}/health").json()["status"] != "ok":
+        while any(requests.get(f"{server.base}/health").json()["status"] != "ok" for server in servers):
             assert time.monotonic() < deadline, "health did not recover"
             time.sleep(0.2)
-        after = sender.call("message", {"conversationId": conversation_id, "text": "after", "clientId": "f-2"})
-        assert receiver.wait_for("message", lambda m: m["id"] == after["id"], timeout=15)["text"] == "after"
+        delivered = None
+        while delivered is None:  # each listener subscribes again within LISTEN_RETRY_SECONDS
+            assert time.monotonic() < deadline + 10, "cross-process delivery did not resume"
+            after = sender.call("message", {"conversationId": conversation_id, "text": "after",
+                                            "clientId": f"f-{time.monotonic()}"})
+            try:
+                delivered = receiver.wait_for("message", lambda m: m["id"] == after["id"], timeout=1)
+            except AssertionError:
+                pass
+        assert delivered["text"] == "after" and sender.sio.connected and receiver.sio.connected
         time.sleep(1.5)  # a keep-alive period (PRESENCE_TTL_SECONDS / 3): Redis came back empty
         assert receiver.call("presence", {"userIds": [me.id]})["users"][0]["online"] is True
-        missed = requests.get(f"{server.base}/messages/sync", params={"since": cursor}, headers=ada.headers).json()["messages"]
+        missed = requests.get(f"{b.base}/messages/sync", params={"since": cursor}, headers=ada.headers).json()["messages"]
         assert set(during) <= {m["id"] for m in missed}  # what the socket missed, sync brings
 
-        history = requests.get(f"{server.base}/messages", params={"conversationId": conversation_id, "limit": 50},
+        history = requests.get(f"{b.base}/messages", params={"conversationId": conversation_id, "limit": 50},
                                headers=ada.headers).json()["messages"]
         stored = [m["id"] for m in history]
-        assert all(stored.count(message_id) == 1 for message_id in [sent["id"], *during, after["id"]])
-        assert server.process.poll() is None
+        assert all(stored.count(message_id) == 1 for message_id in [sent["id"], *during, delivered["id"]])
+        assert all(server.process.poll() is None for server in servers)
+        assert a.log_tail(100_000).count("Background task failed") <= 2  # once per loop, not on every tick
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
         redis.stop()
+        database.close()
 
 
 def test_an_unreachable_database_fails_fast_with_503_and_the_process_recovers(module_webhook):

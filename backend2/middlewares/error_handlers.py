@@ -5,6 +5,7 @@ import re
 from flask import jsonify
 from flask_limiter.errors import RateLimitExceeded
 from pymongo.errors import ConnectionFailure
+from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from backend2.errors import AppError, ServiceUnavailable, TooManyRequests, ValidationFailed
@@ -31,6 +32,10 @@ def to_app_error(exc):
     if isinstance(exc, ConnectionFailure):
         log.error("Database unreachable: %s", exc)
         return ServiceUnavailable("The database is unreachable; try again shortly", code="database_unavailable")
+    if isinstance(exc, (RedisConnectionError, RedisTimeoutError)):
+        log.error("Redis unreachable: %s", exc)
+        return ServiceUnavailable("Live state (presence, typing, calls) is unavailable; try again shortly",
+                                  code="redis_unavailable")
     log.exception("Unhandled error", exc_info=exc)
     error = AppError("Internal server error", code="internal_error")
     error.status = 500

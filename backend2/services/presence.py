@@ -8,6 +8,7 @@ the user offline.
 import time
 
 from flask import current_app
+from redis.exceptions import RedisError
 
 from backend2.extensions import redis_store
 from backend2.models import Conversation, User
@@ -91,7 +92,11 @@ def online_user_ids(user_ids):
 
 
 def is_online(user_id):
-    return bool(online_user_ids([user_id]))
+    """For a user's profile, which must not fail for want of it: offline while Redis is down."""
+    try:
+        return bool(online_user_ids([user_id]))
+    except RedisError:
+        return False
 
 
 def presence_of(viewer, user_ids):

@@ -15,11 +15,19 @@ def start_background_tasks(app):
 
 
 def _forever(app, work, every):
-    """Run `work` every `every` seconds; a failure (Redis down, say) is logged and retried."""
+    """Run `work` every `every` seconds. A failure (Redis down, say) is retried; it is logged
+    when the failures start and when they end, not on every tick."""
+    failing = False
     while True:
         socketio.sleep(every)
         try:
             with app.app_context():
                 work()
         except Exception:
-            log.exception("Background task failed; retrying")
+            if not failing:
+                log.exception("Background task failed; retrying every %ss", every)
+            failing = True
+        else:
+            if failing:
+                log.info("Background task works again")
+            failing = False

@@ -9,7 +9,10 @@ reconnect reuses it.
 
 The stock listener also doubles its wait after each failed reconnect, up to a minute, so after
 a Redis outage of some seconds, events from other processes stayed lost for as long again.
-This one tries again every LISTEN_RETRY_SECONDS.
+This one tries again every LISTEN_RETRY_SECONDS. Each attempt subscribes on a PubSub of its
+own, closed when it fails, so its connection goes back to the pool, and a publish that
+reconnects (the stock manager then replaces `self.pubsub`) cannot swap the listener's
+subscription for an empty one.
 """
 import time
 
@@ -19,24 +22,24 @@ from backend2.extensions import bounded_redis
 
 
 class BoundedRedisManager(socketio.RedisManager):
+    LISTEN_RETRY_SECONDS = 2
+
     def __init__(self, url, pool_size, **kwargs):
         super().__init__(url, **kwargs)
         self._client = bounded_redis(url, pool_size)
 
     def _redis_connect(self):
         self.redis = self._client
-        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         self.connected = True
-
-    LISTEN_RETRY_SECONDS = 2
 
     def _redis_listen_with_retries(self):
         while True:
+            self.pubsub = self._client.pubsub(ignore_subscribe_messages=True)
             try:
-                self._redis_connect()
                 self.pubsub.subscribe(self.channel)
                 yield from self.pubsub.listen()
             except Exception as exc:
                 self._get_logger().error("Cannot receive from redis... retrying in %s secs", self.LISTEN_RETRY_SECONDS,
                                          extra={"redis_exception": str(exc)})
-                time.sleep(self.LISTEN_RETRY_SECONDS)
+            self.pubsub.close()  # listen() only ends on an error, or on an unsubscribe nobody sends
+            time.sleep(self.LISTEN_RETRY_SECONDS)
