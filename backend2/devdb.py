@@ -33,6 +33,12 @@ class SharedEmbeddedDatabase:
         self.lock = threading.Lock()
         self.server = MockupDB(port=port)  # listens on localhost only
         self.server.autoresponds(Matcher(), self.respond)
+        self.lost_replies = set()  # collections whose next write is applied but never answered
+
+    def lose_reply_to_next_write(self, collection):
+        """Fault for tests: apply the next insert into `collection`, then drop the connection
+        instead of answering, as a network failure after a write can; the client gets an error."""
+        self.lost_replies.add(collection)
 
     def run(self):
         """Start listening; returns the port."""
@@ -56,6 +62,9 @@ class SharedEmbeddedDatabase:
                 reply = handler(database, request.doc)
             except OperationFailure as exc:
                 reply = {"ok": 0, "errmsg": str(exc), "code": exc.code or 2}
+            if request.doc.get("insert") in self.lost_replies:
+                self.lost_replies.discard(request.doc["insert"])
+                return request.hangup()
         return request.replies(reply)
 
     # --- commands -------------------------------------------------------------------

@@ -143,6 +143,43 @@ def test_an_unreachable_database_fails_fast_with_503_and_the_process_recovers(mo
         database.close()
 
 
+def test_a_send_whose_write_reply_was_lost_is_announced_by_its_retry(module_webhook, connect):
+    """The database applies the insert but the connection drops before its reply: the send
+    fails, and the app's retry (same clientId) finds the message stored. That retry must also
+    announce it, once; a retry after a send that did announce must not announce it again."""
+    database = SharedEmbeddedDatabase(port=0)
+    database.run()
+    server = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, OTP_SENDER="webhook",
+                        OTP_WEBHOOK_URL=module_webhook.url, MONGODB_URI=f"{database.uri}/lost_reply")
+    try:
+        me, ada = server.register(name="Me"), server.register(name="Ada")
+        conversation_id = open_chat(server.base, me, ada)
+        sender, receiver = connect(server.base, me.token), connect(server.base, ada.token)
+        send = {"conversationId": conversation_id, "text": "maybe", "clientId": "lost-1"}
+
+        database.lose_reply_to_next_write("messages")
+        failed = sender.call("message", send)
+        assert failed["error"]["code"] == "database_unavailable", failed
+        retried = sender.call("message", send)
+        assert retried["text"] == "maybe" and retried["clientId"] == "lost-1"
+        assert receiver.wait_for("message", lambda m: m["clientId"] == "lost-1")["id"] == retried["id"]
+        assert sender.call("message", send)["id"] == retried["id"]  # a third try: no new event
+
+        sent = sender.call("message", {**send, "clientId": "fine-1"})
+        assert sender.call("message", {**send, "clientId": "fine-1"})["id"] == sent["id"]
+        receiver.wait_for("message", lambda m: m["clientId"] == "fine-1")
+        time.sleep(0.5)
+        assert [m["clientId"] for m in receiver.received("message")] == ["lost-1", "fine-1"]
+        conversation = requests.get(f"{server.base}/conversations/{conversation_id}", headers=ada.headers).json()
+        assert conversation["lastMessage"]["id"] == sent["id"]
+        history = requests.get(f"{server.base}/messages", params={"conversationId": conversation_id},
+                               headers=ada.headers).json()["messages"]
+        assert sorted(m["clientId"] for m in history) == ["fine-1", "lost-1"]
+    finally:
+        server.stop()
+        database.close()
+
+
 # Last in the module: it kills process B of the module's cluster.
 def test_a_process_killed_under_load_loses_and_duplicates_nothing(cluster):
     """Clients on B send without pause; B is SIGKILLed; each client reconnects to A and retries

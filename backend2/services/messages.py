@@ -3,10 +3,11 @@ import logging
 
 from flask import current_app
 from mongoengine import NotUniqueError
+from pymongo.errors import ConnectionFailure
 
 from backend2.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import Conversation, Edit, Message
-from backend2.services import events
+from backend2.services import events, unannounced_sends
 from backend2.services.blocks import blocked_between
 from backend2.services.conversations import conversation_for, open_direct_conversation
 from backend2.services.uploads import attachments_for
@@ -28,17 +29,31 @@ def send_message(user, data):
         _store(message, conversation)
     except NotUniqueError:  # a retry: this sender's clientId is stored already (unique index)
         earlier = Message.objects(sender=user.id, client_id=message.client_id).exclude("edits").get()
-        return earlier, conversation_for(user, earlier.conversation), False
+        conversation = conversation_for(user, earlier.conversation)
+        if unannounced_sends.take(user.id, message.client_id):
+            _announce(earlier, conversation)
+        return earlier, conversation, False
     return message, conversation, True
 
 
 def _store(message, conversation):
-    """Insert, make it the conversation's last message, and announce it.
+    """Insert the message, then announce it. An insert that failed may have been applied all
+    the same (a timeout): the retry that finds it stored announces it then."""
+    try:
+        message.save(force_insert=True)
+    except ConnectionFailure:
+        if message.client_id:
+            unannounced_sends.remember(message.sender, message.client_id)
+        raise
+    _announce(message, conversation)
+
+
+def _announce(message, conversation):
+    """Make it the conversation's last message and tell every device.
 
     Once the insert succeeded the message is announced whatever happens to the bump: a retry
     with its clientId would find it stored and (rightly) not announce it a second time.
     """
-    message.save(force_insert=True)
     try:
         Conversation.bump(conversation.id, message.id, message.created_at)
     except Exception:  # the database failed just now; the next message moves lastMessage
