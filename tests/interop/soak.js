@@ -4,8 +4,10 @@
 // Each device sends to its peer (window 1, retrying with the same clientId after a failure),
 // acks delivery in bulk and reads now and then, types, reads over REST, and sometimes drops
 // its connection and comes back on the other server process, catching up over REST as the apps
-// do. Writes to the file argv[3], as JSON: per client {id, acked: {clientId: id}, received:
-// [clientId], errors, hops, retried: [clientId acked only after a retry]}.
+// do; a device whose connection ends (also after the sending stops) does the same. Writes to
+// the file argv[3], as JSON: per client {id, acked: {clientId: id}, received: [clientId],
+// errors, hops, retried: [clientId acked only after a retry], dropped: [why a connection
+// ended that the device did not close]}.
 const fs = require("fs");
 const { io } = require("socket.io-client");
 
@@ -21,6 +23,7 @@ function open(client, url) {
     const watchdog = setTimeout(() => { socket.close(); give(false); }, 15000);
     socket.on("connect", () => give(true));
     socket.on("connect_error", () => give(false));
+    socket.on("disconnect", (reason) => { if (reason !== "io client disconnect") client.dropped.push(reason); });
     socket.on("message", (message) => {
       if (message.from !== client.peerId || !message.clientId) return;
       client.received.add(message.clientId);
@@ -54,8 +57,24 @@ async function connect(client) {
   throw new Error("could not connect");
 }
 
+// As the apps do when their connection is gone (or, now and then, to move to the other
+// process): connect again and catch up over REST until that works.
+async function rejoin(client) {
+  client.socket.close();
+  client.hops += 1;
+  client.socket = await connect(client);
+  for (;;) {
+    try {
+      return await catchUp(client);
+    } catch (error) {
+      client.errors.push(`catch up: ${error.message}`);
+      await sleep(1000);
+    }
+  }
+}
+
 async function run(client) {
-  Object.assign(client, { acked: {}, received: new Set(), errors: [], hops: 0, sent: 0, retried: [] });
+  Object.assign(client, { acked: {}, received: new Set(), errors: [], hops: 0, sent: 0, retried: [], dropped: [] });
   client.socket = await connect(client);
   let pending = null;
   let tick = 0;
@@ -81,17 +100,7 @@ async function run(client) {
       client.socket.emit("typing-stopped", { conversationId: client.conversationId });
     }
     if (tick % 4 === 0) await rest(client, "/conversations?limit=5").catch((e) => client.errors.push(e.message));
-    if (!client.socket.connected || Math.random() < plan.reconnectChance) {
-      client.socket.close();
-      client.hops += 1;
-      client.socket = await connect(client);
-      client.behind = true;
-    }
-    if (client.behind) await catchUp(client).then(() => { client.behind = false; }, (e) => client.errors.push(`catch up: ${e.message}`));
-  }
-  while (client.behind) {  // as the apps do: sync again until it works
-    await sleep(1000);
-    await catchUp(client).then(() => { client.behind = false; }, (e) => client.errors.push(`catch up: ${e.message}`));
+    if (!client.socket.connected || Math.random() < plan.reconnectChance) await rejoin(client);
   }
 }
 
@@ -102,11 +111,14 @@ async function main() {
   const byId = new Map(plan.clients.map((client) => [client.id, client]));
   const missing = () => plan.clients.some((client) =>
     Object.keys(byId.get(client.peerId).acked).some((clientId) => !client.received.has(clientId)));
-  for (const started = Date.now(); missing() && Date.now() - started < plan.drainMs;) await sleep(200);
+  for (const started = Date.now(); missing() && Date.now() - started < plan.drainMs;) {
+    await Promise.all(plan.clients.filter((client) => !client.socket.connected).map(rejoin));
+    await sleep(200);
+  }
   for (const client of plan.clients) client.socket.close();
   fs.writeFileSync(process.argv[3], JSON.stringify(plan.clients.map((client) => ({
     id: client.id, acked: client.acked, received: [...client.received], errors: client.errors, hops: client.hops,
-    retried: client.retried,
+    retried: client.retried, dropped: client.dropped,
   }))));
 }
 
