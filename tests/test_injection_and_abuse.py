@@ -63,6 +63,27 @@ def test_unicode_edge_cases_come_back_exactly(client, person, chat):
     assert sorted(m["text"] for m in stored["messages"]) == sorted(UNICODE)
 
 
+INVISIBLE_NAMES = [" ", "\u200b\u200b", "\u200d\ufeff\u2060", "\u202e\u200f", "\u0301", "\u3000\t"]
+
+
+def test_a_name_needs_a_visible_character(client, person, otp_inbox):
+    me, ada, bob = person("Me"), person("Ada"), person("Bob")
+    group = client.post("/conversations", headers=me.headers, json={"participants": [ada.id, bob.id], "name": "G"})
+    phone = next_phone()
+    client.post("/auth/send-otp", json={"phone": phone})
+    for name in INVISIBLE_NAMES:
+        registered = client.post("/auth/verify-otp-register", json={"phone": phone, "otp": otp_inbox(phone), "name": name})
+        assert registered.status_code == 400 and "name" in registered.get_json()["details"], repr(name)
+        renamed_me = client.patch("/users/me", headers=me.headers, json={"name": name})
+        assert renamed_me.status_code == 400 and "name" in renamed_me.get_json()["details"], repr(name)
+        created = client.post("/conversations", headers=me.headers, json={"participants": [ada.id, bob.id], "name": name})
+        renamed = client.patch(f"/conversations/{group.get_json()['id']}", headers=me.headers, json={"name": name})
+        for refused in (created, renamed):
+            assert refused.status_code == 400 and "name" in refused.get_json()["details"], repr(name)
+    for name in ("👩\u200d💻", "\u200bZoë\u200b", "\U0010fffd"):  # joiners inside, marks around, private use
+        assert client.patch("/users/me", headers=me.headers, json={"name": name}).get_json()["name"] == name
+
+
 @pytest.mark.parametrize("text", ["\ud800", "half a pair \udfff", {"nested": ["\ud83d"]}])
 def test_broken_unicode_is_refused_not_stored(client, person, chat, text):
     """JSON can escape half of a UTF-16 pair; that is no text, and MongoDB cannot store it."""

@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
 from backend2.extensions import ma
-from backend2.schemas.common import InputSchema, Timestamp, id_fields
+from backend2.schemas.common import InputSchema, Timestamp, display_name_field, id_fields
 from backend2.schemas.auth_fields import validate_password
 from backend2.schemas.users import UserSchema
 
@@ -43,7 +43,7 @@ class VerifyOtpLoginSchema(DeviceInputSchema):
 
 
 class VerifyOtpRegisterSchema(VerifyOtpLoginSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    name = display_name_field(80, required=True)
     password = fields.String(validate=validate_password)
     email = fields.Email(validate=validate.Length(max=254))
 

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from marshmallow import RAISE, ValidationError, fields, pre_load, validate
 
 from backend2.extensions import ma
+from backend2.utils.text import has_visible_text
 from backend2.utils.time import iso
 
 
@@ -100,3 +101,14 @@ def url_field(**kwargs):
     """An input field holding an image URL: http(s) or one of our /uploads/ paths; null clears it."""
     return fields.String(allow_none=True, validate=validate.Regexp(
         r"^(https?://|/uploads/)\S{1,2000}$", error="Must be an http(s) URL or an /uploads/ path"), **kwargs)
+
+
+
+def _visible(value):
+    if not has_visible_text(value):
+        raise ValidationError("Must contain a visible character")
+
+
+def display_name_field(max_length, **kwargs):
+    """A person's or a group's name: 1 to `max_length` characters, at least one of them visible."""
+    return fields.String(validate=[validate.Length(min=1, max=max_length), _visible], **kwargs)

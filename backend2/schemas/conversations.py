@@ -6,6 +6,7 @@ from backend2.schemas.common import (
     ObjectIdString,
     PaginationSchema,
     Timestamp,
+    display_name_field,
     id_fields,
     object_id_field,
     url_field,
@@ -25,7 +26,7 @@ class ConversationCreateSchema(InputSchema):
 
 class GroupUpdateSchema(InputSchema):
     ALIASES = {"avatarUrl": "avatar"}
-    name = fields.String(validate=validate.Length(min=1, max=100))
+    name = display_name_field(100)
     avatar = url_field()
 
 

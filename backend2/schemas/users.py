@@ -3,7 +3,9 @@ from marshmallow import fields, validate
 from backend2.extensions import ma
 from backend2.services import presence
 from backend2.schemas.auth_fields import validate_password
-from backend2.schemas.common import InputSchema, PageQuerySchema, PaginationSchema, Timestamp, id_fields, url_field
+from backend2.schemas.common import (
+    InputSchema, PageQuerySchema, PaginationSchema, Timestamp, display_name_field, id_fields, url_field,
+)
 
 
 class PublicUserSchema(ma.Schema.from_dict(id_fields())):
@@ -44,7 +46,7 @@ class BlockedListSchema(ma.Schema):
 
 class ProfileUpdateSchema(InputSchema):
     ALIASES = {"avatarUrl": "avatar"}
-    name = fields.String(validate=validate.Length(min=1, max=80))
+    name = display_name_field(80)
     about = fields.String(validate=validate.Length(max=500))
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     avatar = url_field()

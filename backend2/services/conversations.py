@@ -8,6 +8,7 @@ from backend2.services.contacts import has_contact
 from backend2.services.pagination import paginate
 from backend2.services.users import visible_user
 from backend2.utils.ids import parse_object_id
+from backend2.utils.text import has_visible_text
 
 
 def participant_key(first_id, second_id):
@@ -68,7 +69,7 @@ def create_conversation(user, data):
 
 
 def _create_group(user, member_ids, data):
-    if not data.get("name", "").strip():
+    if not has_visible_text(data.get("name", "")):
         raise ValidationFailed("A group needs a name", details={"name": ["Missing data for required field."]})
     if not member_ids:
         raise ValidationFailed("A group needs at least one other member", details={"participants": ["Empty"]})
@@ -138,7 +139,7 @@ def _group_for(user, conversation_id):
 def update_group(user, conversation_id, changes):
     conversation = _admin_group(user, conversation_id)
     if "name" in changes:
-        if not changes["name"].strip():
+        if not has_visible_text(changes["name"]):
             raise ValidationFailed("A group needs a name", details={"name": ["Empty"]})
         conversation.name = changes["name"].strip()
     if "avatar" in changes:
