@@ -34,6 +34,16 @@ class SharedEmbeddedDatabase:
         self.server = MockupDB(port=port)  # listens on localhost only
         self.server.autoresponds(Matcher(), self.respond)
         self.lost_replies = set()  # collections whose next write is applied but never answered
+        self.answering = threading.Event()
+        self.answering.set()
+
+    def freeze(self):
+        """Fault for tests: keep every connection open but answer nothing, as a hung server or
+        a network that drops packets does, until `thaw`."""
+        self.answering.clear()
+
+    def thaw(self):
+        self.answering.set()
 
     def lose_reply_to_next_write(self, collection):
         """Fault for tests: apply the next insert into `collection`, then drop the connection
@@ -52,6 +62,7 @@ class SharedEmbeddedDatabase:
         self.server.stop()
 
     def respond(self, request):
+        self.answering.wait()
         name = request.command_name
         handler = getattr(self, f"_cmd_{name.lower()}", None) if name else None
         if handler is None:

@@ -143,6 +143,36 @@ def test_an_unreachable_database_fails_fast_with_503_and_the_process_recovers(mo
         database.close()
 
 
+def test_a_database_that_stops_answering_fails_fast_and_the_process_recovers(module_webhook):
+    """Connected but silent (a hung server, or a network dropping packets): requests must not hang."""
+    database = SharedEmbeddedDatabase(port=0)
+    database.run()
+    server = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, REDIS_URL="", OTP_SENDER="webhook",
+                        OTP_WEBHOOK_URL=module_webhook.url, MONGODB_URI=f"{database.uri}/frozen",
+                        MONGODB_TIMEOUT_MS=1000)
+    try:
+        me = server.register(name="Me")
+        database.freeze()
+        for path in ("/users/profile", "/conversations", "/users/profile", "/health"):
+            started = time.monotonic()
+            response = requests.get(f"{server.base}{path}", headers=me.headers, timeout=30)
+            # The first waits until the driver's monitor gives the server up (about 3 s here).
+            assert response.status_code == 503 and time.monotonic() - started < 5, (path, response.text)
+            assert path == "/health" or response.json()["code"] == "database_unavailable"
+        assert server.process.poll() is None
+
+        database.thaw()
+        deadline = time.monotonic() + 15
+        while requests.get(f"{server.base}/health").status_code != 200:
+            assert time.monotonic() < deadline, "did not recover"
+            time.sleep(0.2)
+        assert requests.get(f"{server.base}/users/profile", headers=me.headers).json()["name"] == "Me"
+    finally:
+        database.thaw()
+        server.stop()
+        database.close()
+
+
 def test_a_send_whose_write_reply_was_lost_is_announced_by_its_retry(module_webhook, connect):
     """The database applies the insert but the connection drops before its reply: the send
     fails, and the app's retry (same clientId) finds the message stored. That retry must also
