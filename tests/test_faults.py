@@ -110,32 +110,43 @@ def test_redis_stopping_and_returning_degrades_and_recovers_without_restart(modu
         database.close()
 
 
+def database_server(webhook, database, name):
+    return LiveServer(f"{sys.executable} wsgi.py", webhook=webhook, REDIS_URL="", OTP_SENDER="webhook",
+                      OTP_WEBHOOK_URL=webhook.url, MONGODB_URI=f"{database.uri}/{name}", MONGODB_TIMEOUT_MS=1000)
+
+
+def assert_each_fails_fast(server, who, within, paths=("/users/profile", "/conversations", "/health")):
+    for path in paths:
+        started = time.monotonic()
+        response = requests.get(f"{server.base}{path}", headers=who.headers, timeout=30)
+        assert response.status_code == 503 and time.monotonic() - started < within, (path, response.text)
+        assert path == "/health" or response.json()["code"] == "database_unavailable"
+    assert requests.get(f"{server.base}/health").json()["database"]["ok"] is False
+    assert server.process.poll() is None
+
+
+def wait_until_healthy(server, timeout=15):
+    deadline = time.monotonic() + timeout
+    while requests.get(f"{server.base}/health").status_code != 200:
+        assert time.monotonic() < deadline, "did not recover"
+        time.sleep(0.2)
+
+
 def test_an_unreachable_database_fails_fast_with_503_and_the_process_recovers(module_webhook):
     port = free_port()
     database = SharedEmbeddedDatabase(port=port)
     database.run()
-    server = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, REDIS_URL="", OTP_SENDER="webhook",
-                        OTP_WEBHOOK_URL=module_webhook.url, MONGODB_URI=f"{database.uri}/faults",
-                        MONGODB_TIMEOUT_MS=1000)
+    server = database_server(module_webhook, database, "faults")
     try:
         me = server.register(name="Me")
         assert requests.get(f"{server.base}/users/profile", headers=me.headers).status_code == 200
 
         database.close()
-        for path in ("/users/profile", "/conversations", "/health"):
-            started = time.monotonic()
-            response = requests.get(f"{server.base}{path}", headers=me.headers, timeout=10)
-            assert response.status_code == 503 and time.monotonic() - started < 3, (path, response.text)
-            assert path == "/health" or response.json()["code"] == "database_unavailable"
-        assert requests.get(f"{server.base}/health").json()["database"]["ok"] is False
-        assert server.process.poll() is None
+        assert_each_fails_fast(server, me, within=3)
 
         database = SharedEmbeddedDatabase(port=port)  # back, on the same address (and empty: it is in memory)
         database.run()
-        deadline = time.monotonic() + 15
-        while requests.get(f"{server.base}/health").status_code != 200:
-            assert time.monotonic() < deadline, "did not recover"
-            time.sleep(0.2)
+        wait_until_healthy(server)
         again = server.register(name="Again")
         assert requests.get(f"{server.base}/users/profile", headers=again.headers).json()["name"] == "Again"
     finally:
@@ -144,28 +155,18 @@ def test_an_unreachable_database_fails_fast_with_503_and_the_process_recovers(mo
 
 
 def test_a_database_that_stops_answering_fails_fast_and_the_process_recovers(module_webhook):
-    """Connected but silent (a hung server, or a network dropping packets): requests must not hang."""
+    """Connected but silent (a hung server, or a network dropping packets): requests must not hang.
+    The first waits until the driver's monitor gives the server up (about 3 s here)."""
     database = SharedEmbeddedDatabase(port=0)
     database.run()
-    server = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, REDIS_URL="", OTP_SENDER="webhook",
-                        OTP_WEBHOOK_URL=module_webhook.url, MONGODB_URI=f"{database.uri}/frozen",
-                        MONGODB_TIMEOUT_MS=1000)
+    server = database_server(module_webhook, database, "frozen")
     try:
         me = server.register(name="Me")
         database.freeze()
-        for path in ("/users/profile", "/conversations", "/users/profile", "/health"):
-            started = time.monotonic()
-            response = requests.get(f"{server.base}{path}", headers=me.headers, timeout=30)
-            # The first waits until the driver's monitor gives the server up (about 3 s here).
-            assert response.status_code == 503 and time.monotonic() - started < 5, (path, response.text)
-            assert path == "/health" or response.json()["code"] == "database_unavailable"
-        assert server.process.poll() is None
+        assert_each_fails_fast(server, me, within=5)
 
         database.thaw()
-        deadline = time.monotonic() + 15
-        while requests.get(f"{server.base}/health").status_code != 200:
-            assert time.monotonic() < deadline, "did not recover"
-            time.sleep(0.2)
+        wait_until_healthy(server)
         assert requests.get(f"{server.base}/users/profile", headers=me.headers).json()["name"] == "Me"
     finally:
         database.thaw()
