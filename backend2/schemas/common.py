@@ -103,7 +103,6 @@ def url_field(**kwargs):
         r"^(https?://|/uploads/)\S{1,2000}$", error="Must be an http(s) URL or an /uploads/ path"), **kwargs)
 
 
-
 def _visible(value):
     if not has_visible_text(value):
         raise ValidationError("Must contain a visible character")

@@ -5,6 +5,9 @@ same clientId, finds the message stored, and acks it; but the first attempt neve
 so without this the other devices would only see it at their next sync. The failed attempt
 leaves a mark in Redis, and the retry that finds the stored copy announces it if the mark is
 there. A retry after a send that did announce finds no mark, so nobody gets an event twice.
+(One case still can: the first attempt failed before its write was applied, a retry stored
+and announced it, and yet another retry then takes the mark. That needs two lost replies in a
+row, and costs one repeated event, never a lost one.)
 """
 import logging
 

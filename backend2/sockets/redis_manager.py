@@ -9,10 +9,10 @@ reconnect reuses it.
 
 The stock listener also doubles its wait after each failed reconnect, up to a minute, so after
 a Redis outage of some seconds, events from other processes stayed lost for as long again.
-This one tries again every LISTEN_RETRY_SECONDS. Each attempt subscribes on a PubSub of its
-own, closed when it fails, so its connection goes back to the pool, and a publish that
-reconnects (the stock manager then replaces `self.pubsub`) cannot swap the listener's
-subscription for an empty one.
+This one tries again every LISTEN_RETRY_SECONDS. Each attempt subscribes on a new PubSub,
+closed when the attempt fails so that its connection goes back to the pool. A publish that
+reconnects no longer touches it (the stock `_redis_connect` also replaced `self.pubsub` with a
+fresh, unsubscribed one, under a listener about to use it).
 """
 import time
 
