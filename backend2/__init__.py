@@ -53,7 +53,8 @@ def _init_extensions(app, config):
     socketio.init_app(
         app,
         async_mode="gevent",
-        client_manager=BoundedRedisManager(config.REDIS_URL, config.REDIS_POOL_SIZE) if config.REDIS_URL else None,
+        client_manager=BoundedRedisManager(config.REDIS_URL, config.REDIS_POOL_SIZE, channel=redis_store.key("socketio"))
+        if config.REDIS_URL else None,
         cors_allowed_origins="*" if "*" in origins else origins,
         max_http_buffer_size=config.JSON_MAX_BYTES,
         ping_interval=config.SOCKET_PING_INTERVAL_SECONDS,

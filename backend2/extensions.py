@@ -45,15 +45,21 @@ def in_process_redis(size):
 
 class RedisHolder:
     """`client`: the configured Redis, or None. `state`: where shared state lives, which is
-    that Redis or, without REDIS_URL, an in-process fake with the same commands."""
+    that Redis or, without REDIS_URL, an in-process fake with the same commands. `key(...)`
+    names a key of this deployment: REDIS_NAMESPACE keeps deployments sharing one Redis apart."""
 
     client = None
     state = None
+    namespace = "b2"
 
     def init_app(self, app):
         url = app.config["REDIS_URL"]
         self.client = bounded_redis(url, app.config["REDIS_POOL_SIZE"]) if url else None
         self.state = self.client or in_process_redis(app.config["REDIS_POOL_SIZE"])
+        self.namespace = app.config["REDIS_NAMESPACE"]
+
+    def key(self, *parts):
+        return ":".join([self.namespace, *map(str, parts)])
 
 
 redis_store = RedisHolder()

@@ -68,6 +68,7 @@ class Config:
         self.MONGODB_TIMEOUT_MS = int(get("MONGODB_TIMEOUT_MS", 3000))
         self.REDIS_URL = get("REDIS_URL", "")
         self.REDIS_POOL_SIZE = int(get("REDIS_POOL_SIZE", 50))
+        self.REDIS_NAMESPACE = get("REDIS_NAMESPACE", "b2")
 
         self.ALLOWED_ORIGINS = _list(get("ALLOWED_ORIGINS", self.DEFAULT_CORS))
         self.TRUST_PROXY_HOPS = int(get("TRUST_PROXY_HOPS", 0))
@@ -127,7 +128,7 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_HEADER_RETRY_AFTER = "X-RateLimit-Retry-After"
-        self.RATELIMIT_KEY_PREFIX = get("RATE_LIMIT_KEY_PREFIX", "backend2")
+        self.RATELIMIT_KEY_PREFIX = get("RATE_LIMIT_KEY_PREFIX") or f"{self.REDIS_NAMESPACE}:limits"
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.APIFAIRY_TITLE = "Backend2"

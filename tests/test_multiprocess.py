@@ -2,13 +2,16 @@
 import json
 import signal
 import subprocess
+import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
+import redis as redis_lib
 import requests
 
-from conftest import chatting_pairs, open_chat
+from conftest import TEST_REDIS_URL, LiveServer, chatting_pairs, open_chat
 
 pytestmark = pytest.mark.redis
 CLUSTER_SETTINGS = {"PRESENCE_TTL_SECONDS": 3, "TYPING_TTL_SECONDS": 1, "DEADLINE_TICK_SECONDS": 0.1}
@@ -119,3 +122,31 @@ def test_a_killed_process_users_go_offline_within_the_ttl(cluster, connect):
     assert time.monotonic() - killed_at < 3 + 2  # PRESENCE_TTL_SECONDS=3, plus sweeping
     assert offline["lastSeen"].endswith("Z")
     assert requests.get(f"{a.base}/users/{me.id}", headers=ada.headers).json()["online"] is False
+
+
+def test_deployments_with_their_own_namespace_share_one_redis_apart(module_webhook, connect):
+    """Two deployments (each one process, each its own database) on one Redis. B sweeps deadlines
+    every 10 ms: were the deadlines shared, B would claim A's typing deadline and A's watcher
+    would never hear typing-stopped."""
+    namespaces = [f"deploy-{uuid.uuid4().hex[:6]}" for _ in range(2)]
+    a, b = [LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, OTP_SENDER="webhook",
+                       OTP_WEBHOOK_URL=module_webhook.url, REDIS_NAMESPACE=namespace, TYPING_TTL_SECONDS=1,
+                       DEADLINE_TICK_SECONDS=tick) for namespace, tick in zip(namespaces, (0.5, 0.01))]
+    try:
+        me, ada = a.register(name="Me"), a.register(name="Ada")
+        conversation_id = open_chat(a.base, me, ada)
+        typist, watcher = connect(a.base, me.token), connect(a.base, ada.token)
+        connect(b.base, b.register(name="Other").token)
+        for _ in range(3):
+            typist.call("typing", {"conversationId": conversation_id})
+            watcher.wait_for("typing-stopped", timeout=4)
+            watcher.events.clear()
+
+        redis = redis_lib.Redis.from_url(TEST_REDIS_URL)
+        assert redis.exists(f"{namespaces[0]}:presence:{me.id}")
+        for namespace in namespaces:  # each deployment's state, channel and limits under its own name
+            assert redis.exists(f"{namespace}:deadlines") and redis.keys(f"LIMITS:LIMITER/{namespace}:limits/*")
+            assert redis.pubsub_numsub(f"{namespace}:socketio") == [(f"{namespace}:socketio".encode(), 1)]
+    finally:
+        a.stop()
+        b.stop()

@@ -1,6 +1,6 @@
 """The live state of ringing and running calls, shared by every server process.
 
-In Redis (or the in-process stand-in without REDIS_URL):
+In Redis (or the in-process stand-in without REDIS_URL), under REDIS_NAMESPACE (`b2`):
 - `b2:call:{id}` a hash: caller, callee, type, conversation, offer (JSON), state
   (`ringing`/`active`), callerDevice, calleeDevice (empty until answered), answeredAt;
 - `b2:call:{id}:held` the caller's ICE candidates sent before the answer;
@@ -22,19 +22,19 @@ RETRIES = 5
 
 
 def _call_key(call_id):
-    return f"b2:call:{call_id}"
+    return redis_store.key("call", call_id)
 
 
 def _held_key(call_id):
-    return f"b2:call:{call_id}:held"
+    return redis_store.key("call", call_id, "held")
 
 
 def _user_key(user_id):
-    return f"b2:user-call:{user_id}"
+    return redis_store.key("user-call", user_id)
 
 
 def _device_key(device_id):
-    return f"b2:device-call:{device_id}"
+    return redis_store.key("device-call", device_id)
 
 
 def claim_user(user_id, call_id):

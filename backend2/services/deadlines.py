@@ -11,7 +11,6 @@ from backend2.extensions import redis_store
 
 log = logging.getLogger(__name__)
 
-KEY = "b2:deadlines"
 BATCH = 200
 _handlers = {}
 
@@ -26,27 +25,32 @@ def handles(kind):
     return register
 
 
+def sorted_set():
+    """The Redis key of every deadline: a sorted set of `kind|key` scored by due time."""
+    return redis_store.key("deadlines")
+
+
 def _member(kind, key):
     return f"{kind}|{key}"
 
 
 def schedule(kind, key, due_at):
     """Set (or move) the deadline of `kind`/`key` to `due_at` (epoch seconds)."""
-    redis_store.state.zadd(KEY, {_member(kind, key): due_at})
+    redis_store.state.zadd(sorted_set(), {_member(kind, key): due_at})
 
 
 def cancel(kind, key):
     """Remove the deadline; True if it was still pending (so nobody else will run it)."""
-    return redis_store.state.zrem(KEY, _member(kind, key)) == 1
+    return redis_store.state.zrem(sorted_set(), _member(kind, key)) == 1
 
 
 def run_due(now=None):
     """Claim and run every due deadline; returns how many this process ran."""
-    state = redis_store.state
-    due = state.zrangebyscore(KEY, "-inf", now or time.time(), start=0, num=BATCH)
+    state, deadlines = redis_store.state, sorted_set()
+    due = state.zrangebyscore(deadlines, "-inf", now or time.time(), start=0, num=BATCH)
     ran = 0
     for member in due:
-        if not state.zrem(KEY, member):
+        if not state.zrem(deadlines, member):
             continue  # another process claimed it first
         kind, _, key = member.decode().partition("|")
         try:

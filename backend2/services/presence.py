@@ -18,7 +18,7 @@ from backend2.utils.time import utcnow
 
 
 def _devices_key(user_id):
-    return f"b2:presence:{user_id}"
+    return redis_store.key("presence", user_id)
 
 
 def _ttl():
@@ -75,7 +75,7 @@ def keep_alive(devices):
     for user_id, device_id in devices:
         pipe.zadd(_devices_key(user_id), {device_id: expiry})
         pipe.expire(_devices_key(user_id), int(_ttl() * 2) + 1)
-        pipe.zadd(deadlines.KEY, {f"presence|{user_id}|{device_id}": expiry})
+        pipe.zadd(deadlines.sorted_set(), {f"presence|{user_id}|{device_id}": expiry})
     pipe.execute()
 
 

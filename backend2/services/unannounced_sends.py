@@ -20,7 +20,7 @@ MARK_SECONDS = 24 * 3600  # longer than any app keeps retrying one send
 
 
 def _key(sender_id, client_id):
-    return f"b2:unannounced:{sender_id}:{client_id}"
+    return redis_store.key("unannounced", sender_id, client_id)
 
 
 def remember(sender_id, client_id):
