@@ -79,6 +79,9 @@ def test_five_hundred_devices_for_two_minutes_lose_nothing(cluster, tmp_path):
     hops = sum(result["hops"] for result in results.values())
     assert acked_total > len(clients) * SOAK_SECONDS / 30, acked_total  # they really chatted
     assert hops > len(clients) * SOAK_SECONDS / 1000, hops  # and really moved between the processes
+    dropped = Counter(reason for result in results.values() for reason in result["dropped"])
+    if SEND_EVERY_MS >= 20000:  # below saturation the server keeps its connections (overloaded, it may not)
+        assert sum(dropped.values()) <= len(clients) // 100, dropped
 
     for first, second, conversation_id in pairs:
         stored = stored_messages(a.base, first, conversation_id)
@@ -106,5 +109,5 @@ def test_five_hundred_devices_for_two_minutes_lose_nothing(cluster, tmp_path):
         assert end <= settled * 1.10 + 5, (pid, samples)  # no growth once warm: within 10 % + 5 MB
     print(json.dumps({"pairs": PAIRS, "seconds": SOAK_SECONDS, "acked": acked_total, "hops": hops,
                       "errors": Counter(e[:60] for r in results.values() for e in r["errors"]),
-                      "dropped": Counter(reason for r in results.values() for reason in r["dropped"]),
+                      "dropped": dropped,
                       "memoryMb": {str(pid): [round(s) for s in samples] for pid, samples in memory.items()}}))
