@@ -45,6 +45,8 @@ def _init_extensions(app, config):
 
     origins = config.ALLOWED_ORIGINS
     redis_store.init_app(app)
+    if redis_store.client:  # rate limits use the same pool, and so fail fast with it
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"connection_pool": redis_store.client.connection_pool}
     ma.init_app(app)
     jwt.init_app(app)
     limiter.init_app(app)
@@ -53,8 +55,8 @@ def _init_extensions(app, config):
     socketio.init_app(
         app,
         async_mode="gevent",
-        client_manager=BoundedRedisManager(config.REDIS_URL, config.REDIS_POOL_SIZE, channel=redis_store.key("socketio"))
-        if config.REDIS_URL else None,
+        client_manager=BoundedRedisManager(config.REDIS_URL, config.REDIS_POOL_SIZE, config.REDIS_TIMEOUT_MS,
+                                           channel=redis_store.key("socketio")) if config.REDIS_URL else None,
         cors_allowed_origins="*" if "*" in origins else origins,
         max_http_buffer_size=config.JSON_MAX_BYTES,
         ping_interval=config.SOCKET_PING_INTERVAL_SECONDS,

@@ -11,6 +11,7 @@ from flask_marshmallow import Marshmallow
 from flask_socketio import SocketIO
 
 from backend2.api_docs import add_shared_errors
+from backend2.redis_breaker import BreakerPool
 
 apifairy = APIFairy()
 apifairy.process_apispec(add_shared_errors)
@@ -23,15 +24,16 @@ ma = Marshmallow()
 socketio = SocketIO()
 
 
-def bounded_redis(url, size):
-    """A client whose pool waits for a free connection instead of failing past `size`.
+def bounded_redis(url, size, timeout_ms):
+    """A client whose pool waits for a free connection instead of failing past `size`, and
+    fails fast for a moment after Redis did not answer within `timeout_ms` (redis_breaker).
 
     redis-py's default pool raises "Too many connections" past 100 checked out at once, which
     hundreds of busy greenlets reach; so does fakeredis's, which uses the same pool.
     """
-    pool = redis.BlockingConnectionPool.from_url(
-        url, max_connections=size, timeout=10, socket_timeout=5, socket_connect_timeout=2,
-        socket_keepalive=True, health_check_interval=30,
+    pool = BreakerPool.for_url(
+        url, max_connections=size, timeout=10, socket_timeout=timeout_ms / 1000,
+        socket_connect_timeout=timeout_ms / 1000, socket_keepalive=True, health_check_interval=30,
     )
     return redis.Redis(connection_pool=pool)
 
@@ -54,7 +56,7 @@ class RedisHolder:
 
     def init_app(self, app):
         url = app.config["REDIS_URL"]
-        self.client = bounded_redis(url, app.config["REDIS_POOL_SIZE"]) if url else None
+        self.client = bounded_redis(url, app.config["REDIS_POOL_SIZE"], app.config["REDIS_TIMEOUT_MS"]) if url else None
         self.state = self.client or in_process_redis(app.config["REDIS_POOL_SIZE"])
         self.namespace = app.config["REDIS_NAMESPACE"]
 

@@ -69,6 +69,7 @@ class Config:
         self.REDIS_URL = get("REDIS_URL", "")
         self.REDIS_POOL_SIZE = int(get("REDIS_POOL_SIZE", 50))
         self.REDIS_NAMESPACE = get("REDIS_NAMESPACE", "b2")
+        self.REDIS_TIMEOUT_MS = int(get("REDIS_TIMEOUT_MS", 1000))
 
         self.ALLOWED_ORIGINS = _list(get("ALLOWED_ORIGINS", self.DEFAULT_CORS))
         self.TRUST_PROXY_HOPS = int(get("TRUST_PROXY_HOPS", 0))

@@ -110,6 +110,45 @@ def test_redis_stopping_and_returning_degrades_and_recovers_without_restart(modu
         database.close()
 
 
+def test_a_hung_redis_makes_nothing_wait(module_webhook, connect):
+    """Redis stopped (SIGSTOP: connections stay open, nothing answers), as an overloaded server
+    or a network dropping packets does. Every call would wait REDIS_TIMEOUT_MS; after the first
+    failure the calls fail at once for a moment instead, so requests stay quick."""
+    redis = PrivateRedis()
+    server = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, REDIS_URL=redis.url,
+                        OTP_SENDER="webhook", OTP_WEBHOOK_URL=module_webhook.url, REDIS_TIMEOUT_MS=500)
+    try:
+        me, ada = server.register(name="Me"), server.register(name="Ada")
+        conversation_id = open_chat(server.base, me, ada)
+        sender, receiver = connect(server.base, me.token), connect(server.base, ada.token)
+
+        redis.process.send_signal(signal.SIGSTOP)
+        slowest = 0
+        for number in range(10):
+            started = time.monotonic()
+            profile = requests.get(f"{server.base}/users/{ada.id}", headers=me.headers, timeout=30)
+            sent = requests.post(f"{server.base}/messages", headers=me.headers, timeout=30, json={
+                "conversationId": conversation_id, "text": f"hung {number}"})
+            ack = sender.call("message", {"conversationId": conversation_id, "text": f"socket {number}"}, timeout=30)
+            slowest = max(slowest, time.monotonic() - started)
+            assert profile.status_code == 200 and sent.status_code == 201 and "id" in ack, (profile.text, sent.text)
+            assert receiver.wait_for("message", lambda m: m["id"] == ack["id"])  # same process: still live
+        assert slowest < 2.5, slowest  # at most a few timeouts of 0.5 s, not one per Redis call
+        health = requests.get(f"{server.base}/health", timeout=30).json()
+        assert health["status"] == "degraded" and health["redis"]["ok"] is False
+
+        redis.process.send_signal(signal.SIGCONT)
+        deadline = time.monotonic() + 15
+        while requests.get(f"{server.base}/health").json()["status"] != "ok":
+            assert time.monotonic() < deadline, "health did not recover"
+            time.sleep(0.2)
+        assert receiver.call("presence", {"userIds": [me.id]})["users"][0]["online"] is True
+    finally:
+        redis.process.send_signal(signal.SIGCONT)
+        server.stop()
+        redis.stop()
+
+
 def database_server(webhook, database, name):
     return LiveServer(f"{sys.executable} wsgi.py", webhook=webhook, REDIS_URL="", OTP_SENDER="webhook",
                       OTP_WEBHOOK_URL=webhook.url, MONGODB_URI=f"{database.uri}/{name}", MONGODB_TIMEOUT_MS=1000)

@@ -24,9 +24,9 @@ from backend2.extensions import bounded_redis
 class BoundedRedisManager(socketio.RedisManager):
     LISTEN_RETRY_SECONDS = 2
 
-    def __init__(self, url, pool_size, **kwargs):
+    def __init__(self, url, pool_size, timeout_ms, **kwargs):
         super().__init__(url, **kwargs)
-        self._client = bounded_redis(url, pool_size)
+        self._client = bounded_redis(url, pool_size, timeout_ms)
 
     def _redis_connect(self):
         self.redis = self._client
