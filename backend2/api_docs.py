@@ -20,7 +20,7 @@ SHARED = {
     "401": "No valid token: missing, malformed, expired, or its session was revoked",
     "413": "The body is too large",
     "429": "Rate limit exceeded; see Retry-After",
-    "503": "The database is unreachable; try again shortly",
+    "503": "The database (database_unavailable) or Redis (redis_unavailable) is unreachable; try again shortly",
 }
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 

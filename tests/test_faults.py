@@ -38,6 +38,14 @@ class PrivateRedis:
         self.process.wait()
 
 
+def wait_until_healthy(*servers, timeout=20):
+    """Until /health of every server says ok: database and Redis both answer."""
+    deadline = time.monotonic() + timeout
+    while any(requests.get(f"{server.base}/health").json()["status"] != "ok" for server in servers):
+        assert time.monotonic() < deadline, "health did not recover"
+        time.sleep(0.2)
+
+
 def test_redis_stopping_and_returning_degrades_and_recovers_without_restart(module_webhook, connect):
     """Two processes share the database and a Redis that stops, with sends on both sides of the
     gap, then comes back empty. The sender is on A, the receiver on B."""
@@ -78,13 +86,10 @@ def test_redis_stopping_and_returning_degrades_and_recovers_without_restart(modu
         time.sleep(5)  # several listener retries and background ticks fail meanwhile
 
         redis.start()
-        deadline = time.monotonic() + 20
-        while any(requests.get(f"{server.base}/health").json()["status"] != "ok" for server in servers):
-            assert time.monotonic() < deadline, "health did not recover"
-            time.sleep(0.2)
-        delivered = None
+        wait_until_healthy(*servers)
+        delivered, deadline = None, time.monotonic() + 10
         while delivered is None:  # each listener subscribes again within LISTEN_RETRY_SECONDS
-            assert time.monotonic() < deadline + 10, "cross-process delivery did not resume"
+            assert time.monotonic() < deadline, "cross-process delivery did not resume"
             after = sender.call("message", {"conversationId": conversation_id, "text": "after",
                                             "clientId": f"f-{time.monotonic()}"})
             try:
@@ -138,10 +143,7 @@ def test_a_hung_redis_makes_nothing_wait(module_webhook, connect):
         assert health["status"] == "degraded" and health["redis"]["ok"] is False
 
         redis.process.send_signal(signal.SIGCONT)
-        deadline = time.monotonic() + 15
-        while requests.get(f"{server.base}/health").json()["status"] != "ok":
-            assert time.monotonic() < deadline, "health did not recover"
-            time.sleep(0.2)
+        wait_until_healthy(server)
         assert receiver.call("presence", {"userIds": [me.id]})["users"][0]["online"] is True
     finally:
         redis.process.send_signal(signal.SIGCONT)
@@ -162,13 +164,6 @@ def assert_each_fails_fast(server, who, within, paths=("/users/profile", "/conve
         assert path == "/health" or response.json()["code"] == "database_unavailable"
     assert requests.get(f"{server.base}/health").json()["database"]["ok"] is False
     assert server.process.poll() is None
-
-
-def wait_until_healthy(server, timeout=15):
-    deadline = time.monotonic() + timeout
-    while requests.get(f"{server.base}/health").status_code != 200:
-        assert time.monotonic() < deadline, "did not recover"
-        time.sleep(0.2)
 
 
 def test_an_unreachable_database_fails_fast_with_503_and_the_process_recovers(module_webhook):

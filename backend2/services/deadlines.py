@@ -25,7 +25,7 @@ def handles(kind):
     return register
 
 
-def sorted_set():
+def _sorted_set():
     """The Redis key of every deadline: a sorted set of `kind|key` scored by due time."""
     return redis_store.key("deadlines")
 
@@ -34,19 +34,20 @@ def _member(kind, key):
     return f"{kind}|{key}"
 
 
-def schedule(kind, key, due_at):
-    """Set (or move) the deadline of `kind`/`key` to `due_at` (epoch seconds)."""
-    redis_store.state.zadd(sorted_set(), {_member(kind, key): due_at})
+def schedule(kind, key, due_at, pipe=None):
+    """Set (or move) the deadline of `kind`/`key` to `due_at` (epoch seconds); on `pipe`, a
+    Redis pipeline, when the caller batches it with other commands."""
+    (pipe or redis_store.state).zadd(_sorted_set(), {_member(kind, key): due_at})
 
 
 def cancel(kind, key):
     """Remove the deadline; True if it was still pending (so nobody else will run it)."""
-    return redis_store.state.zrem(sorted_set(), _member(kind, key)) == 1
+    return redis_store.state.zrem(_sorted_set(), _member(kind, key)) == 1
 
 
 def run_due(now=None):
     """Claim and run every due deadline; returns how many this process ran."""
-    state, deadlines = redis_store.state, sorted_set()
+    state, deadlines = redis_store.state, _sorted_set()
     due = state.zrangebyscore(deadlines, "-inf", now or time.time(), start=0, num=BATCH)
     ran = 0
     for member in due:

@@ -21,6 +21,10 @@ def _devices_key(user_id):
     return redis_store.key("presence", user_id)
 
 
+def _deadline_key(user_id, device_id):
+    return f"{user_id}|{device_id}"
+
+
 def _ttl():
     return current_app.config["PRESENCE_TTL_SECONDS"]
 
@@ -34,7 +38,7 @@ def device_connected(user_id, device_id):
     pipe.zcard(_devices_key(user_id))
     pipe.expire(_devices_key(user_id), int(_ttl() * 2) + 1)
     count = pipe.execute()[2]
-    deadlines.schedule("presence", f"{user_id}|{device_id}", now + _ttl())
+    deadlines.schedule("presence", _deadline_key(user_id, device_id), now + _ttl())
     if count == 1:
         user = User.objects(id=user_id).only("last_seen").first()
         events.presence_changed.send(user_id, online=True, last_seen=user.last_seen if user else None)
@@ -48,7 +52,7 @@ def device_disconnected(user_id, device_id):
     pipe.zremrangebyscore(_devices_key(user_id), "-inf", now)
     pipe.zcard(_devices_key(user_id))
     removed, _, count = pipe.execute()
-    deadlines.cancel("presence", f"{user_id}|{device_id}")
+    deadlines.cancel("presence", _deadline_key(user_id, device_id))
     events.device_gone.send(device_id, user_id=user_id)
     if removed and count == 0:
         last_seen = utcnow()
@@ -75,7 +79,7 @@ def keep_alive(devices):
     for user_id, device_id in devices:
         pipe.zadd(_devices_key(user_id), {device_id: expiry})
         pipe.expire(_devices_key(user_id), int(_ttl() * 2) + 1)
-        pipe.zadd(deadlines.sorted_set(), {f"presence|{user_id}|{device_id}": expiry})
+        deadlines.schedule("presence", _deadline_key(user_id, device_id), expiry, pipe)
     pipe.execute()
 
 
