@@ -13,6 +13,7 @@ It implements the commands PyMongo sends for MongoEngine's operations. It is a d
 and test tool: data lives in memory, and production uses a real MongoDB.
 """
 import argparse
+import itertools
 import threading
 import time
 from datetime import datetime, timezone
@@ -25,6 +26,8 @@ from pymongo.errors import DuplicateKeyError, OperationFailure
 DUPLICATE_KEY = 11000
 COMMAND_NOT_FOUND = 59
 INDEX_OPTIONS = ("unique", "sparse", "expireAfterSeconds", "partialFilterExpression", "name", "background")
+CURSOR_NOT_FOUND = 43
+DEFAULT_FIRST_BATCH = 101  # what a MongoDB server returns before the first getMore
 
 
 class SharedEmbeddedDatabase:
@@ -36,6 +39,8 @@ class SharedEmbeddedDatabase:
         self.lost_replies = set()  # collections whose next write is applied but never answered
         self.answering = threading.Event()
         self.answering.set()
+        self.cursors = {}  # cursor id -> (namespace, documents not yet returned)
+        self.cursor_ids = itertools.count(1)
 
     def freeze(self):
         """Fault for tests: keep every connection open but answer nothing, as a hung server or
@@ -98,7 +103,8 @@ class SharedEmbeddedDatabase:
         return {}
 
     def _cmd_killcursors(self, db, cmd):
-        return {"cursorsKilled": cmd.get("cursors", [])}
+        killed = [cursor_id for cursor_id in cmd.get("cursors", []) if self.cursors.pop(cursor_id, None)]
+        return {"cursorsKilled": killed}
 
     def _cmd_find(self, db, cmd):
         collection = db[cmd["find"]]
@@ -109,10 +115,40 @@ class SharedEmbeddedDatabase:
             cursor = cursor.skip(cmd["skip"])
         if cmd.get("limit"):
             cursor = cursor.limit(abs(cmd["limit"]))
-        return _cursor(db, cmd["find"], list(cursor))
+        single = cmd.get("singleBatch") or (cmd.get("limit") or 0) < 0
+        return self._first_batch(db, cmd["find"], list(cursor), cmd.get("batchSize"), single)
 
     def _cmd_aggregate(self, db, cmd):
-        return _cursor(db, cmd["aggregate"], list(db[cmd["aggregate"]].aggregate(cmd["pipeline"])))
+        documents = list(db[cmd["aggregate"]].aggregate(cmd["pipeline"]))
+        return self._first_batch(db, cmd["aggregate"], documents, (cmd.get("cursor") or {}).get("batchSize"))
+
+    def _first_batch(self, db, collection, documents, batch_size=None, single=False):
+        """The first batch as a server sends it; the rest waits behind a cursor for getMore."""
+        size = batch_size or DEFAULT_FIRST_BATCH
+        if single or len(documents) <= size:
+            return _cursor(db, collection, documents)
+        cursor_id = next(self.cursor_ids)
+        namespace = f"{db.name}.{collection}"
+        self.cursors[cursor_id] = (namespace, documents[size:])
+        return {"cursor": {"id": cursor_id, "ns": namespace, "firstBatch": documents[:size]}}
+
+    def _cmd_getmore(self, db, cmd):
+        cursor_id = cmd["getMore"]
+        if cursor_id not in self.cursors:
+            return {"ok": 0, "errmsg": f"cursor id {cursor_id} not found", "code": CURSOR_NOT_FOUND}
+        namespace, remaining = self.cursors.pop(cursor_id)
+        size = cmd.get("batchSize") or len(remaining)
+        batch, rest = remaining[:size], remaining[size:]
+        if rest:
+            self.cursors[cursor_id] = (namespace, rest)
+        return {"cursor": {"id": cursor_id if rest else 0, "ns": namespace, "nextBatch": batch}}
+
+    def _cmd_listcollections(self, db, cmd):
+        names = db.list_collection_names()
+        wanted = (cmd.get("filter") or {}).get("name")
+        documents = [{"name": name, "type": "collection", "options": {}, "info": {"readOnly": False}}
+                     for name in names if wanted is None or name == wanted]
+        return _cursor(db, "$cmd.listCollections", documents)
 
     def _cmd_count(self, db, cmd):
         options = {key: cmd[key] for key in ("skip", "limit") if cmd.get(key)}

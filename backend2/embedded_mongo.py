@@ -17,7 +17,7 @@ from datetime import datetime
 
 import mongomock
 from bson import ObjectId
-from mongomock import store
+from mongomock import helpers, store
 from mongomock.collection import Collection
 from mongomock.database import Database
 from mongomock.filtering import filter_applies
@@ -181,10 +181,32 @@ class IndexedCollection(Collection):
             if any(True for _ in self._iter_documents(query, skip_id=new_data["_id"])):
                 raise DuplicateKeyError("E11000 Duplicate Key Error", 11000)
 
+    def create_index(self, key_or_list, cache_for=300, session=None, **kwargs):
+        """mongomock's, except that declaring an index that exists with the same options changes
+        nothing, as in MongoDB. mongomock checks uniqueness again, ignoring partial filters, and
+        so refused a process restarting on its own data (messages sent without a clientId)."""
+        index_list = helpers.create_index_list(key_or_list)
+        name = kwargs.get("name") or helpers.gen_index_name(index_list)
+        if self._store.indexes.get(name) == _index_description(index_list, kwargs):
+            return name
+        return super().create_index(key_or_list, cache_for, session, **kwargs)
+
     def with_options(self, *args, **kwargs):
         collection = super().with_options(*args, **kwargs)
         collection.__class__ = IndexedCollection  # mongomock builds a plain Collection here
         return collection
+
+
+def _index_description(index_list, options):
+    """The index as mongomock's store describes it."""
+    described = {"key": index_list}
+    for option in ("sparse", "unique"):
+        if options.get(option):
+            described[option] = True
+    for option in ("expireAfterSeconds", "partialFilterExpression"):
+        if options.get(option) is not None:
+            described[option] = options[option]
+    return described
 
 
 class IndexedDatabase(Database):

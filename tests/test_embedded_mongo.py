@@ -91,3 +91,17 @@ def test_every_field_of_a_compound_index_narrows():
     collection.create_index([("sender", 1), ("clientId", 1)], unique=True)
     collection.insert_many([{"sender": n % 2, "clientId": f"c{n}"} for n in range(1000)])
     assert len(collection._store.candidates({"sender": 1, "clientId": "c7"})) == 1
+
+
+def test_declaring_an_existing_index_again_changes_nothing_even_over_partial_duplicates():
+    messages = IndexedMongoClient()["db"]["messages"]
+    unique_client_ids = dict(unique=True, partialFilterExpression={"clientId": {"$type": "string"}})
+    messages.create_index([("sender", 1), ("clientId", 1)], **unique_client_ids)
+    messages.insert_many([{"sender": 1}, {"sender": 1}])  # no clientId: outside the partial index
+    assert messages.create_index([("sender", 1), ("clientId", 1)], **unique_client_ids) == "sender_1_clientId_1"
+    try:
+        messages.create_index([("sender", 1), ("clientId", 1)], unique=True)
+    except Exception as error:  # other options under the same name are still refused, as MongoDB does
+        assert "already exists with different options" in str(error)
+    else:
+        raise AssertionError("an index was redeclared with other options")
