@@ -62,6 +62,7 @@ class Config:
         self.SECRET_KEY = self.JWT_SECRET = get("JWT_SECRET", "")
         self.JWT_EXPIRES_SECONDS = int(get("JWT_EXPIRES_SECONDS", 30 * 24 * 3600))
         self.ACCEPT_LEGACY_TOKENS = _bool(get("ACCEPT_LEGACY_TOKENS", "true"))
+        self.LEGACY_JWT_SECRETS = _list(get("LEGACY_JWT_SECRETS", ""))
 
         self.MONGODB_URI = get("MONGODB_URI", "")
         self.MONGODB_DB = get("MONGODB_DB", "backend2")

@@ -2,6 +2,7 @@
 import base64
 import json
 import time
+from datetime import datetime, timedelta, timezone
 
 import jwt
 
@@ -99,3 +100,31 @@ def test_malformed_tokens_and_bad_headers_are_401_json(client):
         response = client.get("/users/profile", headers=headers)
         assert response.status_code == 401, headers
         assert response.is_json and response.get_json()["code"] in {"token_missing", "invalid_token"}
+
+
+def test_a_legacy_secret_signs_the_express_servers_token_shapes_only(make_app, otp_inbox):
+    from conftest import register_on
+    client = make_app(use_redis=False, LEGACY_JWT_SECRETS="old-desktop, old-mobile").test_client()
+    body = register_on(client, otp_inbox)
+    user_id, session_id = body["user"]["id"], body["session"]["id"]
+    assert profile(client, sign({"uid": user_id}, secret="old-mobile")).status_code == 200
+    assert profile(client, sign({"id": user_id, "sessionId": session_id}, secret="old-desktop")).status_code == 200
+    ours = {"sub": user_id, "uid": user_id, "id": user_id, "sessionId": session_id}
+    assert profile(client, sign(ours, secret="old-desktop")).get_json()["code"] == "invalid_token"
+    assert profile(client, sign({"uid": user_id}, secret="never-configured")).get_json()["code"] == "invalid_token"
+    expired = sign({"uid": user_id, "exp": int(time.time()) - 5}, secret="old-mobile")
+    assert profile(client, expired).get_json()["code"] == "token_expired"
+
+
+def test_a_token_naming_an_id_an_express_server_gave_finds_the_person(app, client):
+    from bson import ObjectId
+
+    from backend2.models import Session, User
+    old_mobile_id, old_desktop_id = ObjectId(), ObjectId()
+    with app.app_context():
+        user = User(name="Merged", phone="+14155550998", legacy_ids=[old_mobile_id, old_desktop_id]).save()
+        session = Session(user=user.id, expires_at=datetime.now(timezone.utc) + timedelta(days=1)).save()
+    for token in (sign({"uid": str(old_mobile_id)}), sign({"id": str(old_desktop_id), "sessionId": str(session.id)})):
+        response = profile(client, token)
+        assert response.status_code == 200 and response.get_json()["id"] == str(user.id)
+    assert profile(client, sign({"uid": str(ObjectId())})).get_json()["code"] == "user_not_found"

@@ -1,12 +1,11 @@
 from apifairy import authenticate, other_responses, response
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, redirect, send_from_directory
 
-from backend2.errors import NotFound
 from backend2.middlewares.auth import current_auth, token_auth
 from backend2.middlewares.validation import file_body
 from backend2.schemas.uploads import UploadResultSchema, UploadSchema
 from backend2.services import uploads
-from backend2.services.images import upload_dir
+from backend2.services.file_store import upload_dir
 
 uploads_bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
@@ -22,12 +21,14 @@ def upload(data):
 
 
 @uploads_bp.get("/<path:name>")
-@other_responses({200: "The file, with its stored type", 404: "No such file"})
+@other_responses({200: "The file, with its stored type", 301: "An Express server's old link: where the file is now",
+                  404: "No such file"})
 def serve(name):
     """A stored upload with its real type and `nosniff`; documents are downloads"""
-    # Only names we generate match; anything else, including every traversal attempt, is 404.
+    # Only names we generate are read from the folder; anything else, including every traversal
+    # attempt, is at most looked up as an imported file's old name.
     if not uploads.STORED_NAME.match(name):
-        raise NotFound("File not found", code="file_not_found")
+        return redirect(uploads.current_url_of_legacy_name(name), 301)
     extension = name.rsplit(".", 1)[1]
     inline = uploads.is_inline(extension)
     response = send_from_directory(upload_dir(), name, mimetype=uploads.MIME_BY_EXTENSION[extension],

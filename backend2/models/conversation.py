@@ -13,6 +13,8 @@ class Conversation(TimestampedDocument):
             {"fields": ["participant_key"], "unique": True, "sparse": True},
             {"fields": ["participants", "-updated_at"]},
             {"fields": ["participants", "receipts_updated_at"]},
+            # A chat both Express servers held is one conversation; the apps may still ask by either id.
+            {"fields": ["legacy_ids"], "sparse": True},
         ],
     }
 
@@ -28,6 +30,14 @@ class Conversation(TimestampedDocument):
     read_up_to = me.DictField(db_field="readUpTo", default=dict)
     # Moves with receipt cursors (not updatedAt, which orders the list by activity).
     receipts_updated_at = me.DateTimeField(db_field="receiptsUpdatedAt")
+    legacy_ids = me.ListField(me.ObjectIdField(), db_field="legacyIds", default=None)
+
+    @classmethod
+    def find_for_participant(cls, conversation_id, user_id):
+        """The conversation with this id (or, failing that, this Express-server id) if
+        `user_id` takes part in it; None otherwise."""
+        return (cls.find_one_raw({"_id": conversation_id, "participants": user_id})
+                or cls.find_one_raw({"legacyIds": conversation_id, "participants": user_id}))
 
     @classmethod
     def bump(cls, conversation_id, message_id, at):

@@ -8,7 +8,11 @@ class Upload(TimestampedDocument):
 
     meta = {
         "collection": "uploads",
-        "indexes": [{"fields": ["stored_name"], "unique": True}],
+        "indexes": [
+            {"fields": ["stored_name"], "unique": True},
+            # Old links: the name an Express server stored the file under, in its uploads folder.
+            {"fields": ["legacy_names"], "sparse": True},
+        ],
     }
 
     stored_name = me.StringField(db_field="storedName", required=True)
@@ -19,3 +23,4 @@ class Upload(TimestampedDocument):
     width = me.IntField()
     height = me.IntField()
     thumbnail_name = me.StringField(db_field="thumbnailName")
+    legacy_names = me.ListField(me.StringField(), db_field="legacyNames", default=None)

@@ -14,6 +14,8 @@ class User(TimestampedDocument):
             {"fields": ["blocked_users"]},
             # Search: substring matches scan this index rather than the documents.
             {"fields": ["name"]},
+            # Ids the Express servers gave this person (legacy tokens, the apps' cached ids).
+            {"fields": ["legacy_ids"], "sparse": True},
         ],
     }
 
@@ -25,3 +27,12 @@ class User(TimestampedDocument):
     about = me.StringField(default="")
     last_seen = me.DateTimeField(db_field="lastSeen")
     blocked_users = me.ListField(me.ObjectIdField(), db_field="blockedUsers", default=list)
+    legacy_ids = me.ListField(me.ObjectIdField(), db_field="legacyIds", default=None)
+
+    @classmethod
+    def by_id_or_legacy_id(cls, user_id):
+        """The user with this id or, failing that, the one the Express servers knew by it.
+
+        Two queries only when the first misses, so the usual lookup stays one indexed read.
+        """
+        return cls.find_one_raw({"_id": user_id}) or cls.find_one_raw({"legacyIds": user_id})

@@ -102,14 +102,15 @@ def authenticate_token(raw_token):
     user_id = parse_object_id(claims.user_id)
     if user_id is None:
         raise Unauthorized("Token is invalid", code="invalid_token")
+    if not claims.session_id and not current_app.config["ACCEPT_LEGACY_TOKENS"]:
+        raise Unauthorized("Tokens without a session are no longer accepted", code="legacy_token_rejected")
+    # An imported person may be named by an id an Express server gave them (legacy tokens).
+    user = User.by_id_or_legacy_id(user_id)
     session = None
     if claims.session_id:
-        session = sessions.active_session(claims.session_id, user_id)
+        session = sessions.active_session(claims.session_id, user.id if user else user_id)
         if session is None:
             raise Unauthorized("This session has ended; sign in again", code="session_revoked")
-    elif not current_app.config["ACCEPT_LEGACY_TOKENS"]:
-        raise Unauthorized("Tokens without a session are no longer accepted", code="legacy_token_rejected")
-    user = User.objects(id=user_id).first()
     if user is None:
         raise Unauthorized("The account for this token no longer exists", code="user_not_found")
     return AuthContext(user=user, session=session)

@@ -74,7 +74,8 @@ def _create_group(user, member_ids, data):
     if not member_ids:
         raise ValidationFailed("A group needs at least one other member", details={"participants": ["Empty"]})
     _check_group_size(len(member_ids) + 1)
-    members = [visible_user(user, member_id).id for member_id in member_ids]
+    members = [oid for oid in dict.fromkeys(visible_user(user, member_id).id for member_id in member_ids)
+               if oid != user.id]
     return Conversation(
         type="group", participants=[user.id, *members], admins=[user.id], created_by=user.id,
         name=data["name"].strip(), avatar=data.get("avatar"),
@@ -102,7 +103,7 @@ def _check_group_size(size):
 def conversation_for(user, conversation_id):
     """The conversation if the user takes part in it; 404 otherwise (never 403: that would confirm it exists)."""
     oid = parse_object_id(conversation_id)
-    conversation = Conversation.find_one_raw({"_id": oid, "participants": user.id}) if oid else None
+    conversation = Conversation.find_for_participant(oid, user.id) if oid else None
     if conversation is None:
         raise NotFound("Conversation not found", code="conversation_not_found")
     return conversation
@@ -149,10 +150,10 @@ def update_group(user, conversation_id, changes):
 
 def add_members(user, conversation_id, raw_ids):
     conversation = _admin_group(user, conversation_id)
-    new_ids = [oid for oid in _distinct_ids(raw_ids) if oid not in conversation.participants]
-    _check_group_size(len(conversation.participants) + len(new_ids))
-    for member_id in new_ids:
-        visible_user(user, member_id)
+    requested = _distinct_ids(raw_ids)
+    _check_group_size(len(set(conversation.participants) | set(requested)))
+    new_ids = [oid for oid in dict.fromkeys(visible_user(user, oid).id for oid in requested)
+               if oid not in conversation.participants]
     if new_ids:
         Conversation.objects(id=conversation.id).update_one(add_to_set__participants=new_ids)
         conversation.reload()
@@ -161,7 +162,7 @@ def add_members(user, conversation_id, raw_ids):
 
 def remove_member(user, conversation_id, member_id):
     """An admin removes anyone; anyone may remove themselves (leave). Admin passes on if needed."""
-    target = parse_object_id(member_id)
+    target = member_id_of(user, member_id)
     conversation = _group_for(user, conversation_id) if target == user.id else _admin_group(user, conversation_id)
     if target not in conversation.participants:
         raise NotFound("Not a member of this group", code="member_not_found")
@@ -169,6 +170,16 @@ def remove_member(user, conversation_id, member_id):
     _hand_over_admin(conversation.id)
     conversation.reload()
     return conversation
+
+
+def member_id_of(user, raw_id):
+    """The user id a path names: the caller's own, or another user's by either id they have
+    (the apps may still hold an id an Express server gave); None when it names nobody."""
+    oid = parse_object_id(raw_id)
+    if oid is None or oid == user.id:
+        return oid
+    found = User.by_id_or_legacy_id(oid)
+    return found.id if found else None
 
 
 def _hand_over_admin(conversation_id):
@@ -180,7 +191,7 @@ def _hand_over_admin(conversation_id):
 
 def add_admin(user, conversation_id, member_id):
     conversation = _admin_group(user, conversation_id)
-    target = parse_object_id(member_id)
+    target = member_id_of(user, member_id)
     if target not in conversation.participants:
         raise NotFound("Not a member of this group", code="member_not_found")
     Conversation.objects(id=conversation.id).update_one(add_to_set__admins=target)
@@ -190,7 +201,7 @@ def add_admin(user, conversation_id, member_id):
 
 def remove_admin(user, conversation_id, member_id):
     conversation = _admin_group(user, conversation_id)
-    target = parse_object_id(member_id)
+    target = member_id_of(user, member_id)
     if target not in conversation.admins:
         raise NotFound("Not an admin of this group", code="admin_not_found")
     # Only while another admin remains, checked in the same write.

@@ -5,7 +5,6 @@ to the file (polyglots), and a decoder bomb is stopped by the pixel limit before
 """
 import io
 import secrets
-from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -56,36 +55,20 @@ OUTPUT = {
 }
 
 
-def store_image(image, max_side):
-    """Save `image` re-encoded in its own format, at most `max_side` wide or high; returns the name.
-
-    Re-encoding keeps the pixels and drops everything else. Animated GIFs keep their frames
-    when they already fit.
-    """
+def encode_image(image, max_side):
+    """`image` re-encoded in its own format, at most `max_side` wide or high: (stored name, bytes,
+    (width, height)). Re-encoding keeps the pixels and drops everything else. Animated GIFs keep
+    their frames when they already fit."""
     fmt = image.format
     extension, modes, fallback_mode = OUTPUT[fmt]
     name = f"{secrets.token_urlsafe(18)}.{extension}"
+    buffer = io.BytesIO()
     if getattr(image, "is_animated", False) and fmt == "GIF" and max(image.size) <= max_side:
-        image.save(upload_dir() / name, "GIF", save_all=True, loop=image.info.get("loop", 0))
-        return name
+        image.save(buffer, "GIF", save_all=True, loop=image.info.get("loop", 0))
+        return name, buffer.getvalue(), image.size
     image = ImageOps.exif_transpose(image)
     image.thumbnail((max_side, max_side))
     if image.mode not in modes:
         image = image.convert(fallback_mode)
-    image.save(upload_dir() / name, fmt, quality=85, optimize=True)
-    return name
-
-
-def dimensions(path):
-    with Image.open(path) as stored:
-        return stored.size
-
-
-def upload_dir():
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def upload_url(name):
-    return f"{current_app.config['PUBLIC_URL']}/uploads/{name}"
+    image.save(buffer, fmt, quality=85, optimize=True)
+    return name, buffer.getvalue(), image.size

@@ -4,15 +4,25 @@ Tokens are issued by flask-jwt-extended. They are read here with PyJWT directly,
 because the legacy shapes (`{id, sessionId}` from the desktop server, `{uid}` from
 the mobile one) have no `sub` claim, which flask-jwt-extended's decoder requires.
 Only HS256 is accepted, so `alg: none` and algorithm-confusion tokens fail.
+
+The Express servers may have signed with other secrets (LEGACY_JWT_SECRETS). A token
+signed with one of those is accepted only in a legacy shape: one carrying `sub`, as
+every token we issue does, is refused, so those secrets can never mint our tokens.
 """
+import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
 from flask import current_app
 from flask_jwt_extended import create_access_token
+from jwt.warnings import InsecureKeyLengthWarning
 
 from backend2.errors import Unauthorized
+
+# Our own secret is held to 32 characters by the production config; the legacy secrets are
+# whatever the old servers used, and a short one must not log a warning per request.
+warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
 
 
 @dataclass(frozen=True)
@@ -33,7 +43,7 @@ def issue_token(user, session):
 def read_token(raw):
     """The user and session a signed token names; Unauthorized for anything else."""
     try:
-        claims = jwt.decode(raw, current_app.config["JWT_SECRET"], algorithms=["HS256"])
+        claims = _verified_claims(raw)
     except jwt.ExpiredSignatureError:
         raise Unauthorized("Token has expired", code="token_expired")
     except jwt.InvalidTokenError:
@@ -43,3 +53,19 @@ def read_token(raw):
     if not isinstance(user_id, str) or not isinstance(session_id, (str, type(None))):
         raise Unauthorized("Token is invalid", code="invalid_token")
     return TokenClaims(user_id=user_id, session_id=session_id)
+
+
+def _verified_claims(raw):
+    """The claims of a token signed with JWT_SECRET, or with a legacy secret in a legacy shape."""
+    try:
+        return jwt.decode(raw, current_app.config["JWT_SECRET"], algorithms=["HS256"])
+    except jwt.InvalidSignatureError:
+        for secret in current_app.config["LEGACY_JWT_SECRETS"]:
+            try:
+                claims = jwt.decode(raw, secret, algorithms=["HS256"])
+            except jwt.InvalidSignatureError:
+                continue
+            if "sub" in claims:
+                raise jwt.InvalidTokenError("A legacy secret signs only the Express servers' token shapes")
+            return claims
+        raise

@@ -6,13 +6,14 @@ of its detected type, and served as a download unless it is audio or video.
 """
 import re
 import secrets
+from dataclasses import dataclass
 
 import filetype
 from flask import current_app
 
-from backend2.errors import ValidationFailed
+from backend2.errors import NotFound, ValidationFailed
 from backend2.models import Attachment, Upload
-from backend2.services import images
+from backend2.services import file_store, images
 
 # Detected MIME type -> stored extension, for everything but images (which Pillow checks).
 ALLOWED_FILES = {
@@ -45,35 +46,58 @@ IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "web
 MIME_BY_EXTENSION = {**{ext: mime for mime, ext in ALLOWED_FILES.items()}, **IMAGE_TYPES}
 INLINE_KINDS = ("image/", "audio/", "video/")
 STORED_NAME = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(" + "|".join(MIME_BY_EXTENSION) + r")$")
+LEGACY_NAME_MAX = 300
+
+
+@dataclass
+class PreparedUpload:
+    """A file that passed every check: the bytes to store under each name, and its record."""
+
+    files: dict
+    upload: Upload
 
 
 def store_upload(owner, file_storage):
     """Check, store and record an uploaded file; the Upload document describes it."""
-    config = current_app.config
-    data = images.read_limited(file_storage, config["UPLOAD_MAX_BYTES"])
-    original_name = _display_name(file_storage.filename)
+    data = images.read_limited(file_storage, current_app.config["UPLOAD_MAX_BYTES"])
+    return save_prepared(prepare_attachment(owner.id, data, _display_name(file_storage.filename)))
+
+
+def save_prepared(prepared):
+    """Store the files, then the record (so a record never points at a file that is not there)."""
+    file_store.save(prepared.files)
+    return prepared.upload.save()
+
+
+def prepare_attachment(owner_id, data, original_name):
+    """Every check of an attachment, and the bytes to store; nothing is written."""
     detected = filetype.guess(data)
     if detected is not None and detected.mime.startswith("image/"):
-        return _store_image(owner, data, original_name)
+        return _prepare_image(owner_id, data, original_name, current_app.config["UPLOAD_IMAGE_MAX_SIDE"],
+                              thumbnail=True)
     mime = detected.mime if detected else _plain_text_or_none(data)
     if mime not in ALLOWED_FILES:
         raise ValidationFailed("This kind of file is not allowed", code="unsupported_file_type")
     stored_name = f"{secrets.token_urlsafe(18)}.{ALLOWED_FILES[mime]}"
-    (images.upload_dir() / stored_name).write_bytes(data)
-    return Upload(stored_name=stored_name, owner=owner.id, name=original_name, size=len(data), mime_type=mime).save()
+    upload = Upload(stored_name=stored_name, owner=owner_id, name=original_name, size=len(data), mime_type=mime)
+    return PreparedUpload({stored_name: data}, upload)
 
 
-def _store_image(owner, data, original_name):
-    config = current_app.config
+def prepare_avatar(owner_id, data, original_name=""):
+    """An image re-encoded to fit AVATAR_MAX_SIDE, without a thumbnail; nothing is written."""
+    return _prepare_image(owner_id, data, original_name, current_app.config["AVATAR_MAX_SIDE"], thumbnail=False)
+
+
+def _prepare_image(owner_id, data, original_name, max_side, thumbnail):
     image = images.decode_image(data)
-    stored_name = images.store_image(image, config["UPLOAD_IMAGE_MAX_SIDE"])
-    thumbnail_name = images.store_image(image, config["THUMBNAIL_SIDE"])
-    path = images.upload_dir() / stored_name
-    width, height = images.dimensions(path)
-    return Upload(
-        stored_name=stored_name, owner=owner.id, name=original_name, size=path.stat().st_size,
-        mime_type=MIME_BY_EXTENSION[path.suffix[1:]], width=width, height=height, thumbnail_name=thumbnail_name,
-    ).save()
+    stored_name, encoded, (width, height) = images.encode_image(image, max_side)
+    files = {stored_name: encoded}
+    upload = Upload(stored_name=stored_name, owner=owner_id, name=original_name, size=len(encoded),
+                    mime_type=MIME_BY_EXTENSION[stored_name.rsplit(".", 1)[1]], width=width, height=height)
+    if thumbnail:
+        upload.thumbnail_name, thumbnail_data, _ = images.encode_image(image, current_app.config["THUMBNAIL_SIDE"])
+        files[upload.thumbnail_name] = thumbnail_data
+    return PreparedUpload(files, upload)
 
 
 def _plain_text_or_none(data):
@@ -93,11 +117,11 @@ def _display_name(filename):
 
 
 def upload_json(upload):
-    body = {"url": images.upload_url(upload.stored_name), "name": upload.name, "size": upload.size,
+    body = {"url": file_store.upload_url(upload.stored_name), "name": upload.name, "size": upload.size,
             "mimeType": upload.mime_type}
     if upload.width:
         body.update(width=upload.width, height=upload.height,
-                    thumbnailUrl=images.upload_url(upload.thumbnail_name))
+                    thumbnailUrl=file_store.upload_url(upload.thumbnail_name))
     return body
 
 
@@ -138,3 +162,14 @@ def attachments_for(items):
 def is_inline(extension):
     """Whether a stored file of this extension may be shown in place rather than downloaded."""
     return MIME_BY_EXTENSION.get(extension, "").startswith(INLINE_KINDS)
+
+
+def current_url_of_legacy_name(name):
+    """The URL of the file an Express server stored as `name` (its path below /uploads/), which
+    the legacy import brought across; 404 for anything else."""
+    upload = None
+    if len(name) <= LEGACY_NAME_MAX and ".." not in name.split("/"):
+        upload = Upload.objects(legacy_names=name).only("stored_name").order_by("-size").first()
+    if upload is None:
+        raise NotFound("File not found", code="file_not_found")
+    return file_store.upload_url(upload.stored_name)

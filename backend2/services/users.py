@@ -6,7 +6,7 @@ from mongoengine import NotUniqueError, Q
 
 from backend2.errors import Conflict, NotFound, ValidationFailed
 from backend2.models import Session, User
-from backend2.services import images
+from backend2.services import file_store, images, uploads
 from backend2.services.blocks import blocked_between, hidden_user_ids
 from backend2.services.pagination import paginate
 from backend2.utils.ids import parse_object_id
@@ -19,7 +19,7 @@ MIN_PHONE_DIGITS_TO_SEARCH = 3
 def visible_user(viewer, user_id):
     """The user with this id as `viewer` may see them; 404 if unknown or blocked either way."""
     oid = parse_object_id(user_id)
-    user = User.objects(id=oid).first() if oid else None
+    user = User.by_id_or_legacy_id(oid) if oid else None
     if user is None or (user.id != viewer.id and blocked_between(viewer, user.id)):
         raise NotFound("User not found", code="user_not_found")
     return user
@@ -73,16 +73,17 @@ def _change_password(context, new_password, current_password):
 
 def set_avatar(user, file_storage):
     """Store an uploaded image as the user's avatar, re-encoded and scaled down."""
-    config = current_app.config
-    data = images.read_limited(file_storage, config["AVATAR_MAX_BYTES"])
-    name = images.store_image(images.decode_image(data), config["AVATAR_MAX_SIDE"])
-    user.avatar = images.upload_url(name)
+    data = images.read_limited(file_storage, current_app.config["AVATAR_MAX_BYTES"])
+    upload = uploads.save_prepared(uploads.prepare_avatar(user.id, data))
+    user.avatar = file_store.upload_url(upload.stored_name)
     user.save()
     return user
 
 
 def user_id_or_404(user_id):
+    """The id of the user `user_id` names (either id they have); 404 if none."""
     oid = parse_object_id(user_id)
-    if oid is None:
+    user = User.by_id_or_legacy_id(oid) if oid else None
+    if user is None:
         raise NotFound("User not found", code="user_not_found")
-    return oid
+    return user.id
