@@ -23,6 +23,7 @@ def create_app(config_name=None, env=None):
     connect_database(config)
     _init_extensions(app, config)
 
+    from backend2.commands import register_commands
     from backend2.controllers import BLUEPRINTS
     from backend2.extensions import apifairy
     from backend2.middlewares.error_handlers import register_error_handlers
@@ -32,6 +33,7 @@ def create_app(config_name=None, env=None):
         app.register_blueprint(blueprint)
     register_error_handlers(app, apifairy)
     register_request_logging(app)
+    register_commands(app)
     return app
 
 

@@ -466,3 +466,26 @@ def chatting_pairs(servers, count, workers=8):
         clients.append({"url": servers[-1].base, "token": second.token, "id": second.id,
                         "conversationId": conversation_id, "peer": base})
     return clients
+
+
+@pytest.fixture(scope="module")
+def legacy_server():
+    """A MongoDB server for the Express servers' databases and the import's target:
+    TEST_MONGODB_URI, or backend2.devdb served from this process."""
+    if TEST_MONGODB_URI:
+        yield TEST_MONGODB_URI
+        return
+    from backend2.devdb import SharedEmbeddedDatabase
+    database = SharedEmbeddedDatabase(port=0)
+    database.run()
+    yield database.uri
+    database.close()
+
+
+@pytest.fixture(scope="module")
+def legacy_databases(legacy_server, tmp_path_factory):
+    """Fresh source and target databases (and upload folders) for one test module."""
+    from support.legacy_harness import LegacyDatabases
+    databases = LegacyDatabases(legacy_server, tmp_path_factory.mktemp("legacy"))
+    yield databases
+    databases.close()

@@ -26,8 +26,8 @@ def upload(data):
 def serve(name):
     """A stored upload with its real type and `nosniff`; documents are downloads"""
     # Only names we generate are read from the folder; anything else, including every traversal
-    # attempt, is at most looked up as an imported file's old name.
-    if not uploads.STORED_NAME.match(name):
+    # attempt, is at most looked up as an imported file's old name (which may look like ours).
+    if not uploads.STORED_NAME.match(name) or not (upload_dir() / name).is_file():
         return redirect(uploads.current_url_of_legacy_name(name), 301)
     extension = name.rsplit(".", 1)[1]
     inline = uploads.is_inline(extension)

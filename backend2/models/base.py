@@ -1,5 +1,7 @@
 """Shared document behaviour matching Mongoose's `timestamps: true`."""
 import mongoengine as me
+from pymongo import UpdateOne
+from pymongo.errors import BulkWriteError
 
 from backend2.utils.time import utcnow
 
@@ -29,3 +31,28 @@ class TimestampedDocument(me.Document):
         """
         son = cls._get_collection().find_one(query)
         return None if son is None else cls._from_son(son)
+
+    @classmethod
+    def raw_by_ids(cls, ids, fields=None):
+        """{_id: stored document} for the ids that exist, in one query (stored field names)."""
+        if not ids:
+            return {}
+        return {son["_id"]: son for son in cls._get_collection().find({"_id": {"$in": list(ids)}}, fields)}
+
+    @classmethod
+    def raw_find(cls, query, fields=None):
+        """Stored documents matching a raw query: for bulk work that needs no Document objects."""
+        return list(cls._get_collection().find(query, fields))
+
+    @classmethod
+    def bulk_update(cls, updates):
+        """Apply [(_id, update document, upsert)] in one command (unordered); returns
+        {index in `updates`: error message} for the updates that failed (a duplicate key, say)."""
+        if not updates:
+            return {}
+        operations = [UpdateOne({"_id": oid}, update, upsert=upsert) for oid, update, upsert in updates]
+        try:
+            cls._get_collection().bulk_write(operations, ordered=False)
+        except BulkWriteError as exc:
+            return {error["index"]: error.get("errmsg", "write failed") for error in exc.details["writeErrors"]}
+        return {}

@@ -27,3 +27,16 @@ def region_of(e164):
         return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
     except phonenumbers.NumberParseException:
         return None
+
+
+def stored_to_e164(raw, default_region):
+    """E.164 for a number as an old server stored it: typed in any format, perhaps without its
+    `+` ("14155550123") or as a number; None when it is not a valid number either way."""
+    raw = str(raw) if isinstance(raw, int) and not isinstance(raw, bool) else raw
+    found = to_e164(raw, default_region)
+    if found is None and isinstance(raw, str):
+        digits = "".join(char for char in raw if char.isdigit())
+        if raw.strip().startswith("00"):
+            digits = digits[2:]
+        found = to_e164("+" + digits, default_region) if digits else None
+    return found
