@@ -1,4 +1,4 @@
-"""The embedded database: mongomock, plus hash indexes so it does not slow down as data grows.
+"""The embedded database: mongomock (4.3.0), plus hash indexes so it does not slow down as data grows.
 
 mongomock answers every query, and checks every unique index on every write, by testing the
 filter against every document of the collection. A chat backend writes and reads messages
@@ -18,7 +18,7 @@ from datetime import datetime
 import mongomock
 from bson import ObjectId
 from mongomock import helpers, store
-from mongomock.collection import Collection
+from mongomock.collection import Collection, Cursor
 from mongomock.database import Database
 from mongomock.filtering import filter_applies
 from mongomock.helpers import get_value_by_dot
@@ -191,10 +191,33 @@ class IndexedCollection(Collection):
             return name
         return super().create_index(key_or_list, cache_for, session, **kwargs)
 
+    def find(self, *args, **kwargs):
+        cursor = super().find(*args, **kwargs)
+        cursor.__class__ = WindowedCursor
+        return cursor
+
     def with_options(self, *args, **kwargs):
         collection = super().with_options(*args, **kwargs)
         collection.__class__ = IndexedCollection  # mongomock builds a plain Collection here
         return collection
+
+
+class WindowedCursor(Cursor):
+    """mongomock's cursor, except that it cuts its results to skip and limit once, not again for
+    every document it returns (which made reading n documents cost n², 19 s for 78,000)."""
+
+    _window, _window_key = None, None
+
+    def __next__(self):
+        key = (self._factory, self._skip, self._limit)
+        if self._window_key != key:
+            self._window, self._window_key = self._compute_results(with_limit_and_skip=True), key
+        if self._emitted >= len(self._window):
+            raise StopIteration()
+        self._emitted += 1
+        return self._window[self._emitted - 1]
+
+    next = __next__
 
 
 def _index_description(index_list, options):

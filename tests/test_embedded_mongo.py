@@ -105,3 +105,17 @@ def test_declaring_an_existing_index_again_changes_nothing_even_over_partial_dup
         assert "already exists with different options" in str(error)
     else:
         raise AssertionError("an index was redeclared with other options")
+
+
+def test_cursors_with_sort_skip_and_limit_return_what_mongomock_returns():
+    plain, indexed = MongoClient()["t"]["c"], IndexedMongoClient()["t"]["c"]
+    documents = [{"_id": n, "group": n % 7, "name": f"n{n % 13}"} for n in range(300)]
+    for collection in (plain, indexed):
+        collection.insert_many(documents)
+    for sort, skip, limit in (([("name", 1), ("_id", -1)], 0, 0), ([("group", -1)], 40, 25), ([("_id", 1)], 290, 50)):
+        expected = list(plain.find({"group": {"$ne": 3}}, sort=sort, skip=skip, limit=limit))
+        assert list(indexed.find({"group": {"$ne": 3}}, sort=sort, skip=skip, limit=limit)) == expected
+    resorted = indexed.find({})
+    assert next(resorted)["_id"] == 0
+    resorted.sort("_id", -1).rewind()  # a changed sort is a new window
+    assert [d["_id"] for d in resorted][:2] == [299, 298]
