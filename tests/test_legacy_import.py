@@ -1,5 +1,10 @@
 """`flask --app backend2 legacy import|verify`: both Express servers' databases and upload
 folders into Backend2, run as an operator runs it (a child process), checked in the target."""
+import fcntl
+import os
+import pty
+import struct
+import termios
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -56,10 +61,42 @@ def test_dry_run_writes_no_document_and_reports_what_the_import_then_did(importe
     assert counts(report) == counts(imported.report)
 
 
+def test_on_a_terminal_each_collection_gets_a_progress_bar(imported):
+    terminal, child_side = pty.openpty()
+    fcntl.ioctl(child_side, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # 40 rows, 120 columns
+    process = imported.dbs.start("import", "--dry-run", stdout=child_side, stderr=child_side)
+    os.close(child_side)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert process.wait(timeout=60) == 0, shown
+    assert b"messages" in shown and b"100%|" in shown and b"25/25" in shown
+
+
 def test_every_source_document_and_index_is_unchanged_afterwards(imported):
     dbs = imported.dbs
     dbs.run("import")
     assert {name: dbs.snapshot(name) for name in (dbs.desktop, dbs.mobile)} == imported.sources_before
+
+
+def test_a_source_that_is_the_target_or_uploads_that_overlap_upload_dir_are_refused(imported, make_app):
+    dbs = imported.dbs
+    app = make_app(use_redis=False, **dbs.settings())
+    runner = app.test_cli_runner()
+    cases = {("--source", dbs.target_uri): "is the target database",
+             ("--source", f"{dbs.uri}/{dbs.desktop}", "--uploads", str(dbs.upload_dir.parent)): "overlaps UPLOAD_DIR",
+             ("--source", dbs.uri): "names no database", ("--source", "http://example.com/db"): "not a MongoDB URI"}
+    dbs.upload_dir.mkdir(exist_ok=True)
+    for args, reason in cases.items():
+        result = runner.invoke(args=["legacy", "import", *args])
+        assert result.exit_code == 2 and reason in result.output, (args, result.output)
 
 
 def test_every_document_read_is_accounted_for_and_the_summary_says_how_long_each_took(imported):
@@ -69,6 +106,7 @@ def test_every_document_read_is_accounted_for_and_the_summary_says_how_long_each
     header = next(line for line in imported.output.splitlines() if line.startswith("collection"))
     assert header.split() == ["collection", "read", *OUTCOMES, "seconds"]
     assert imported.report["ignoredCollections"][0]["collection"] == "settings"
+    assert "messages: 25/25 read in" in imported.output  # a log line, not a progress bar, off a terminal
 
 
 def test_the_report_names_each_rejected_document_with_its_reason(imported):

@@ -49,8 +49,8 @@ class LegacyDatabases:
         env = {**os.environ, "APP_ENV": "testing", "JWT_SECRET": "t" * 40, "REDIS_URL": "",
                **self.settings(), **({"MONGODB_URI": f"{self.uri}/{target}"} if target else {})}
         command = [sys.executable, "-m", "flask", "--app", "backend2", "legacy", verb, *self.source_args(), *args]
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, **popen)
+        popen = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True, **popen}
+        return subprocess.Popen(command, cwd=ROOT, env=env, **popen)
 
     def run(self, verb="import", *args, target=None):
         """Run the command to its end: (exit code, output, the JSON report or None)."""
