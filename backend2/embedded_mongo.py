@@ -22,7 +22,9 @@ from mongomock.collection import Collection, Cursor
 from mongomock.database import Database
 from mongomock.filtering import filter_applies
 from mongomock.helpers import get_value_by_dot
-from pymongo.errors import DuplicateKeyError
+from pymongo import UpdateOne
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.results import BulkWriteResult
 
 _UNHASHABLE = object()
 # Values a query compares by equality. Anything else (None, which also matches a missing
@@ -190,6 +192,31 @@ class IndexedCollection(Collection):
         if self._store.indexes.get(name) == _index_description(index_list, kwargs):
             return name
         return super().create_index(key_or_list, cache_for, session, **kwargs)
+
+    def bulk_write(self, requests, ordered=True, bypass_document_validation=False, session=None, **kwargs):
+        """The update operations Backend2 sends in bulk, applied one by one with pymongo's answer
+        and errors. mongomock's own fails on pymongo 4.20's operations, which pass a `sort` its
+        builder does not take."""
+        counts, upserted, errors = {"nMatched": 0, "nModified": 0}, [], []
+        for index, request in enumerate(requests):
+            if not isinstance(request, UpdateOne):
+                raise NotImplementedError(f"bulk {type(request).__name__} on the embedded database")
+            try:
+                result = self.update_one(request._filter, request._doc, upsert=request._upsert)
+            except DuplicateKeyError as exc:
+                errors.append({"index": index, "code": 11000, "errmsg": str(exc), "op": request._doc})
+                if ordered:
+                    break
+                continue
+            counts["nMatched"] += result.matched_count
+            counts["nModified"] += result.modified_count
+            if result.upserted_id is not None:
+                upserted.append({"index": index, "_id": result.upserted_id})
+        answer = {**counts, "nInserted": 0, "nRemoved": 0, "nUpserted": len(upserted), "upserted": upserted,
+                  "writeErrors": errors, "writeConcernErrors": []}
+        if errors:
+            raise BulkWriteError(answer)
+        return BulkWriteResult(answer, True)
 
     def find(self, *args, **kwargs):
         cursor = super().find(*args, **kwargs)

@@ -119,3 +119,22 @@ def test_cursors_with_sort_skip_and_limit_return_what_mongomock_returns():
     assert next(resorted)["_id"] == 0
     resorted.sort("_id", -1).rewind()  # a changed sort is a new window
     assert [d["_id"] for d in resorted][:2] == [299, 298]
+
+
+def test_bulk_updates_apply_each_and_report_failures_as_pymongo_does():
+    from pymongo import UpdateOne
+    from pymongo.errors import BulkWriteError
+    collection = IndexedMongoClient()["t"]["users"]
+    collection.create_index([("phone", 1)], unique=True)
+    collection.insert_one({"_id": 1, "phone": "+1"})
+    result = collection.bulk_write([UpdateOne({"_id": 1}, {"$set": {"name": "Ada"}}),
+                                    UpdateOne({"_id": 2}, {"$setOnInsert": {"phone": "+2"}}, upsert=True)])
+    assert (result.matched_count, result.modified_count, result.upserted_ids) == (1, 1, {1: 2})
+    try:
+        collection.bulk_write([UpdateOne({"_id": 3}, {"$set": {"phone": "+1"}}, upsert=True),
+                               UpdateOne({"_id": 4}, {"$set": {"phone": "+4"}}, upsert=True)], ordered=False)
+    except BulkWriteError as error:
+        assert [e["index"] for e in error.details["writeErrors"]] == [0]
+    else:
+        raise AssertionError("a duplicate phone was written")
+    assert sorted(d["_id"] for d in collection.find()) == [1, 2, 4]

@@ -77,7 +77,7 @@ def test_on_a_terminal_each_collection_gets_a_progress_bar(imported):
         shown += chunk
     os.close(terminal)
     assert process.wait(timeout=60) == 0, shown
-    assert b"messages" in shown and b"100%|" in shown and b"25/25" in shown
+    assert b"messages" in shown and b"100%|" in shown and b"26/26" in shown
 
 
 def test_every_source_document_and_index_is_unchanged_afterwards(imported):
@@ -99,6 +99,33 @@ def test_a_source_that_is_the_target_or_uploads_that_overlap_upload_dir_are_refu
         assert result.exit_code == 2 and reason in result.output, (args, result.output)
 
 
+def test_the_embedded_database_can_be_the_target_for_trying_it(imported, make_app):
+    from backend2.models import LegacyImport, Message
+    app = make_app(use_redis=False, **imported.dbs.settings(MONGODB_URI=""))
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["legacy", "import", *imported.dbs.source_args()])
+    again = runner.invoke(args=["legacy", "import", *imported.dbs.source_args()])
+    assert first.exit_code == again.exit_code == 0, first.output + again.output
+    assert "embedded database" in first.output
+    with app.app_context():
+        assert Message.objects.count() == counts(imported.report)["messages"]["imported"]
+        assert LegacyImport.objects.count() > Message.objects.count()
+    assert all(section["imported"] == section["updated"] == 0 for section in counts_from(again.output).values())
+
+
+def counts_from(output):
+    """{collection: {column: number}} from the summary table a run prints."""
+    lines = output.splitlines()
+    header = next(number for number, line in enumerate(lines) if line.startswith("collection"))
+    columns = lines[header].split()[1:]
+    table = {}
+    for line in lines[header + 1:]:
+        cells = line.split()
+        if not line.startswith(" ") and len(cells) == len(columns) + 1:
+            table[cells[0]] = dict(zip(columns, map(float, cells[1:])))
+    return table
+
+
 def test_every_document_read_is_accounted_for_and_the_summary_says_how_long_each_took(imported):
     for name, section in counts(imported.report).items():
         assert section["read"] == sum(section[key] for key in OUTCOMES), name
@@ -106,7 +133,12 @@ def test_every_document_read_is_accounted_for_and_the_summary_says_how_long_each
     header = next(line for line in imported.output.splitlines() if line.startswith("collection"))
     assert header.split() == ["collection", "read", *OUTCOMES, "seconds"]
     assert imported.report["ignoredCollections"][0]["collection"] == "settings"
-    assert "messages: 25/25 read in" in imported.output  # a log line, not a progress bar, off a terminal
+    assert "messages: 26/26 read in" in imported.output  # a log line, not a progress bar, off a terminal
+    users = imported.report["collections"]["users"]
+    assert users["shapes"] == {"desktop": 5, "mobile": 2, "either": 6}  # {name, phone} alone could be either
+    messages = imported.report["collections"]["messages"]
+    assert messages["merged"] == 1  # the older copy of m1 in the mobile database
+    assert imported.target.messages.find_one({"_id": imported.ids["msg.m1"]})["text"] == "Hi Bob"
 
 
 def test_the_report_names_each_rejected_document_with_its_reason(imported):
@@ -132,7 +164,7 @@ def test_the_report_names_each_rejected_document_with_its_reason(imported):
 
 def test_one_user_per_person_keeping_every_source_id_and_the_newest_values(imported):
     ids, users = imported.ids, imported.target.users
-    assert users.count_documents({}) == 6  # Ada, Bob, Cy, Dee, Eve, Fay
+    assert users.count_documents({}) == 7  # Ada, Bob, Cy, Dee, Eve, Fay, Gil
     ada = users.find_one({"phone": "+14155550101"})
     assert ada["_id"] == min(ids["ada.d"], ids["ada.m"]) and set(ada["legacyIds"]) == {ids["ada.d"], ids["ada.m"]}
     assert (ada["name"], ada["email"], ada["about"]) == ("Ada L.", "ada@example.com", "Analyst")
@@ -144,6 +176,7 @@ def test_one_user_per_person_keeping_every_source_id_and_the_newest_values(impor
     fay = users.find_one({"phone": "+14155550106"})
     assert fay["name"] == "Fay F" and set(fay["legacyIds"]) == {ids["fay.m1"], ids["fay.m2"]}
     assert users.find_one({"phone": "+14155550102"})["about"] == "Out fishing"
+    assert users.find_one({"phone": "+14155550108"})["passwordHash"]  # a desktop shape in the mobile database
 
 
 def test_a_person_already_in_backend2_keeps_their_account_and_newer_values(imported):

@@ -108,6 +108,9 @@ class LegacyWorld:
              "updatedAt": at(10)},
             {"_id": self.ids["fay.m2"], "name": "Fay F", "phone": "(415) 555-0106", "createdAt": at(11),
              "updatedAt": at(12)},
+            # A desktop-shaped document in the mobile server's database: one source, both shapes.
+            {"_id": self.oid("gil.d", 12), "name": "Gil", "phoneNumber": "+14155550108", "email": "gil@example.com",
+             "password": ada_hash, "createdAt": at(12), "updatedAt": at(12)},
         ])
 
     def write_sessions(self):
@@ -180,6 +183,8 @@ class LegacyWorld:
             {**self.desktop_message("bad_date", 172, "ada_bob.d", "ada.d", "when?"), "createdAt": "yesterday-ish"},
         ]
         self.desktop.messages.insert_many(desktop)
+        # An older copy of a desktop message, in the mobile database: one message, the newest copy.
+        self.mobile.messages.insert_one({**desktop[0], "content": "Hi Bob (old copy)", "updatedAt": at(99)})
         self.mobile.messages.insert_many([
             self.mobile_message("c1", 140, "ada_cy.m", "cy.m", "ada.m", "Cy one"),
             self.mobile_message("c2", 141, "ada_cy.m", "ada.m", "cy.m", "Ada one", edited=True),
@@ -206,7 +211,7 @@ class LegacyWorld:
         message = {"_id": self.oid(f"msg.{name}", minutes), "conversationId": str(self.ids[conversation]),
                    "sender": self.ids[sender], "content": content, "type": fields.pop("type", "text"),
                    "readBy": people(readBy), "deliveredTo": people(deliveredTo), "createdAt": at(minutes),
-                   "updatedAt": at(minutes), "__v": 0}
+                   "updatedAt": at(minutes + 0.5), "__v": 0}
         message.update(fields)
         return message
 

@@ -38,6 +38,7 @@ class SourceDoc:
     origin: str  # "desktop", "mobile" or "either": which server's shape it has
     raw_hash: str
     updated_at: datetime | None = None
+    copies: list = field(default_factory=list)  # older copies of this document found in other sources
 
     @property
     def key(self):
@@ -93,7 +94,8 @@ class PlanWriter:
             digest = plan.digest()
             entries = [ledger.get(doc.key) for doc in plan.docs]
             if all(entry is not None and entry.get("planHash") == digest for entry in entries):
-                self.section.count("unchanged", len(plan.docs))
+                for doc in plan.docs:
+                    self.section.outcome(doc, "unchanged")
                 settled.append(plan)
             else:
                 work.append((plan, digest, entries))
@@ -122,7 +124,7 @@ class PlanWriter:
                     self.section.reject(doc, "write_failed", failures[index][:300])
                 continue
             for doc, status in zip(plan.docs, statuses):
-                self.section.count(status)
+                self.section.outcome(doc, status)
                 entries[doc.key] = {"target": plan.target_id, "rawHash": doc.raw_hash, "planHash": digest,
                                     "targetUpdatedAt": left_at, "importedAt": self.run_at}
         if self.mode == "import":

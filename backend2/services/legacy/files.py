@@ -68,7 +68,8 @@ class FileImporter:
                 self.section.notes["links to other sites kept"] += 1
                 found[(kind, reference)] = {"url": value}
             elif shape == "unusable":
-                self.section.reject(doc, "file_unusable", f"{str(reference)[:200]}: {value}")
+                self.section.notes["unusable file references"] += 1
+                self.section.reject(doc, "file_unusable", f"{str(reference)[:200]}: {value}", counted=False)
                 found[(kind, reference)] = None
             elif shape == "legacy":
                 new.setdefault((kind, value), []).append((reference, owner, doc))

@@ -17,6 +17,7 @@ class Section:
         self.rejected, self.conflicts, self.repairs = [], [], []
         self.missing, self.different = [], []  # what `legacy verify` found
         self.notes = Counter()  # derived work that is not one document's outcome (cursors moved, ...)
+        self.shapes = Counter()  # which server's shape each document read had: desktop, mobile, either
         self.seconds = 0.0
         self._started = None
 
@@ -28,17 +29,26 @@ class Section:
             self.seconds += time.monotonic() - self._started
             self._started = None
 
-    def read(self, count=1):
+    def read(self, count=1, origin=None):
         self.counts["read"] += count
+        if origin:
+            self.shapes[origin] += count
 
     def count(self, status, count=1):
         self.counts[status] += count
 
+    def outcome(self, doc, status):
+        """Count what became of a document; its copies from other sources were merged into it."""
+        self.counts[status] += 1
+        self.counts["unchanged" if status == "unchanged" else "merged"] += len(doc.copies)
+
     def reject(self, doc, reason, detail=None, counted=True):
-        """List a rejected document; `counted=False` when the count is kept in other units (files)."""
-        if counted:
-            self.counts["rejected"] += 1
-        self.rejected.append(_entry(doc, reason=reason, detail=detail))
+        """List a rejected document (and its copies); `counted=False` when the count is kept in
+        other units (files count distinct files)."""
+        for rejected in (doc, *doc.copies) if counted else (doc,):
+            if counted:
+                self.counts["rejected"] += 1
+            self.rejected.append(_entry(rejected, reason=reason, detail=detail))
 
     def conflict(self, doc, what, detail):
         self.conflicts.append(_entry(doc, conflict=what, detail=detail))
@@ -47,8 +57,8 @@ class Section:
         self.repairs.append(_entry(doc, repair=what, detail=detail))
 
     def to_dict(self):
-        body = {**self.counts, "seconds": round(self.seconds, 3), "rejectedDocuments": self.rejected,
-                "conflicts": self.conflicts, "repairs": self.repairs}
+        body = {**self.counts, "seconds": round(self.seconds, 3), "shapes": dict(self.shapes),
+                "rejectedDocuments": self.rejected, "conflicts": self.conflicts, "repairs": self.repairs}
         if self.notes:
             body["notes"] = dict(self.notes)
         return body
@@ -60,7 +70,7 @@ def _stamp(seconds):
 
 def _entry(doc, **fields):
     """A report line naming the source document: its source, collection and `_id`."""
-    entry = {"source": doc.source, "collection": doc.collection, "sourceId": str(doc.legacy_id)}
+    entry = {"source": doc.source, "collection": doc.collection, "sourceId": str(doc.legacy_id), "shape": doc.origin}
     entry.update({key: value for key, value in fields.items() if value is not None})
     return entry
 

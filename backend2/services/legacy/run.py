@@ -91,19 +91,21 @@ class ImportRun:
 
     def documents(self, collection, section):
         """(SourceDoc, raw document) for every document of `collection` in every source, in `_id`
-        order. Copies of one document in several sources come once (the newest); the others
-        count as merged."""
+        order. Copies of one document in several sources come once: the newest, carrying the
+        others in `copies`."""
         streams = [self._stream(source, collection) for source in self.sources]
         total = sum(source.count(collection) for source in self.sources)
         with self.progress(collection, total) as bar:
             merged = heapq.merge(*streams, key=lambda item: item[0])
             for _, copies in itertools.groupby(merged, key=lambda item: item[0]):
                 copies = [(doc, raw) for _, doc, raw in copies]
-                section.read(len(copies))
+                for doc, _ in copies:
+                    section.read(origin=doc.origin)
                 bar.update(len(copies))
                 copies.sort(key=lambda copy: (copy[0].updated_at is not None, copy[0].updated_at, copy[0].raw_hash))
-                section.count("merged", len(copies) - 1)
-                yield copies[-1]
+                newest, raw = copies[-1]
+                newest.copies = [doc for doc, _ in copies[:-1]]
+                yield newest, raw
 
     def records(self, collection, section, reader, *args):
         """`reader`'s record of each document, its repairs reported; an unreadable document is
