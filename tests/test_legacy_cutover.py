@@ -27,7 +27,8 @@ def cutover(legacy_databases):
     assert code == 0, output
     server = LiveServer(f"{sys.executable} wsgi.py", **dbs.settings())
     ids = world.ids
-    yield SimpleNamespace(base=server.base, ids=ids, ada_dee=min(ids["ada_dee.d"], ids["ada_dee.m"]),
+    yield SimpleNamespace(base=server.base, ids=ids, world=world, dbs=dbs,
+                          ada_dee=min(ids["ada_dee.d"], ids["ada_dee.m"]),
                           ada_dee_other=max(ids["ada_dee.d"], ids["ada_dee.m"]))
     server.stop()
 
@@ -158,3 +159,17 @@ def test_a_new_message_in_a_merged_chat_reaches_a_device_of_each_app(cutover):
         desktop.kill()
     listed = get(cutover, "/conversations", mobile_token(ids["ada.m"]), limit=50).json()["conversations"]
     assert next(c for c in listed if c["id"] == str(cutover.ada_dee))["unreadCount"] == 3
+
+
+def test_messages_a_later_import_brings_reach_synced_devices_through_sync(cutover):
+    ids, token, world = cutover.ids, mobile_token(cutover.ids["ada.m"]), cutover.world
+    cursor = get(cutover, "/messages/sync", token).json()["nextCursor"]
+    # Written to the old mobile server during the switch, with its own (earlier) times.
+    world.mobile.messages.insert_one(world.mobile_message("straggler", 800, "ada_cy.m", "cy.m", "ada.m", "straggler"))
+    code, output, _ = cutover.dbs.run("import")
+    assert code == 0, output
+    time.sleep(1.2)  # SYNC_SETTLE_MS: sync reports changes older than that
+    changes = get(cutover, "/messages/sync", token, since=cursor).json()
+    straggler = next(m for m in changes["messages"] if m["text"] == "straggler")
+    assert straggler["id"] == str(ids["msg.straggler"])
+    assert straggler["createdAt"] == "2026-03-01T22:20:00.000Z"  # long before the cursor: found by the import's time
