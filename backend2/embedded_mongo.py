@@ -1,5 +1,7 @@
 """The embedded database: mongomock (4.3.0), plus hash indexes so it does not slow down as data grows.
 
+(Where mongomock answers differently from MongoDB and pymongo 4.20, `embedded_compat` mends it.)
+
 mongomock answers every query, and checks every unique index on every write, by testing the
 filter against every document of the collection. A chat backend writes and reads messages
 all the time, so that grows with every message stored. Here each collection keeps a map per
@@ -17,14 +19,13 @@ from datetime import datetime
 
 import mongomock
 from bson import ObjectId
-from mongomock import helpers, store
-from mongomock.collection import Collection, Cursor
+from mongomock import store
 from mongomock.database import Database
 from mongomock.filtering import filter_applies
 from mongomock.helpers import get_value_by_dot
-from pymongo import UpdateOne
-from pymongo.errors import BulkWriteError, DuplicateKeyError
-from pymongo.results import BulkWriteResult
+from pymongo.errors import DuplicateKeyError
+
+from backend2.embedded_compat import CompatibleCollection
 
 _UNHASHABLE = object()
 # Values a query compares by equality. Anything else (None, which also matches a missing
@@ -156,7 +157,7 @@ class IndexedServerStore(store.ServerStore):
         return self._databases[db_name]
 
 
-class IndexedCollection(Collection):
+class IndexedCollection(CompatibleCollection):
     def _iter_documents(self, filter, skip_id=_UNHASHABLE):
         """The documents matching `filter`, except the one whose `_id` is `skip_id`."""
         documents = self._store.candidates(filter)
@@ -183,80 +184,10 @@ class IndexedCollection(Collection):
             if any(True for _ in self._iter_documents(query, skip_id=new_data["_id"])):
                 raise DuplicateKeyError("E11000 Duplicate Key Error", 11000)
 
-    def create_index(self, key_or_list, cache_for=300, session=None, **kwargs):
-        """mongomock's, except that declaring an index that exists with the same options changes
-        nothing, as in MongoDB. mongomock checks uniqueness again, ignoring partial filters, and
-        so refused a process restarting on its own data (messages sent without a clientId)."""
-        index_list = helpers.create_index_list(key_or_list)
-        name = kwargs.get("name") or helpers.gen_index_name(index_list)
-        if self._store.indexes.get(name) == _index_description(index_list, kwargs):
-            return name
-        return super().create_index(key_or_list, cache_for, session, **kwargs)
-
-    def bulk_write(self, requests, ordered=True, bypass_document_validation=False, session=None, **kwargs):
-        """The update operations Backend2 sends in bulk, applied one by one with pymongo's answer
-        and errors. mongomock's own fails on pymongo 4.20's operations, which pass a `sort` its
-        builder does not take."""
-        counts, upserted, errors = {"nMatched": 0, "nModified": 0}, [], []
-        for index, request in enumerate(requests):
-            if not isinstance(request, UpdateOne):
-                raise NotImplementedError(f"bulk {type(request).__name__} on the embedded database")
-            try:
-                result = self.update_one(request._filter, request._doc, upsert=request._upsert)
-            except DuplicateKeyError as exc:
-                errors.append({"index": index, "code": 11000, "errmsg": str(exc), "op": request._doc})
-                if ordered:
-                    break
-                continue
-            counts["nMatched"] += result.matched_count
-            counts["nModified"] += result.modified_count
-            if result.upserted_id is not None:
-                upserted.append({"index": index, "_id": result.upserted_id})
-        answer = {**counts, "nInserted": 0, "nRemoved": 0, "nUpserted": len(upserted), "upserted": upserted,
-                  "writeErrors": errors, "writeConcernErrors": []}
-        if errors:
-            raise BulkWriteError(answer)
-        return BulkWriteResult(answer, True)
-
-    def find(self, *args, **kwargs):
-        cursor = super().find(*args, **kwargs)
-        cursor.__class__ = WindowedCursor
-        return cursor
-
     def with_options(self, *args, **kwargs):
         collection = super().with_options(*args, **kwargs)
         collection.__class__ = IndexedCollection  # mongomock builds a plain Collection here
         return collection
-
-
-class WindowedCursor(Cursor):
-    """mongomock's cursor, except that it cuts its results to skip and limit once, not again for
-    every document it returns (which made reading n documents cost n², 19 s for 78,000)."""
-
-    _window, _window_key = None, None
-
-    def __next__(self):
-        key = (self._factory, self._skip, self._limit)
-        if self._window_key != key:
-            self._window, self._window_key = self._compute_results(with_limit_and_skip=True), key
-        if self._emitted >= len(self._window):
-            raise StopIteration()
-        self._emitted += 1
-        return self._window[self._emitted - 1]
-
-    next = __next__
-
-
-def _index_description(index_list, options):
-    """The index as mongomock's store describes it."""
-    described = {"key": index_list}
-    for option in ("sparse", "unique"):
-        if options.get(option):
-            described[option] = True
-    for option in ("expireAfterSeconds", "partialFilterExpression"):
-        if options.get(option) is not None:
-            described[option] = options[option]
-    return described
 
 
 class IndexedDatabase(Database):

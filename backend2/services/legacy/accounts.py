@@ -15,7 +15,7 @@ from flask import current_app
 
 from backend2.models import ContactBook, Session
 from backend2.services.legacy.engine import Plan
-from backend2.services.legacy.shapes import read_contact, read_session
+from backend2.services.legacy.account_shapes import read_contact, read_session
 from backend2.utils.phone import region_of, to_e164
 
 PLATFORMS = ("electron", "flutter", "web", "other")

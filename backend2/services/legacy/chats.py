@@ -15,7 +15,7 @@ several, the newest stays pending and the others are rejected in the report.
 from backend2.models import ChatRequest, Conversation
 from backend2.services.conversations import participant_key
 from backend2.services.legacy.engine import Plan
-from backend2.services.legacy.shapes import read_conversation, read_request
+from backend2.services.legacy.chat_shapes import read_conversation, read_request
 
 UNNAMED_GROUP = "Group"
 

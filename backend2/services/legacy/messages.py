@@ -13,7 +13,7 @@ from backend2.models import Message
 from backend2.services.conversations import participant_key
 from backend2.services.legacy.cursors import settle
 from backend2.services.legacy.engine import Plan
-from backend2.services.legacy.shapes import read_message
+from backend2.services.legacy.chat_shapes import read_message
 
 FILE_TYPES = ("image", "audio", "video", "file")
 TYPE_NAMES = {"voice": "audio", "document": "file", "photo": "image", "sticker": "image", "gif": "image"}

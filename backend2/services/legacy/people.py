@@ -12,7 +12,7 @@ the conflict. No two people share an email: the most recently updated keeps it.
 """
 from backend2.models import LegacyImport, User
 from backend2.services.legacy.engine import Plan
-from backend2.services.legacy.shapes import read_user
+from backend2.services.legacy.account_shapes import read_user
 
 LOOKUP_CHUNK = 1000
 
