@@ -16,8 +16,7 @@ from flask.cli import AppGroup
 from pymongo.errors import ConnectionFailure
 from tqdm import tqdm
 
-from backend2.models.legacy_source import SourceError
-from backend2.services.legacy import ImportOptions, run_import
+from backend2.services.legacy import ImportOptions, SourceError, run_import
 
 log = logging.getLogger("backend2.legacy")
 LOG_EVERY_SECONDS = 2.0

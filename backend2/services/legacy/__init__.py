@@ -8,6 +8,7 @@ idempotent and resumable. The same run with mode "dry-run" writes nothing, and w
 """
 from contextlib import contextmanager
 
+from backend2.models.legacy_source import SourceError
 from backend2.services.legacy.accounts import import_contacts, import_sessions
 from backend2.services.legacy.chats import import_chat_requests, import_conversations
 from backend2.services.legacy.messages import import_messages
@@ -17,7 +18,7 @@ from backend2.services.legacy.run import ImportOptions, ImportRun
 PHASES = (import_users, import_sessions, import_contacts, import_conversations, import_chat_requests,
           import_messages)
 
-__all__ = ["ImportOptions", "run_import", "quiet_progress"]
+__all__ = ["ImportOptions", "SourceError", "run_import"]
 
 
 class _NoBar:
@@ -26,12 +27,12 @@ class _NoBar:
 
 
 @contextmanager
-def quiet_progress(collection, total):
+def _quiet_progress(collection, total):
     """A progress callback that shows nothing."""
     yield _NoBar()
 
 
-def run_import(options, progress=quiet_progress):
+def run_import(options, progress=_quiet_progress):
     """Run every phase; returns the Report. Raises SourceError before reading anything when a
     source or upload folder cannot be used."""
     run = ImportRun(options, progress)
