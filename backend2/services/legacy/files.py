@@ -61,6 +61,13 @@ class FileImporter:
     def resolve(self, wanted):
         """For [(kind, reference, owner id, referring SourceDoc)]: {(kind, reference): attachment dict
         (`url`, `size`, `mimeType`, ...) or None when the document goes without it}."""
+        self.section.start()  # files' time is also part of the phase that asked
+        try:
+            return self._resolve(wanted)
+        finally:
+            self.section.stop()
+
+    def _resolve(self, wanted):
         found, new = {}, {}
         for kind, reference, owner, doc in wanted:
             shape, value = old_path(reference)
