@@ -6,10 +6,11 @@ NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 
 .PHONY: run test install install-dev
 
-$(VENV)/.runtime: requirements.txt
+# The runtime and the embedded default's stand-ins (requirements-embedded.txt); production needs only the first.
+$(VENV)/.runtime: requirements.txt requirements-embedded.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --quiet -r requirements.txt -r requirements-embedded.txt
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt

@@ -8,7 +8,7 @@ from gevent import monkey
 monkey.patch_all()
 
 from backend2 import create_app  # noqa: E402
-from backend2.server import serve  # noqa: E402
+from backend2.infra.server import serve  # noqa: E402
 from backend2.sockets.background import start_background_tasks  # noqa: E402
 
 app = create_app()

@@ -40,10 +40,10 @@ def create_app(config_name=None, env=None):
 def _init_extensions(app, config):
     import backend2.sockets  # noqa: F401  registers the event handlers before init_app hands them over
     from backend2.extensions import apifairy, cors, jwt, limiter, ma, redis_store, socketio
-    from backend2.sockets.handling import track_ack_requests
-    from backend2.sockets.packets import SocketPacket
-    from backend2.sockets.ping_timers import use_ping_timers
-    from backend2.sockets.redis_manager import BoundedRedisManager
+    from backend2.infra.ping_timers import use_ping_timers
+    from backend2.infra.socketio_acks import track_ack_requests
+    from backend2.infra.socketio_packets import SocketPacket
+    from backend2.infra.socketio_redis_manager import BoundedRedisManager
 
     origins = config.ALLOWED_ORIGINS
     redis_store.init_app(app)

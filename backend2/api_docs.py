@@ -2,13 +2,18 @@
 
 apifairy builds it from the routes and the marshmallow schemas they already use. Every error
 leaves through one handler (`middlewares/error_handlers.py`) with one shape, so the responses
-every endpoint shares are added here once, all pointing at that `Error` schema.
+every endpoint shares are added here once, all pointing at that `Error` schema, whose `code`
+lists every error code (`errors.ALL_CODES`).
 """
+from backend2.errors import ALL_CODES
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["code", "message"],
     "properties": {
-        "code": {"type": "string", "description": "stable, machine-readable, e.g. validation_error"},
+        "code": {"type": "string", "enum": list(ALL_CODES),
+                 "description": "stable, machine-readable:\n" + "\n".join(f"- `{code}`: {code.meaning}"
+                                                                    for code in ALL_CODES)},
         "message": {"type": "string", "description": "for people"},
         "details": {"type": "object", "description": "per field: a list of problems",
                     "additionalProperties": True},

@@ -2,11 +2,11 @@
 import logging
 
 import mongoengine as me
-from backend2.embedded_mongo import IndexedMongoClient
 from pymongo import MongoClient
 from pymongo.errors import ConnectionFailure
 
 from backend2.models import ALL_MODELS
+from config import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def connect_database(config):
     if config.MONGODB_URI:
         uri, client_class = config.MONGODB_URI, MongoClient
     else:
-        uri, client_class = EMBEDDED_URI, IndexedMongoClient
+        uri, client_class = EMBEDDED_URI, _embedded_client_class()
         log.warning("MONGODB_URI is not set: using the embedded in-memory database; "
                     "data lives in this process only and is lost when it stops")
     me.connect(
@@ -44,6 +44,16 @@ def connect_database(config):
         ensure_indexes()
     except ConnectionFailure as exc:
         log.error("Database unreachable at startup (%s); serving 503 until it answers", exc)
+
+
+def _embedded_client_class():
+    """mongomock's client, which only the embedded default needs (requirements-embedded.txt)."""
+    try:
+        from backend2.infra.embedded_mongo import IndexedMongoClient
+    except ImportError as exc:
+        raise ConfigError(f"MONGODB_URI is not set and the embedded database is not installed ({exc}): "
+                          "set MONGODB_URI, or pip install -r requirements-embedded.txt") from None
+    return IndexedMongoClient
 
 
 def ensure_indexes():

@@ -30,7 +30,7 @@ from pymongo import MongoClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backend2.devdb import SharedEmbeddedDatabase  # noqa: E402
+from backend2.infra.devdb import SharedEmbeddedDatabase  # noqa: E402
 
 START = datetime(2025, 6, 1, tzinfo=timezone.utc)
 

@@ -423,7 +423,7 @@ class Cluster:
     """Two server processes sharing one database (backend2.devdb) and the real Redis."""
 
     def __init__(self, webhook, **settings):
-        from backend2.devdb import SharedEmbeddedDatabase
+        from backend2.infra.devdb import SharedEmbeddedDatabase
         self.database = SharedEmbeddedDatabase(port=0)
         self.database.run()
         uri = f"{self.database.uri}/cluster_{uuid.uuid4().hex[:8]}"
@@ -475,7 +475,7 @@ def legacy_server():
     if TEST_MONGODB_URI:
         yield TEST_MONGODB_URI
         return
-    from backend2.devdb import SharedEmbeddedDatabase
+    from backend2.infra.devdb import SharedEmbeddedDatabase
     database = SharedEmbeddedDatabase(port=0)
     database.run()
     yield database.uri

@@ -5,7 +5,7 @@ import pytest
 from pymongo import MongoClient
 from pymongo.errors import DuplicateKeyError
 
-from backend2.devdb import SharedEmbeddedDatabase
+from backend2.infra.devdb import SharedEmbeddedDatabase
 from conftest import Person, register_on
 
 

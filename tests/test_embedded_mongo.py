@@ -8,7 +8,7 @@ from mongomock import MongoClient
 from pymongo import WriteConcern
 from pymongo.errors import DuplicateKeyError
 
-from backend2.embedded_mongo import IndexedMongoClient
+from backend2.infra.embedded_mongo import IndexedMongoClient
 
 
 def moment(step):

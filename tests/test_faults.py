@@ -9,7 +9,7 @@ import pytest
 import requests
 import socketio
 
-from backend2.devdb import SharedEmbeddedDatabase
+from backend2.infra.devdb import SharedEmbeddedDatabase
 from conftest import LiveServer, SocketClient, free_port, open_chat
 
 pytestmark = pytest.mark.redis

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import backend2.sockets  # noqa: F401  registers the handlers, so the test knows every event
 from backend2.extensions import socketio as server_socketio
-from backend2.sockets.packets import MALFORMED_EVENT
+from backend2.infra.socketio_packets import MALFORMED_EVENT
 from conftest import open_chat
 
 pytestmark = pytest.mark.redis

@@ -3,7 +3,7 @@ import random
 
 from socketio.packet import BINARY_EVENT, EVENT, Packet
 
-from backend2.sockets.packets import SocketPacket
+from backend2.infra.socketio_packets import SocketPacket
 
 
 def random_payload(rng, depth=0):

@@ -1,7 +1,7 @@
 """Bearer-token authentication for REST routes (`@authenticate(token_auth)`)."""
 from flask_httpauth import HTTPTokenAuth
 
-from backend2.errors import Unauthorized
+from backend2.errors import Codes, Unauthorized
 from backend2.services.auth import authenticate_token
 
 token_auth = HTTPTokenAuth(scheme="Bearer")
@@ -14,7 +14,7 @@ def verify_token(token):
 
 @token_auth.error_handler
 def auth_failed(status):
-    raise Unauthorized("A bearer token is required", code="token_missing")
+    raise Unauthorized("A bearer token is required", code=Codes.TOKEN_MISSING)
 
 
 def current_auth():

@@ -1,48 +1,15 @@
-"""The one path from an exception to an error response: `{code, message, details?}`."""
-import logging
-import re
-
+"""REST's side of the one error path: any exception becomes `{code, message, details?}` with
+its status, through `errors.to_app_error` (which the socket handlers use too)."""
 from flask import jsonify
 from flask_limiter.errors import RateLimitExceeded
-from pymongo.errors import ConnectionFailure
-from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
-from werkzeug.exceptions import HTTPException
 
-from backend2.errors import AppError, ServiceUnavailable, TooManyRequests, ValidationFailed
+from backend2.errors import TooManyRequests, ValidationFailed, to_app_error
 from backend2.middlewares.rate_limits import retry_after_seconds
-
-log = logging.getLogger(__name__)
-
-
-def _snake(name):
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-
-
-def to_app_error(exc):
-    """Any exception as an AppError; unexpected ones are logged and hidden."""
-    if isinstance(exc, AppError):
-        return exc
-    if isinstance(exc, RateLimitExceeded):
-        return TooManyRequests(f"Rate limit exceeded ({exc.description}); slow down",
-                               retry_after=retry_after_seconds())
-    if isinstance(exc, HTTPException):
-        error = AppError(exc.description or exc.name, code=_snake(exc.name))
-        error.status = exc.code or 500
-        return error
-    if isinstance(exc, ConnectionFailure):
-        log.error("Database unreachable: %s", exc)
-        return ServiceUnavailable("The database is unreachable; try again shortly", code="database_unavailable")
-    if isinstance(exc, (RedisConnectionError, RedisTimeoutError)):
-        log.error("Redis unreachable: %s", exc)
-        return ServiceUnavailable("Live state (presence, typing, calls) is unavailable; try again shortly",
-                                  code="redis_unavailable")
-    log.exception("Unhandled error", exc_info=exc)
-    error = AppError("Internal server error", code="internal_error")
-    error.status = 500
-    return error
 
 
 def error_response(exc):
+    if isinstance(exc, RateLimitExceeded):  # Flask-Limiter's, on REST only: with our Retry-After
+        exc = TooManyRequests(f"Rate limit exceeded ({exc.description}); slow down", retry_after=retry_after_seconds())
     error = to_app_error(exc)
     response = jsonify(error.to_dict())
     response.status_code = error.status

@@ -6,7 +6,7 @@ from apifairy import body as apifairy_body
 from flask import current_app, request
 from werkzeug.exceptions import BadRequest
 
-from backend2.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from backend2.errors import Codes, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 
 def json_or_none():
@@ -27,7 +27,7 @@ def _check_json_request():
     try:
         request.get_json()
     except (BadRequest, RecursionError, ValueError):
-        raise ValidationFailed("The body is not valid JSON", code="invalid_json")
+        raise ValidationFailed("The body is not valid JSON", code=Codes.INVALID_JSON)
 
 
 def json_body(schema, **kwargs):

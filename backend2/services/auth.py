@@ -6,7 +6,7 @@ from functools import lru_cache
 from flask import current_app
 from mongoengine import NotUniqueError
 
-from backend2.errors import Conflict, NotFound, Unauthorized
+from backend2.errors import Codes, Conflict, NotFound, Unauthorized
 from backend2.models import Session, User
 from backend2.services import otps, sessions
 from backend2.services.phones import normalize_phone
@@ -44,14 +44,14 @@ def _start_session(user, device, client):
 def send_registration_code(raw_phone):
     phone = normalize_phone(raw_phone)
     if User.objects(phone=phone).count():
-        raise Conflict("This phone number already has an account", code="phone_taken")
+        raise Conflict("This phone number already has an account", code=Codes.PHONE_TAKEN)
     return otps.issue_code(phone, "register")
 
 
 def send_login_code(raw_phone):
     phone = normalize_phone(raw_phone)
     if not User.objects(phone=phone).count():
-        raise NotFound("No account uses this phone number", code="user_not_found")
+        raise NotFound("No account uses this phone number", code=Codes.USER_NOT_FOUND)
     return otps.issue_code(phone, "login")
 
 
@@ -59,9 +59,9 @@ def register_with_code(data, client):
     phone = normalize_phone(data["phone"])
     email = data.get("email", "").lower() or None
     if User.objects(phone=phone).count():
-        raise Conflict("This phone number already has an account", code="phone_taken")
+        raise Conflict("This phone number already has an account", code=Codes.PHONE_TAKEN)
     if email and User.objects(email=email).count():
-        raise Conflict("This email already has an account", code="email_taken")
+        raise Conflict("This email already has an account", code=Codes.EMAIL_TAKEN)
     otps.consume_code(phone, "register", data["otp"])
     user = User(name=data["name"].strip(), phone=phone, email=email)
     if data.get("password"):
@@ -69,7 +69,7 @@ def register_with_code(data, client):
     try:
         user.save()
     except NotUniqueError:
-        raise Conflict("This phone number or email already has an account", code="phone_taken")
+        raise Conflict("This phone number or email already has an account", code=Codes.PHONE_TAKEN)
     return _start_session(user, data, client)
 
 
@@ -78,7 +78,7 @@ def login_with_code(data, client):
     otps.consume_code(phone, "login", data["otp"])
     user = User.objects(phone=phone).first()
     if user is None:
-        raise NotFound("No account uses this phone number", code="user_not_found")
+        raise NotFound("No account uses this phone number", code=Codes.USER_NOT_FOUND)
     return _start_session(user, data, client)
 
 
@@ -90,29 +90,29 @@ def login_with_password(data, client):
     password_hash = user.password_hash if user else None
     fallback = _dummy_hash(current_app.config["BCRYPT_ROUNDS"])
     if not check_password(data["password"], password_hash or fallback) or not password_hash:
-        raise Unauthorized("Invalid credentials", code="invalid_credentials")
+        raise Unauthorized("Invalid credentials", code=Codes.INVALID_CREDENTIALS)
     return _start_session(user, data, client)
 
 
 def authenticate_token(raw_token):
     """The AuthContext for a bearer token, by the same rules for REST and sockets."""
     if not raw_token:
-        raise Unauthorized("A bearer token is required", code="token_missing")
+        raise Unauthorized("A bearer token is required", code=Codes.TOKEN_MISSING)
     claims = read_token(raw_token)
     user_id = parse_object_id(claims.user_id)
     if user_id is None:
-        raise Unauthorized("Token is invalid", code="invalid_token")
+        raise Unauthorized("Token is invalid", code=Codes.INVALID_TOKEN)
     if not claims.session_id and not current_app.config["ACCEPT_LEGACY_TOKENS"]:
-        raise Unauthorized("Tokens without a session are no longer accepted", code="legacy_token_rejected")
+        raise Unauthorized("Tokens without a session are no longer accepted", code=Codes.LEGACY_TOKEN_REJECTED)
     # An imported person may be named by an id an Express server gave them (legacy tokens).
     user = User.by_id_or_legacy_id(user_id)
     session = None
     if claims.session_id:
         session = sessions.active_session(claims.session_id, user.id if user else user_id)
         if session is None:
-            raise Unauthorized("This session has ended; sign in again", code="session_revoked")
+            raise Unauthorized("This session has ended; sign in again", code=Codes.SESSION_REVOKED)
     if user is None:
-        raise Unauthorized("The account for this token no longer exists", code="user_not_found")
+        raise Unauthorized("The account for this token no longer exists", code=Codes.USER_NOT_FOUND)
     return AuthContext(user=user, session=session)
 
 

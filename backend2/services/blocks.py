@@ -1,5 +1,5 @@
 """Blocking. A block hides each user from the other: search, profiles, requests, chats."""
-from backend2.errors import ValidationFailed
+from backend2.errors import Codes, ValidationFailed
 from backend2.models import User
 
 
@@ -18,7 +18,7 @@ def blocked_between(user, other_id):
 
 def block(user, other):
     if other.id == user.id:
-        raise ValidationFailed("You cannot block yourself", code="cannot_block_self")
+        raise ValidationFailed("You cannot block yourself", code=Codes.CANNOT_BLOCK_SELF)
     User.objects(id=user.id).update_one(add_to_set__blocked_users=other.id)
     user.reload("blocked_users")
 

@@ -13,7 +13,7 @@ import time
 from bson import ObjectId
 from flask import current_app
 
-from backend2.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import Call, User
 from backend2.services import call_state, deadlines, events, messages
 from backend2.services.conversations import conversation_for, open_direct_conversation
@@ -36,14 +36,14 @@ def _emit(event, payload, users=(), devices=(), skip_device=None, after_ack=Fals
 def invite(user, device_id, data):
     """Ring every device of the callee; returns the call id. A busy callee ends it at once."""
     if data["to"] == str(user.id):
-        raise ValidationFailed("You cannot call yourself", code="cannot_call_self")
+        raise ValidationFailed("You cannot call yourself", code=Codes.CANNOT_CALL_SELF)
     callee = visible_user(user, data["to"])
     conversation = _direct_conversation(user, callee, data.get("conversationId"))
     call = Call(id=ObjectId(), caller=user.id, callee=callee.id, participants=[user.id, callee.id],
                 type=data["type"], conversation=conversation.id)
     call_id = str(call.id)
     if not call_state.claim_user(user.id, call_id):
-        raise Conflict("You are already in a call", code="already_in_call")
+        raise Conflict("You are already in a call", code=Codes.ALREADY_IN_CALL)
     if not call_state.claim_user(callee.id, call_id):
         call_state.release_user(user.id, call_id)
         _finish(call, "busy", reason="busy")
@@ -66,7 +66,7 @@ def _direct_conversation(user, callee, conversation_id):
     conversation = conversation_for(user, conversation_id)
     if conversation.type != "direct" or callee.id not in conversation.participants:
         raise ValidationFailed("conversationId must be your direct conversation with the callee",
-                               code="invalid_conversation")
+                               code=Codes.INVALID_CONVERSATION)
     return conversation
 
 
@@ -89,11 +89,11 @@ def answer(user, device_id, call_id, sdp):
 
     call, changes = call_state.change(call_id, decide)
     if call is None:
-        raise NotFound("This call has ended", code="call_not_found")
+        raise NotFound("This call has ended", code=Codes.CALL_NOT_FOUND)
     if changes is None:
         if call["callee"] != str(user.id):
-            raise Forbidden("Only the callee may answer", code="not_callee")
-        raise Conflict("This call was already answered", code="call_already_answered")
+            raise Forbidden("Only the callee may answer", code=Codes.NOT_CALLEE)
+        raise Conflict("This call was already answered", code=Codes.CALL_ALREADY_ANSWERED)
     deadlines.cancel("call-timeout", call_id)
     call_state.link_device(device_id, call_id)
     Call.objects(id=call_id).update_one(set__answered_at=utcnow())
@@ -116,10 +116,10 @@ def candidate(user, device_id, call_id, ice_candidate):
         elif device_id == call["calleeDevice"]:
             target = call["callerDevice"]
         else:
-            raise Forbidden("Only the devices in the call may send candidates", code="not_call_device")
+            raise Forbidden("Only the devices in the call may send candidates", code=Codes.NOT_CALL_DEVICE)
         _emit("call:candidate", {"callId": call_id, "candidate": ice_candidate}, devices=[target])
         return
-    raise Conflict("The call is changing; try again", code="call_changing")
+    raise Conflict("The call is changing; try again", code=Codes.CALL_CHANGING)
 
 
 def hang_up(user, call_id, reason=None):
@@ -127,7 +127,7 @@ def hang_up(user, call_id, reason=None):
     _party_call(user, call_id)
     call = call_state.take(call_id)  # the reason follows the state it had when taken
     if call is None:
-        raise NotFound("This call has ended", code="call_not_found")
+        raise NotFound("This call has ended", code=Codes.CALL_NOT_FOUND)
     if call["state"] == "active":
         reason = reason or ENDED_BY_CLIENT
     else:
@@ -144,7 +144,7 @@ def _party_call(user, call_id):
     """The live call if the user is one of its two parties; 404 for anyone else."""
     call = call_state.get(call_id)
     if call is None or str(user.id) not in (call["caller"], call["callee"]):
-        raise NotFound("No such call", code="call_not_found")
+        raise NotFound("No such call", code=Codes.CALL_NOT_FOUND)
     return call
 
 

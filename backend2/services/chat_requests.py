@@ -1,7 +1,7 @@
 """Chat requests: how a user reaches someone who is not in their contacts."""
 from mongoengine import NotUniqueError, Q
 
-from backend2.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import ChatRequest, User
 from backend2.services.blocks import hidden_user_ids
 from backend2.services.conversations import direct_conversation_for, may_chat_without_request, participant_key
@@ -15,9 +15,9 @@ def send_request(user, target_id, message):
     the other side is accepted instead; our own pending one is returned as it is."""
     other = visible_user(user, target_id)
     if other.id == user.id:
-        raise ValidationFailed("You cannot send a chat request to yourself", code="cannot_chat_with_self")
+        raise ValidationFailed("You cannot send a chat request to yourself", code=Codes.CANNOT_CHAT_WITH_SELF)
     if may_chat_without_request(user, other):
-        raise Conflict("You can already chat with this user", code="chat_request_not_needed")
+        raise Conflict("You can already chat with this user", code=Codes.CHAT_REQUEST_NOT_NEEDED)
     key = participant_key(user.id, other.id)
     try:
         request = ChatRequest(sender=user.id, to=other.id, message=message, pending_key=key).save()
@@ -25,7 +25,7 @@ def send_request(user, target_id, message):
     except NotUniqueError:
         pending = ChatRequest.objects(pending_key=key).first()
     if pending is None:  # answered between our insert and this read: it is no longer needed
-        raise Conflict("You can already chat with this user", code="chat_request_not_needed")
+        raise Conflict("You can already chat with this user", code=Codes.CHAT_REQUEST_NOT_NEEDED)
     if pending.sender == user.id:
         return pending, False
     accept_request(user, pending.id)
@@ -46,10 +46,10 @@ def _respond(user, request_id, status):
 def _explain_refusal(user, oid, not_yours_message):
     existing = ChatRequest.objects(id=oid).first() if oid else None
     if existing is None or user.id not in (existing.sender, existing.to):
-        raise NotFound("Chat request not found", code="chat_request_not_found")
+        raise NotFound("Chat request not found", code=Codes.CHAT_REQUEST_NOT_FOUND)
     if existing.status != "pending":
-        raise Conflict(f"This chat request was already {existing.status}", code="chat_request_closed")
-    raise Forbidden(not_yours_message, code="not_allowed")
+        raise Conflict(f"This chat request was already {existing.status}", code=Codes.CHAT_REQUEST_CLOSED)
+    raise Forbidden(not_yours_message, code=Codes.NOT_ALLOWED)
 
 
 def accept_request(user, request_id):

@@ -2,7 +2,7 @@
 from flask import current_app
 from mongoengine import NotUniqueError
 
-from backend2.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import ChatRequest, Conversation, User
 from backend2.services.contacts import has_contact
 from backend2.services.pagination import paginate
@@ -49,10 +49,10 @@ def open_direct_conversation(user, other_id):
     """Open (or return) the chat with another user, who must be a contact or have accepted a request."""
     other = visible_user(user, other_id)
     if other.id == user.id:
-        raise ValidationFailed("You cannot start a chat with yourself", code="cannot_chat_with_self")
+        raise ValidationFailed("You cannot start a chat with yourself", code=Codes.CANNOT_CHAT_WITH_SELF)
     if not may_chat_without_request(user, other):
         raise Forbidden("This user is not in your contacts; send a chat request first",
-                        code="chat_request_required")
+                        code=Codes.CHAT_REQUEST_REQUIRED)
     return direct_conversation_for(user, other)
 
 
@@ -97,7 +97,7 @@ def _distinct_ids(raw_ids, exclude=None):
 def _check_group_size(size):
     maximum = current_app.config["GROUP_MAX_MEMBERS"]
     if size > maximum:
-        raise ValidationFailed(f"A group has at most {maximum} members", code="group_too_large")
+        raise ValidationFailed(f"A group has at most {maximum} members", code=Codes.GROUP_TOO_LARGE)
 
 
 def conversation_for(user, conversation_id):
@@ -105,7 +105,7 @@ def conversation_for(user, conversation_id):
     oid = parse_object_id(conversation_id)
     conversation = Conversation.find_for_participant(oid, user.id) if oid else None
     if conversation is None:
-        raise NotFound("Conversation not found", code="conversation_not_found")
+        raise NotFound("Conversation not found", code=Codes.CONVERSATION_NOT_FOUND)
     return conversation
 
 
@@ -126,14 +126,14 @@ def with_people(conversations):
 def _admin_group(user, conversation_id):
     conversation = _group_for(user, conversation_id)
     if user.id not in conversation.admins:
-        raise Forbidden("Only group admins may do this", code="admin_required")
+        raise Forbidden("Only group admins may do this", code=Codes.ADMIN_REQUIRED)
     return conversation
 
 
 def _group_for(user, conversation_id):
     conversation = conversation_for(user, conversation_id)
     if conversation.type != "group":
-        raise ValidationFailed("This is not a group conversation", code="not_a_group")
+        raise ValidationFailed("This is not a group conversation", code=Codes.NOT_A_GROUP)
     return conversation
 
 
@@ -165,7 +165,7 @@ def remove_member(user, conversation_id, member_id):
     target = member_id_of(user, member_id)
     conversation = _group_for(user, conversation_id) if target == user.id else _admin_group(user, conversation_id)
     if target not in conversation.participants:
-        raise NotFound("Not a member of this group", code="member_not_found")
+        raise NotFound("Not a member of this group", code=Codes.MEMBER_NOT_FOUND)
     Conversation.objects(id=conversation.id).update_one(pull__participants=target, pull__admins=target)
     _hand_over_admin(conversation.id)
     conversation.reload()
@@ -193,7 +193,7 @@ def add_admin(user, conversation_id, member_id):
     conversation = _admin_group(user, conversation_id)
     target = member_id_of(user, member_id)
     if target not in conversation.participants:
-        raise NotFound("Not a member of this group", code="member_not_found")
+        raise NotFound("Not a member of this group", code=Codes.MEMBER_NOT_FOUND)
     Conversation.objects(id=conversation.id).update_one(add_to_set__admins=target)
     conversation.reload()
     return conversation
@@ -203,12 +203,12 @@ def remove_admin(user, conversation_id, member_id):
     conversation = _admin_group(user, conversation_id)
     target = member_id_of(user, member_id)
     if target not in conversation.admins:
-        raise NotFound("Not an admin of this group", code="admin_not_found")
+        raise NotFound("Not an admin of this group", code=Codes.ADMIN_NOT_FOUND)
     # Only while another admin remains, checked in the same write.
     if not Conversation.objects(id=conversation.id, admins=target, __raw__={"admins.1": {"$exists": True}}).update_one(
         pull__admins=target
     ):
-        raise Conflict("A group needs at least one admin; make someone else admin first", code="last_admin")
+        raise Conflict("A group needs at least one admin; make someone else admin first", code=Codes.LAST_ADMIN)
     conversation.reload()
     return conversation
 
@@ -217,5 +217,5 @@ def user_id_for_phone(phone):
     """The id of the user with this E.164 number; 404 if none."""
     user = User.objects(phone=phone).only("id").first()
     if user is None:
-        raise NotFound("User not found", code="user_not_found")
+        raise NotFound("User not found", code=Codes.USER_NOT_FOUND)
     return user.id

@@ -9,7 +9,7 @@ import secrets
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from backend2.errors import PayloadTooLarge, ValidationFailed
+from backend2.errors import Codes, PayloadTooLarge, ValidationFailed
 
 ALLOWED_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 
@@ -20,7 +20,7 @@ def read_limited(file_storage, max_bytes, field="file"):
         raise ValidationFailed("Attach the file as multipart field 'file'", details={field: ["Missing file"]})
     data = file_storage.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise PayloadTooLarge(f"The file is larger than {max_bytes} bytes", code="file_too_large")
+        raise PayloadTooLarge(f"The file is larger than {max_bytes} bytes", code=Codes.FILE_TOO_LARGE)
     if not data:
         raise ValidationFailed("The file is empty", details={field: ["Empty file"]})
     return data
@@ -34,7 +34,7 @@ def decode_image(data):
             if probe.format not in ALLOWED_FORMATS:
                 raise _not_an_image()
             if probe.width * probe.height > max_pixels:
-                raise ValidationFailed("The image has too many pixels", code="image_too_large")
+                raise ValidationFailed("The image has too many pixels", code=Codes.IMAGE_TOO_LARGE)
             image = Image.open(io.BytesIO(data))
             image.load()
             return image
@@ -43,7 +43,7 @@ def decode_image(data):
 
 
 def _not_an_image():
-    return ValidationFailed("The file is not a PNG, JPEG, WebP or GIF image", code="unsupported_file_type")
+    return ValidationFailed("The file is not a PNG, JPEG, WebP or GIF image", code=Codes.UNSUPPORTED_FILE_TYPE)
 
 
 # Pillow format -> (stored extension, modes the encoder takes, mode to convert others to).

@@ -5,7 +5,7 @@ from flask import current_app
 from mongoengine import NotUniqueError
 from pymongo.errors import ConnectionFailure
 
-from backend2.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import Conversation, Edit, Message
 from backend2.services import events, unannounced_sends
 from backend2.services.blocks import blocked_between
@@ -22,7 +22,7 @@ def send_message(user, data):
     """Store a message: (message, conversation, created). A retry with the same clientId
     returns the first copy, whatever the retry carries, as long as it is still valid."""
     if data.get("from") not in (None, str(user.id)):
-        raise Forbidden("'from' must be the signed-in user", code="sender_mismatch")
+        raise Forbidden("'from' must be the signed-in user", code=Codes.SENDER_MISMATCH)
     conversation = _target_conversation(user, data)
     message = _build_message(user, conversation, data)
     try:
@@ -91,7 +91,7 @@ def _target_conversation(user, data):
     if conversation.type == "direct":
         other = next((p for p in conversation.participants if p != user.id), None)
         if other is not None and blocked_between(user, other):
-            raise Forbidden("You cannot message this user", code="blocked")
+            raise Forbidden("You cannot message this user", code=Codes.BLOCKED)
     return conversation
 
 
@@ -100,12 +100,12 @@ def _build_message(user, conversation, data):
     kind = data.get("type") or _kind_of(attachments, data)
     text = data.get("text", "")
     if not text.strip() and not attachments and not data.get("location") and not data.get("contact"):
-        raise ValidationFailed("A message needs text, an attachment, a location or a contact", code="empty_message")
+        raise ValidationFailed("A message needs text, an attachment, a location or a contact", code=Codes.EMPTY_MESSAGE)
     if kind in ("location", "contact") and not data.get(kind):
         raise ValidationFailed(f"A {kind} message needs '{kind}'", details={kind: ["Missing data for required field."]})
     reply_to = data.get("replyTo")
     if reply_to and not Message.objects(id=reply_to, conversation=conversation.id).count():
-        raise ValidationFailed("replyTo must be a message of this conversation", code="invalid_reply")
+        raise ValidationFailed("replyTo must be a message of this conversation", code=Codes.INVALID_REPLY)
     now = utcnow()
     return Message(
         conversation=conversation.id, sender=user.id, type=kind, text=text, attachments=attachments,
@@ -126,11 +126,11 @@ def message_for(user, message_id):
     oid = parse_object_id(message_id)
     message = Message.objects(id=oid).first() if oid else None
     if message is None or user.id in message.hidden_for:
-        raise NotFound("Message not found", code="message_not_found")
+        raise NotFound("Message not found", code=Codes.MESSAGE_NOT_FOUND)
     try:
         conversation = conversation_for(user, message.conversation)
     except NotFound:
-        raise NotFound("Message not found", code="message_not_found")
+        raise NotFound("Message not found", code=Codes.MESSAGE_NOT_FOUND)
     return message, conversation
 
 
@@ -140,11 +140,11 @@ def edit_message(user, message_id, text):
     for _ in range(EDIT_ATTEMPTS):
         message, conversation = message_for(user, message_id)
         if message.sender != user.id:
-            raise Forbidden("Only the sender may edit a message", code="not_sender")
+            raise Forbidden("Only the sender may edit a message", code=Codes.NOT_SENDER)
         if message.type == "call":
-            raise Forbidden("A call entry cannot be edited", code="not_editable")
+            raise Forbidden("A call entry cannot be edited", code=Codes.NOT_EDITABLE)
         if message.deleted:
-            raise Conflict("This message was deleted", code="message_deleted")
+            raise Conflict("This message was deleted", code=Codes.MESSAGE_DELETED)
         if len(text) > max_chars or (not text.strip() and not message.attachments):
             raise ValidationFailed("Invalid text", details={"text": [f"1 to {max_chars} characters"]})
         now = utcnow()
@@ -155,7 +155,7 @@ def edit_message(user, message_id, text):
         if edited is not None:
             events.message_edited.send(edited, conversation=conversation)
             return edited, conversation
-    raise Conflict("The message is being changed by another request; try again", code="edit_conflict")
+    raise Conflict("The message is being changed by another request; try again", code=Codes.EDIT_CONFLICT)
 
 
 def delete_message(user, message_id, scope):
@@ -168,7 +168,7 @@ def delete_message(user, message_id, scope):
         events.message_deleted.send(message, conversation=conversation, scope=scope, actor_id=user.id)
         return message, conversation
     if message.sender != user.id and not (conversation.type == "group" and user.id in conversation.admins):
-        raise Forbidden("Only the sender or a group admin may delete this for everyone", code="not_allowed")
+        raise Forbidden("Only the sender or a group admin may delete this for everyone", code=Codes.NOT_ALLOWED)
     if Message.objects(id=message.id, deleted=False).update_one(
         set__deleted=True, set__deleted_at=now, set__updated_at=now, set__text="", set__attachments=[],
         set__edits=[], unset__location=True, unset__contact=True,

@@ -4,7 +4,7 @@ import logging
 import requests
 from flask import current_app
 
-from backend2.errors import BadGateway
+from backend2.errors import BadGateway, Codes
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def send_to_webhook(phone, code, purpose):
         response.raise_for_status()
     except requests.RequestException as exc:
         log.error("OTP webhook failed for %s: %s", phone, exc)
-        raise BadGateway("The code could not be delivered; try again", code="otp_delivery_failed")
+        raise BadGateway("The code could not be delivered; try again", code=Codes.OTP_DELIVERY_FAILED)
 
 
 SENDERS = {"console": send_to_console, "webhook": send_to_webhook}

@@ -12,7 +12,7 @@ import secrets
 from flask import current_app
 from mongoengine import NotUniqueError
 
-from backend2.errors import TooManyRequests, ValidationFailed
+from backend2.errors import Codes, TooManyRequests, ValidationFailed
 from backend2.models import Otp
 from backend2.services.otp_delivery import deliver_code
 from backend2.utils.time import as_utc, seconds_from_now, utcnow
@@ -50,7 +50,7 @@ def issue_code(phone, purpose):
     except NotUniqueError:
         raise TooManyRequests(
             "A code was sent moments ago; wait before asking for another",
-            code="otp_resend_too_soon",
+            code=Codes.OTP_RESEND_TOO_SOON,
             retry_after=_seconds_until_resend(phone, purpose, resend_after),
         )
     if not is_test_number:
@@ -83,7 +83,7 @@ def consume_code(phone, purpose, code):
     if otp is None:
         if Otp.objects(phone=phone, purpose=purpose, expires_at__gt=utcnow()).count():
             raise TooManyRequests(
-                "Too many wrong codes; ask for a new one", code="otp_locked"
+                "Too many wrong codes; ask for a new one", code=Codes.OTP_LOCKED
             )
         raise _expired()
     if as_utc(otp.expires_at) <= utcnow():
@@ -93,11 +93,11 @@ def consume_code(phone, purpose, code):
         raise ValidationFailed(
             f"Wrong code; {left} {'try' if left == 1 else 'tries'} left" if left else
             "Wrong code; ask for a new one",
-            code="otp_invalid",
+            code=Codes.OTP_INVALID,
         )
     if not Otp.objects(id=otp.id).delete():
-        raise ValidationFailed("This code was already used", code="otp_invalid")
+        raise ValidationFailed("This code was already used", code=Codes.OTP_INVALID)
 
 
 def _expired():
-    return ValidationFailed("The code has expired or was never sent; ask for a new one", code="otp_expired")
+    return ValidationFailed("The code has expired or was never sent; ask for a new one", code=Codes.OTP_EXPIRED)

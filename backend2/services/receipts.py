@@ -6,7 +6,7 @@ and one request is one write however many messages it covers.
 """
 from mongoengine import Q
 
-from backend2.errors import ValidationFailed
+from backend2.errors import Codes, ValidationFailed
 from backend2.models import Conversation, Message
 from backend2.services import events
 from backend2.services.conversations import conversation_for
@@ -25,12 +25,12 @@ def resolve_up_to(conversation, raw):
     if message_id is not None:
         message = Message.objects(id=message_id, conversation=conversation.id).only("created_at").first()
         if message is None:
-            raise ValidationFailed("No such message in this conversation", code="invalid_up_to",
+            raise ValidationFailed("No such message in this conversation", code=Codes.INVALID_UP_TO,
                                    details={"upTo": ["Unknown message"]})
         return min(as_utc(message.created_at), now)
     moment = parse_iso(raw)
     if moment is None:
-        raise ValidationFailed("upTo must be a message id or an ISO time", code="invalid_up_to",
+        raise ValidationFailed("upTo must be a message id or an ISO time", code=Codes.INVALID_UP_TO,
                                details={"upTo": ["Not a message id or ISO time"]})
     return min(moment, now)
 

@@ -1,7 +1,7 @@
 """Signed-in devices: created at login, checked on every request, revoked at logout."""
 from flask import current_app
 
-from backend2.errors import NotFound
+from backend2.errors import Codes, NotFound
 from backend2.models import Session
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, seconds_from_now, utcnow
@@ -56,4 +56,4 @@ def revoke_session(user_id, session_id):
     if oid is None or not Session.objects(id=oid, user=user_id, revoked_at=None).update_one(
         set__revoked_at=now, set__updated_at=now
     ):
-        raise NotFound("Session not found", code="session_not_found")
+        raise NotFound("Session not found", code=Codes.SESSION_NOT_FOUND)

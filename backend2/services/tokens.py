@@ -18,7 +18,7 @@ from flask import current_app
 from flask_jwt_extended import create_access_token
 from jwt.warnings import InsecureKeyLengthWarning
 
-from backend2.errors import Unauthorized
+from backend2.errors import Codes, Unauthorized
 
 # Our own secret is held to 32 characters by the production config; the legacy secrets are
 # whatever the old servers used, and a short one must not log a warning per request.
@@ -45,13 +45,13 @@ def read_token(raw):
     try:
         claims = _verified_claims(raw)
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("Token has expired", code="token_expired")
+        raise Unauthorized("Token has expired", code=Codes.TOKEN_EXPIRED)
     except jwt.InvalidTokenError:
-        raise Unauthorized("Token is invalid", code="invalid_token")
+        raise Unauthorized("Token is invalid", code=Codes.INVALID_TOKEN)
     user_id = claims.get("sub") or claims.get("id") or claims.get("uid")
     session_id = claims.get("sessionId")
     if not isinstance(user_id, str) or not isinstance(session_id, (str, type(None))):
-        raise Unauthorized("Token is invalid", code="invalid_token")
+        raise Unauthorized("Token is invalid", code=Codes.INVALID_TOKEN)
     return TokenClaims(user_id=user_id, session_id=session_id)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import filetype
 from flask import current_app
 
-from backend2.errors import NotFound, ValidationFailed
+from backend2.errors import Codes, NotFound, ValidationFailed
 from backend2.models import Attachment, Upload
 from backend2.services import file_store, images
 
@@ -77,7 +77,7 @@ def prepare_attachment(owner_id, data, original_name):
                               thumbnail=True)
     mime = detected.mime if detected else _plain_text_or_none(data)
     if mime not in ALLOWED_FILES:
-        raise ValidationFailed("This kind of file is not allowed", code="unsupported_file_type")
+        raise ValidationFailed("This kind of file is not allowed", code=Codes.UNSUPPORTED_FILE_TYPE)
     stored_name = f"{secrets.token_urlsafe(18)}.{ALLOWED_FILES[mime]}"
     upload = Upload(stored_name=stored_name, owner=owner_id, name=original_name, size=len(data), mime_type=mime)
     return PreparedUpload({stored_name: data}, upload)
@@ -144,10 +144,10 @@ def attachments_for(items):
         return []
     names = [stored_name_of(item["url"]) for item in items]
     if None in names:
-        raise ValidationFailed("Attachments must be files uploaded to this server", code="invalid_attachment")
+        raise ValidationFailed("Attachments must be files uploaded to this server", code=Codes.INVALID_ATTACHMENT)
     uploads = {u.stored_name: u for u in Upload.objects(stored_name__in=names)}
     if len(uploads) != len(set(names)):
-        raise ValidationFailed("An attachment points at a file that does not exist", code="invalid_attachment")
+        raise ValidationFailed("An attachment points at a file that does not exist", code=Codes.INVALID_ATTACHMENT)
     result = []
     for item, name in zip(items, names):
         upload = uploads[name]
@@ -171,5 +171,5 @@ def current_url_of_legacy_name(name):
     if len(name) <= LEGACY_NAME_MAX and ".." not in name.split("/"):
         upload = Upload.objects(legacy_names=name).only("stored_name").order_by("-size").first()
     if upload is None:
-        raise NotFound("File not found", code="file_not_found")
+        raise NotFound("File not found", code=Codes.FILE_NOT_FOUND)
     return file_store.upload_url(upload.stored_name)

@@ -4,7 +4,7 @@ import re
 from flask import current_app
 from mongoengine import NotUniqueError, Q
 
-from backend2.errors import Conflict, NotFound, ValidationFailed
+from backend2.errors import Codes, Conflict, NotFound, ValidationFailed
 from backend2.models import Session, User
 from backend2.services import file_store, images, uploads
 from backend2.services.blocks import blocked_between, hidden_user_ids
@@ -21,7 +21,7 @@ def visible_user(viewer, user_id):
     oid = parse_object_id(user_id)
     user = User.by_id_or_legacy_id(oid) if oid else None
     if user is None or (user.id != viewer.id and blocked_between(viewer, user.id)):
-        raise NotFound("User not found", code="user_not_found")
+        raise NotFound("User not found", code=Codes.USER_NOT_FOUND)
     return user
 
 
@@ -54,7 +54,7 @@ def update_profile(context, changes):
         user.save()
     except NotUniqueError:
         user.reload()
-        raise Conflict("This email already has an account", code="email_taken")
+        raise Conflict("This email already has an account", code=Codes.EMAIL_TAKEN)
     return user
 
 
@@ -62,7 +62,7 @@ def _change_password(context, new_password, current_password):
     user = context.user
     if user.password_hash and not (current_password and check_password(current_password, user.password_hash)):
         # 400, not 401: a 401 would make the apps think the token is bad and sign out.
-        raise ValidationFailed("The current password is wrong", code="invalid_current_password",
+        raise ValidationFailed("The current password is wrong", code=Codes.INVALID_CURRENT_PASSWORD,
                                details={"currentPassword": ["Wrong or missing"]})
     user.password_hash = hash_password(new_password, current_app.config["BCRYPT_ROUNDS"])
     others = Session.objects(user=user.id, revoked_at=None)
@@ -85,5 +85,5 @@ def user_id_or_404(user_id):
     oid = parse_object_id(user_id)
     user = User.by_id_or_legacy_id(oid) if oid else None
     if user is None:
-        raise NotFound("User not found", code="user_not_found")
+        raise NotFound("User not found", code=Codes.USER_NOT_FOUND)
     return user.id

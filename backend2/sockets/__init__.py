@@ -1,6 +1,7 @@
 """Socket.IO event handlers, one module per concern (chat, receipts, typing, presence, calls).
 
-Importing this package registers every handler on `backend2.extensions.socketio`. It must
-happen before `socketio.init_app`, which hands the registered handlers to each new server.
+Importing this package registers every handler on `backend2.extensions.socketio`, and the
+broadcasts and the shutdown hook. It must happen before `socketio.init_app`, which hands the
+registered handlers to each new server.
 """
-from backend2.sockets import broadcasts, calls, chat, connection, presence, receipts, typing  # noqa: F401
+from backend2.sockets import broadcasts, calls, chat, connection, presence, receipts, shutdown, typing  # noqa: F401

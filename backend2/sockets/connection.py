@@ -4,8 +4,8 @@ import logging
 from flask import request
 from flask_socketio import ConnectionRefusedError, join_room
 
+from backend2.errors import to_app_error
 from backend2.extensions import socketio
-from backend2.middlewares.error_handlers import to_app_error
 from backend2.services import calls, presence, typing_indicators
 from backend2.services.auth import authenticate_token
 from backend2.sockets.connections import CONNECTIONS, Connection

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app, request
 
-from backend2.errors import Unauthorized
+from backend2.errors import Codes, Unauthorized
 from backend2.models import User
 from backend2.services import sessions
 
@@ -24,7 +24,7 @@ CONNECTIONS = {}
 def current_connection():
     connection = CONNECTIONS.get(request.sid)
     if connection is None:
-        raise Unauthorized("This connection is not signed in", code="not_connected")
+        raise Unauthorized("This connection is not signed in", code=Codes.NOT_CONNECTED)
     return connection
 
 
@@ -40,10 +40,10 @@ def current_socket_user():
     if connection.user is not None and time.monotonic() - connection.checked_at <= interval:
         return connection.user
     if connection.session_id is not None and sessions.active_session(connection.session_id, connection.user_id) is None:
-        raise Unauthorized("This session has ended; sign in again", code="session_revoked")
+        raise Unauthorized("This session has ended; sign in again", code=Codes.SESSION_REVOKED)
     user = User.objects(id=connection.user_id).first()
     if user is None:
-        raise Unauthorized("The account no longer exists", code="user_not_found")
+        raise Unauthorized("The account no longer exists", code=Codes.USER_NOT_FOUND)
     connection.user, connection.checked_at = user, time.monotonic()
     return user
 

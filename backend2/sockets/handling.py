@@ -1,37 +1,15 @@
 """The socket side of the one error path: every event is validated by the REST schema, and
 any failure becomes an error ack (or an `error` event when the client asked for no ack)."""
-import contextvars
 from functools import wraps
 
 from flask import request
 from marshmallow import ValidationError
 
-from backend2.errors import ValidationFailed
+from backend2.errors import Codes, ValidationFailed, to_app_error
 from backend2.extensions import socketio
-from backend2.middlewares.error_handlers import to_app_error
 from backend2.sockets.connections import current_socket_user
-from backend2.sockets.packets import MALFORMED_EVENT
-
-_ack_requested = contextvars.ContextVar("ack_requested", default=True)
-
-
-def track_ack_requests(server):
-    """Record, for each event, whether the client asked for an ack.
-
-    python-socketio knows it (the packet id) but does not tell handlers, so this wraps the one
-    method that receives it. Handlers run in the same greenlet, where the context var is set.
-    """
-    original = server._handle_event_internal
-
-    def handle(server_, sid, eio_sid, data, namespace, ack_id):
-        token = _ack_requested.set(ack_id is not None)
-        try:
-            return original(server_, sid, eio_sid, data, namespace, ack_id)
-        finally:
-            _ack_requested.reset(token)
-
-    server._handle_event_internal = handle
-
+from backend2.infra.socketio_acks import ack_requested
+from backend2.infra.socketio_packets import MALFORMED_EVENT
 
 def load(schema, payload):
     try:
@@ -53,7 +31,7 @@ def socket_event(name, schema=None):
                 return function(user, data)
             except Exception as exc:
                 error = to_app_error(exc).to_dict()
-                if not _ack_requested.get():
+                if not ack_requested():
                     socketio.emit("error", {**error, "event": name}, to=request.sid)
                 return {"error": error}
 
@@ -65,4 +43,4 @@ def socket_event(name, schema=None):
 
 @socket_event(MALFORMED_EVENT)
 def malformed(user, data):
-    raise ValidationFailed("The payload is not JSON, or is nested too deeply", code="malformed_payload")
+    raise ValidationFailed("The payload is not JSON, or is nested too deeply", code=Codes.MALFORMED_PAYLOAD)

@@ -3,11 +3,12 @@
 Calls held by this process's devices end with `server_restart`, for both parties; then every
 socket is disconnected by the server, so the apps reconnect (to the next process) at once
 instead of waiting for a ping timeout. HTTP requests in flight are left to finish by the
-server (`backend2/server.py`).
+server (`backend2/infra/server.py`), which calls this when it starts to stop.
 """
 import logging
 
 from backend2.extensions import socketio
+from backend2.infra.server import on_stop
 from backend2.services import calls
 from backend2.sockets.connections import CONNECTIONS
 
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 DRAIN_SECONDS = 1
 
 
+@on_stop
 def close_every_socket(app):
     devices = list(CONNECTIONS)
     log.info("Stopping: ending calls and closing %d sockets", len(devices))

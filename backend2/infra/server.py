@@ -3,7 +3,9 @@
 Neither gevent's server nor gevent-websocket sets TCP_NODELAY, so small writes (acks,
 events) wait for Nagle's algorithm and the peer's delayed ACK: about 40 ms at light load.
 `python wsgi.py` serves with `serve()`; gunicorn uses `NoDelayWebSocketWorker` (Procfile).
-Both stop gracefully on SIGTERM (backend2/sockets/shutdown.py).
+Both stop gracefully on SIGTERM, calling the `on_stop` hooks (backend2/sockets/shutdown.py).
+Depends on gevent 26.9.0 and gevent-websocket 0.10.1 (`WebSocketHandler`, `GeventWebSocketWorker`);
+tests/system/test_server_process.py runs both servers.
 """
 import logging
 import signal
@@ -15,11 +17,21 @@ from gevent.pool import Pool
 from geventwebsocket.gunicorn.workers import GeventWebSocketWorker
 from geventwebsocket.handler import WebSocketHandler
 
-from backend2.sockets.shutdown import close_every_socket
-
 log = logging.getLogger(__name__)
 
 GRACEFUL_SECONDS = 20  # as the Procfile's --graceful-timeout
+_on_stop = []
+
+
+def on_stop(hook):
+    """Register `hook(app)`, called when the server starts to stop (sockets/shutdown.py)."""
+    _on_stop.append(hook)
+    return hook
+
+
+def _stopping(app):
+    for hook in _on_stop:
+        hook(app)
 
 
 class NoDelayHandler(WebSocketHandler):
@@ -46,7 +58,7 @@ class NoDelayWebSocketWorker(GeventWebSocketWorker):
         """SIGTERM: gunicorn stops accepting and waits for its connections to end (up to
         --graceful-timeout); closing the sockets lets it, while requests in flight finish."""
         super().handle_exit(sig, frame)
-        gevent.spawn(close_every_socket, self.wsgi)
+        gevent.spawn(_stopping, self.wsgi)
 
 
 def serve(app, host, port):
@@ -55,7 +67,7 @@ def serve(app, host, port):
 
     def stop():
         server.close()  # no new connections
-        close_every_socket(app)
+        _stopping(app)
         server.stop(timeout=GRACEFUL_SECONDS)  # waits for requests in flight
 
     for signum in (signal.SIGTERM, signal.SIGINT):

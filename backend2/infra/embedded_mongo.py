@@ -25,7 +25,7 @@ from mongomock.filtering import filter_applies
 from mongomock.helpers import get_value_by_dot
 from pymongo.errors import DuplicateKeyError
 
-from backend2.embedded_compat import CompatibleCollection
+from backend2.infra.embedded_compat import CompatibleCollection
 
 _UNHASHABLE = object()
 # Values a query compares by equality. Anything else (None, which also matches a missing

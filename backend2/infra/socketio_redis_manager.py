@@ -18,7 +18,7 @@ import time
 
 import socketio
 
-from backend2.extensions import bounded_redis
+from backend2.infra.redis_pools import bounded_redis
 
 
 class BoundedRedisManager(socketio.RedisManager):
