@@ -1,7 +1,7 @@
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint, request
 
-from backend2.middlewares.auth import client_info, current_auth, token_auth
+from backend2.middlewares.auth import client_info, current_auth, current_user, token_auth
 from backend2.middlewares.rate_limits import limit_auth_blueprint, otp_limits
 from backend2.middlewares.validation import json_body
 from backend2.schemas.auth import (
@@ -96,5 +96,5 @@ def list_sessions():
 @other_responses({404: "No such session of the caller"})
 def revoke_session(session_id):
     """Sign out one of the caller's devices"""
-    sessions.revoke_session(current_auth().user.id, session_id)
+    sessions.revoke_session(current_user().id, session_id)
     return {"message": "Session revoked"}

@@ -2,7 +2,7 @@
 from apifairy import authenticate, response
 from flask import Blueprint
 
-from backend2.middlewares.auth import current_auth, token_auth
+from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import query_args
 from backend2.schemas.calls import CallListSchema, IceServersSchema
 from backend2.schemas.common import PageQuerySchema
@@ -18,7 +18,7 @@ calls_bp = Blueprint("calls", __name__, url_prefix="/calls")
 @response(CallListSchema)
 def list_all(query):
     """The caller's calls, made and received, newest first"""
-    items, pagination = calls.list_calls(current_auth().user, query["page"], query["limit"])
+    items, pagination = calls.list_calls(current_user(), query["page"], query["limit"])
     return {"calls": items, "pagination": pagination}
 
 
@@ -27,4 +27,4 @@ def list_all(query):
 @response(IceServersSchema)
 def ice_servers():
     """STUN and TURN servers for RTCPeerConnection, with short-lived TURN credentials"""
-    return ice_servers_for(current_auth().user)
+    return ice_servers_for(current_user())

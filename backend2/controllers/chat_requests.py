@@ -2,7 +2,7 @@ from apifairy import authenticate, other_responses, response
 from flask import Blueprint
 
 from backend2.controllers.conversations import conversation_response
-from backend2.middlewares.auth import current_auth, token_auth
+from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body, query_args
 from backend2.schemas.chat_requests import (
     ChatRequestCreateSchema,
@@ -18,9 +18,6 @@ chat_requests_bp = Blueprint("chat_requests", __name__, url_prefix="/chat-reques
 ANSWER_ERRORS = {403: "Not the recipient", 404: "No such request of the caller", 409: "Already answered"}
 
 
-def _me():
-    return current_auth().user
-
 
 @chat_requests_bp.post("")
 @authenticate(token_auth)
@@ -30,7 +27,7 @@ def _me():
                   404: "Unknown or blocked user", 409: "No request is needed"})
 def send(data):
     """Ask to chat with someone who is not in your contacts"""
-    request, created = chat_requests.send_request(_me(), data["to"], data["message"])
+    request, created = chat_requests.send_request(current_user(), data["to"], data["message"])
     return request, 201 if created else 200
 
 
@@ -40,7 +37,7 @@ def send(data):
 @response(ChatRequestListSchema)
 def list_all(query):
     """The caller's chat requests, each with the other user's public profile"""
-    return {"requests": chat_requests.list_requests(_me(), query["direction"], query["status"])}
+    return {"requests": chat_requests.list_requests(current_user(), query["direction"], query["status"])}
 
 
 @chat_requests_bp.post("/<request_id>/accept")
@@ -49,7 +46,7 @@ def list_all(query):
 @other_responses(ANSWER_ERRORS)
 def accept(request_id):
     """Accept a request (recipient); returns the direct conversation"""
-    return conversation_response(chat_requests.accept_request(_me(), request_id))
+    return conversation_response(chat_requests.accept_request(current_user(), request_id))
 
 
 @chat_requests_bp.post("/<request_id>/reject")
@@ -58,7 +55,7 @@ def accept(request_id):
 @other_responses(ANSWER_ERRORS)
 def reject(request_id):
     """Reject a request (recipient)"""
-    return chat_requests.reject_request(_me(), request_id)
+    return chat_requests.reject_request(current_user(), request_id)
 
 
 @chat_requests_bp.delete("/<request_id>")
@@ -67,4 +64,4 @@ def reject(request_id):
 @other_responses({**ANSWER_ERRORS, 403: "Not the sender"})
 def cancel(request_id):
     """Cancel a request (sender)"""
-    return chat_requests.cancel_request(_me(), request_id)
+    return chat_requests.cancel_request(current_user(), request_id)

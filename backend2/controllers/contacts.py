@@ -2,11 +2,11 @@ from apifairy import authenticate, other_responses, response
 from flask import Blueprint, current_app
 
 from backend2.controllers.conversations import conversation_response
-from backend2.middlewares.auth import current_auth, token_auth
+from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body
 from backend2.schemas.contacts import ContactSyncResultSchema, ContactSyncSchema, StartChatSchema
 from backend2.schemas.conversations import ConversationSchema
-from backend2.services import contacts, conversations
+from backend2.services import contacts, conversations, presence
 from backend2.services.phones import normalize_phone
 from backend2.utils.phone import region_of
 
@@ -19,8 +19,8 @@ contacts_bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 @response(ContactSyncResultSchema)
 def sync(data):
     """Replace the caller's address book; returns who of them uses the app, with the saved names"""
-    matches, stats = contacts.sync_contacts(current_auth().user, data["contacts"], current_app.config["DEFAULT_REGION"])
-    return {"users": matches, **stats}
+    matches, stats = contacts.sync_contacts(current_user(), data["contacts"], current_app.config["DEFAULT_REGION"])
+    return {"users": presence.mark_online(matches), **stats}
 
 
 @contacts_bp.post("/start-chat")
@@ -31,7 +31,7 @@ def sync(data):
                   404: "Unknown or blocked user"})
 def start_chat(data):
     """Open (or return) the direct conversation with a contact"""
-    user = current_auth().user
+    user = current_user()
     target = data.get("userId") or conversations.user_id_for_phone(
         normalize_phone(data["phone"], region=region_of(user.phone)))
     return conversation_response(*conversations.open_direct_conversation(user, target))

@@ -1,7 +1,7 @@
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint
 
-from backend2.middlewares.auth import current_auth, token_auth
+from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body, query_args
 from backend2.schemas.common import PageQuerySchema
 from backend2.schemas.conversations import (
@@ -11,7 +11,7 @@ from backend2.schemas.conversations import (
     GroupUpdateSchema,
     MembersInputSchema,
 )
-from backend2.schemas.messages import ReceiptInputSchema, ReceiptSchema
+from backend2.schemas.receipts import ReceiptInputSchema, ReceiptSchema
 from backend2.services import conversations, receipts
 from backend2.services.message_views import present_conversations
 
@@ -23,12 +23,9 @@ GROUP_ERRORS = {**NOT_FOUND, 400: "Not a group or invalid input", 403: "Admins o
 
 def conversation_response(conversation, created=False):
     """The conversation as the caller sees it, 201 when it was just created."""
-    present_conversations(current_auth().user, [conversation])
+    present_conversations(current_user(), [conversation])
     return conversation, 201 if created else 200
 
-
-def _me():
-    return current_auth().user
 
 
 @conversations_bp.post("")
@@ -39,7 +36,7 @@ def _me():
                   404: "Unknown or blocked user"})
 def create(data):
     """Start a direct conversation (idempotent) or create a group"""
-    return conversation_response(*conversations.create_conversation(_me(), data))
+    return conversation_response(*conversations.create_conversation(current_user(), data))
 
 
 @conversations_bp.get("")
@@ -48,8 +45,8 @@ def create(data):
 @response(ConversationListSchema)
 def list_all(query):
     """The caller's conversations, most recent activity first"""
-    items, pagination = conversations.list_conversations(_me(), query["page"], query["limit"])
-    return {"conversations": present_conversations(_me(), items), "pagination": pagination}
+    items, pagination = conversations.list_conversations(current_user(), query["page"], query["limit"])
+    return {"conversations": present_conversations(current_user(), items), "pagination": pagination}
 
 
 @conversations_bp.get("/<conversation_id>")
@@ -58,7 +55,7 @@ def list_all(query):
 @other_responses(NOT_FOUND)
 def get_one(conversation_id):
     """One conversation of the caller"""
-    return conversation_response(conversations.conversation_for(_me(), conversation_id))
+    return conversation_response(conversations.conversation_for(current_user(), conversation_id))
 
 
 @conversations_bp.patch("/<conversation_id>")
@@ -68,7 +65,7 @@ def get_one(conversation_id):
 @other_responses(GROUP_ERRORS)
 def update_group(changes, conversation_id):
     """Rename a group or change its avatar (admins)"""
-    return conversation_response(conversations.update_group(_me(), conversation_id, changes))
+    return conversation_response(conversations.update_group(current_user(), conversation_id, changes))
 
 
 @conversations_bp.post("/<conversation_id>/members")
@@ -78,7 +75,7 @@ def update_group(changes, conversation_id):
 @other_responses(GROUP_ERRORS)
 def add_members(data, conversation_id):
     """Add members to a group (admins)"""
-    return conversation_response(conversations.add_members(_me(), conversation_id, data["userIds"]))
+    return conversation_response(conversations.add_members(current_user(), conversation_id, data["userIds"]))
 
 
 @conversations_bp.delete("/<conversation_id>/members/<user_id>")
@@ -87,7 +84,7 @@ def add_members(data, conversation_id):
 @other_responses(GROUP_ERRORS)
 def remove_member(conversation_id, user_id):
     """Remove a member (admins) or leave (anyone, with their own id)"""
-    return conversation_response(conversations.remove_member(_me(), conversation_id, user_id))
+    return conversation_response(conversations.remove_member(current_user(), conversation_id, user_id))
 
 
 @conversations_bp.post("/<conversation_id>/admins/<user_id>")
@@ -96,7 +93,7 @@ def remove_member(conversation_id, user_id):
 @other_responses(GROUP_ERRORS)
 def add_admin(conversation_id, user_id):
     """Make a member admin (admins)"""
-    return conversation_response(conversations.add_admin(_me(), conversation_id, user_id))
+    return conversation_response(conversations.add_admin(current_user(), conversation_id, user_id))
 
 
 @conversations_bp.delete("/<conversation_id>/admins/<user_id>")
@@ -105,7 +102,7 @@ def add_admin(conversation_id, user_id):
 @other_responses({**GROUP_ERRORS, 409: "The last admin cannot step down"})
 def remove_admin(conversation_id, user_id):
     """Take admin away from a member (admins)"""
-    return conversation_response(conversations.remove_admin(_me(), conversation_id, user_id))
+    return conversation_response(conversations.remove_admin(current_user(), conversation_id, user_id))
 
 
 RECEIPT_ERRORS = {**NOT_FOUND, 400: "upTo is neither a message of this conversation nor an ISO time"}
@@ -118,7 +115,7 @@ RECEIPT_ERRORS = {**NOT_FOUND, 400: "upTo is neither a message of this conversat
 @other_responses(RECEIPT_ERRORS)
 def mark_delivered(data, conversation_id):
     """Move the caller's `delivered` cursor forward to `upTo` (default now)"""
-    return receipts.move_cursor(_me(), conversation_id, "delivered", data.get("upTo"))
+    return receipts.move_cursor(current_user(), conversation_id, "delivered", data.get("upTo"))
 
 
 @conversations_bp.post("/<conversation_id>/read")
@@ -128,4 +125,4 @@ def mark_delivered(data, conversation_id):
 @other_responses(RECEIPT_ERRORS)
 def mark_read(data, conversation_id):
     """Move the caller's `read` cursor forward to `upTo` (default now); read moves delivered too"""
-    return receipts.move_cursor(_me(), conversation_id, "read", data.get("upTo"))
+    return receipts.move_cursor(current_user(), conversation_id, "read", data.get("upTo"))

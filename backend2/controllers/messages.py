@@ -1,7 +1,7 @@
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint
 
-from backend2.middlewares.auth import current_auth, token_auth
+from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body, query_args
 from backend2.schemas.messages import (
     MessageDeleteQuerySchema,
@@ -22,12 +22,9 @@ messages_bp = Blueprint("messages", __name__, url_prefix="/messages")
 NOT_FOUND = {404: "No such message in the caller's conversations"}
 
 
-def _me():
-    return current_auth().user
-
 
 def _presented(message, conversation):
-    return present_messages(_me().id, [message], {conversation.id: conversation})[0]
+    return present_messages(current_user().id, [message], {conversation.id: conversation})[0]
 
 
 @messages_bp.post("")
@@ -39,7 +36,7 @@ def _presented(message, conversation):
                   404: "No such conversation or user"})
 def send(data):
     """Send a message, desktop `{conversationId, text}` or mobile `{to, text}`; `clientId` makes retries safe"""
-    message, conversation, created = messages.send_message(_me(), data)
+    message, conversation, created = messages.send_message(current_user(), data)
     return _presented(message, conversation), 201 if created else 200
 
 
@@ -50,7 +47,7 @@ def send(data):
 @other_responses({404: "No such conversation of the caller"})
 def list_page(query):
     """A page of a conversation's messages: newest first, or `after` a cursor oldest first"""
-    items, pagination = message_queries.list_messages(_me(), query)
+    items, pagination = message_queries.list_messages(current_user(), query)
     return {"messages": items, "pagination": pagination}
 
 
@@ -60,7 +57,7 @@ def list_page(query):
 @response(SyncSchema)
 def sync(query):
     """Everything that changed for the caller since a cursor; without `since`, a cursor for now"""
-    return message_queries.sync_changes(_me(), query.get("since"), query["limit"])
+    return message_queries.sync_changes(current_user(), query.get("since"), query["limit"])
 
 
 @messages_bp.patch("/<message_id>")
@@ -70,7 +67,7 @@ def sync(query):
 @other_responses({**NOT_FOUND, 403: "Not the sender", 409: "Deleted, or changed at the same moment"})
 def edit(data, message_id):
     """Edit a message's text (sender only); earlier versions are kept"""
-    return _presented(*messages.edit_message(_me(), message_id, data["text"]))
+    return _presented(*messages.edit_message(current_user(), message_id, data["text"]))
 
 
 @messages_bp.delete("/<message_id>")
@@ -80,7 +77,7 @@ def edit(data, message_id):
 @other_responses({**NOT_FOUND, 403: "Not the sender or a group admin"})
 def delete(query, message_id):
     """Delete for everyone (a tombstone stays) or, with `scope=me`, hide it from the caller only"""
-    return _presented(*messages.delete_message(_me(), message_id, query["scope"]))
+    return _presented(*messages.delete_message(current_user(), message_id, query["scope"]))
 
 
 @messages_bp.get("/<message_id>/history")
@@ -89,4 +86,4 @@ def delete(query, message_id):
 @other_responses(NOT_FOUND)
 def history(message_id):
     """A message's versions, oldest first"""
-    return messages.message_history(_me(), message_id)
+    return messages.message_history(current_user(), message_id)

@@ -1,7 +1,7 @@
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint, redirect, send_from_directory
 
-from backend2.middlewares.auth import current_auth, token_auth
+from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import file_body
 from backend2.schemas.uploads import UploadResultSchema, UploadSchema
 from backend2.services import uploads
@@ -17,7 +17,7 @@ uploads_bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 @other_responses({400: "Not an allowed kind of file", 413: "Larger than UPLOAD_MAX_BYTES"})
 def upload(data):
     """Upload an attachment (images, documents, audio, video); use its url in a message"""
-    return uploads.upload_json(uploads.store_upload(current_auth().user, data["file"])), 201
+    return uploads.upload_json(uploads.store_upload(current_user(), data["file"])), 201
 
 
 @uploads_bp.get("/<path:name>")

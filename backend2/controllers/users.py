@@ -1,7 +1,7 @@
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint
 
-from backend2.middlewares.auth import current_auth, token_auth
+from backend2.middlewares.auth import current_auth, current_user, token_auth
 from backend2.middlewares.validation import file_body, json_body, query_args
 from backend2.schemas.common import NoticeSchema
 from backend2.schemas.uploads import UploadSchema
@@ -13,9 +13,13 @@ from backend2.schemas.users import (
     UserSchema,
     UserSearchQuerySchema,
 )
-from backend2.services import blocks, users
+from backend2.services import blocks, presence, users
 
 users_bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+def _with_presence(user):
+    return presence.mark_online([user])[0]
 
 
 @users_bp.get("")
@@ -24,8 +28,8 @@ users_bp = Blueprint("users", __name__, url_prefix="/users")
 @response(UserListSchema)
 def search(query):
     """Find other users by name or phone (blocked users are left out both ways)"""
-    found, pagination = users.search_users(current_auth().user, query["q"], query["page"], query["limit"])
-    return {"users": found, "pagination": pagination}
+    found, pagination = users.search_users(current_user(), query["q"], query["page"], query["limit"])
+    return {"users": presence.mark_online(found), "pagination": pagination}
 
 
 @users_bp.get("/profile")
@@ -34,7 +38,7 @@ def search(query):
 @response(UserSchema)
 def profile():
     """The signed-in user's own profile"""
-    return current_auth().user
+    return _with_presence(current_user())
 
 
 @users_bp.patch("/me")
@@ -44,7 +48,7 @@ def profile():
 @other_responses({400: "Invalid input or wrong current password", 409: "Email already used"})
 def update_profile(changes):
     """Change name, about, email, avatar or password (a new password signs out the other devices)"""
-    return users.update_profile(current_auth(), changes)
+    return _with_presence(users.update_profile(current_auth(), changes))
 
 
 @users_bp.post("/me/avatar")
@@ -54,7 +58,7 @@ def update_profile(changes):
 @other_responses({400: "Not an allowed image", 413: "Larger than AVATAR_MAX_BYTES"})
 def upload_avatar(upload):
     """Upload a new avatar image (PNG, JPEG, WebP or GIF), stored re-encoded"""
-    return users.set_avatar(current_auth().user, upload["file"])
+    return _with_presence(users.set_avatar(current_user(), upload["file"]))
 
 
 @users_bp.get("/blocked")
@@ -62,7 +66,7 @@ def upload_avatar(upload):
 @response(BlockedListSchema)
 def list_blocked():
     """The users the caller has blocked"""
-    return {"users": blocks.blocked_users(current_auth().user)}
+    return {"users": presence.mark_online(blocks.blocked_users(current_user()))}
 
 
 @users_bp.get("/<user_id>")
@@ -71,7 +75,7 @@ def list_blocked():
 @other_responses({404: "Unknown or blocked user"})
 def public_profile(user_id):
     """Another user's public profile"""
-    return users.visible_user(current_auth().user, user_id)
+    return _with_presence(users.visible_user(current_user(), user_id))
 
 
 @users_bp.post("/<user_id>/block")
@@ -80,7 +84,7 @@ def public_profile(user_id):
 @other_responses({404: "Unknown user"})
 def block(user_id):
     """Block a user: neither of you can find, request or message the other"""
-    me = current_auth().user
+    me = current_user()
     blocks.block(me, users.visible_user(me, user_id))
     return {"message": "User blocked"}
 
@@ -91,5 +95,5 @@ def block(user_id):
 @other_responses({404: "Not a user id"})
 def unblock(user_id):
     """Unblock a user"""
-    blocks.unblock(current_auth().user, users.user_id_or_404(user_id))
+    blocks.unblock(current_user(), users.user_id_or_404(user_id))
     return {"message": "User unblocked"}

@@ -18,8 +18,13 @@ def auth_failed(status):
 
 
 def current_auth():
-    """The AuthContext of the request being served."""
+    """The AuthContext of the request being served: the user and the session of the token."""
     return token_auth.current_user()
+
+
+def current_user():
+    """The signed-in user of the request being served: how every route gets its caller."""
+    return token_auth.current_user().user
 
 
 def client_info(request):

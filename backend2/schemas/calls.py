@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from marshmallow import ValidationError, fields, validate
 
 from backend2.extensions import ma
-from backend2.schemas.common import InputSchema, ObjectIdString, PageQuerySchema, PaginationSchema, Timestamp, \
+from backend2.schemas.common import InputSchema, ObjectIdString, PaginationSchema, Timestamp, \
     id_fields, object_id_field
 from backend2.schemas.users import PublicUserSchema
 

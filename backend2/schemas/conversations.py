@@ -1,4 +1,4 @@
-from marshmallow import fields, validate
+from marshmallow import fields, post_dump, validate
 
 from backend2.extensions import ma
 from backend2.schemas.common import (
@@ -38,7 +38,8 @@ class MembersInputSchema(InputSchema):
 class ConversationSchema(ma.Schema.from_dict(id_fields())):
     type = fields.String()
     participants = fields.List(fields.Nested(PublicUserSchema), attribute="people")
-    members = fields.List(fields.Nested(PublicUserSchema), attribute="people", dump_only=True)
+    # The same list under the desktop app's name: copied after the dump, not dumped twice.
+    members = fields.List(fields.Nested(PublicUserSchema), attribute="members_of_participants", dump_only=True)
     participantKey = fields.String(attribute="participant_key", allow_none=True)
     name = fields.String(allow_none=True)
     avatar = fields.String(allow_none=True)
@@ -51,6 +52,11 @@ class ConversationSchema(ma.Schema.from_dict(id_fields())):
     readUpTo = fields.Dict(keys=fields.String(), values=Timestamp(), attribute="read_up_to")
     createdAt = Timestamp(attribute="created_at")
     updatedAt = Timestamp(attribute="updated_at")
+
+    @post_dump
+    def members_are_participants(self, data, **kwargs):
+        data["members"] = data.get("participants", [])
+        return data
 
 
 class ConversationListSchema(ma.Schema):

@@ -3,6 +3,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend2.extensions import ma
 from backend2.schemas.common import InputSchema, ObjectIdString, Timestamp, id_fields, object_id_field
+from backend2.schemas.receipts import ReceiptCursorsSchema
 
 MESSAGE_TYPES = ("text", "image", "file", "audio", "video", "location", "contact")
 
@@ -66,6 +67,18 @@ class MessageDeleteQuerySchema(InputSchema):
     scope = fields.String(load_default="everyone", validate=validate.OneOf(("everyone", "me")))
 
 
+class SocketEditSchema(MessageEditSchema):
+    """The socket's `message_edited`: REST puts the id in the path, the payload carries it."""
+
+    id = object_id_field(required=True)
+
+
+class SocketDeleteSchema(MessageDeleteQuerySchema):
+    """The socket's `message_deleted`: the id and scope REST takes from the path and query."""
+
+    id = object_id_field(required=True)
+
+
 class MessageListQuerySchema(InputSchema):
     ALIASES = {"conversation": "conversationId"}
     conversationId = object_id_field(required=True)
@@ -83,10 +96,6 @@ class MessageListQuerySchema(InputSchema):
 class SyncQuerySchema(InputSchema):
     since = fields.String(validate=validate.Length(max=64))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-
-
-class ReceiptInputSchema(InputSchema):
-    upTo = fields.String(allow_none=True, validate=validate.Length(max=40))
 
 
 class AttachmentSchema(ma.Schema):
@@ -145,12 +154,6 @@ class MessageListSchema(ma.Schema):
     pagination = fields.Nested(MessagePaginationSchema)
 
 
-class ReceiptCursorsSchema(ma.Schema):
-    conversationId = ObjectIdString()
-    deliveredUpTo = fields.Dict(keys=fields.String(), values=Timestamp())
-    readUpTo = fields.Dict(keys=fields.String(), values=Timestamp())
-
-
 class SyncSchema(ma.Schema):
     messages = fields.List(fields.Nested(MessageSchema))
     hidden = fields.List(ObjectIdString(), metadata={"description": "messages the caller deleted for themselves"})
@@ -168,12 +171,3 @@ class MessageVersionSchema(ma.Schema):
 class MessageHistorySchema(ma.Schema):
     messageId = ObjectIdString()
     versions = fields.List(fields.Nested(MessageVersionSchema))
-
-
-class ReceiptSchema(ma.Schema):
-    conversationId = fields.String()
-    userId = fields.String()
-    upTo = Timestamp()
-    deliveredUpTo = Timestamp(allow_none=True)
-    readUpTo = Timestamp(allow_none=True)
-    moved = fields.Boolean()

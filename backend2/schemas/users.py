@@ -1,7 +1,6 @@
 from marshmallow import fields, validate
 
 from backend2.extensions import ma
-from backend2.services import presence
 from backend2.schemas.auth_fields import validate_password
 from backend2.schemas.common import (
     InputSchema, PageQuerySchema, PaginationSchema, Timestamp, display_name_field, id_fields, url_field,
@@ -16,10 +15,7 @@ class PublicUserSchema(ma.Schema.from_dict(id_fields())):
     avatarUrl = fields.String(attribute="avatar", allow_none=True, dump_only=True)
     about = fields.String()
     lastSeen = Timestamp(attribute="last_seen", allow_none=True)
-    online = fields.Method("is_online", metadata={"type": "boolean"})
-
-    def is_online(self, user):
-        return presence.is_online(user.id)
+    online = fields.Boolean(metadata={"description": "a device of theirs is connected now"})
 
 
 class UserSchema(PublicUserSchema):

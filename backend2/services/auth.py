@@ -8,7 +8,7 @@ from mongoengine import NotUniqueError
 
 from backend2.errors import Codes, Conflict, NotFound, Unauthorized
 from backend2.models import Session, User
-from backend2.services import otps, sessions
+from backend2.services import otps, presence, sessions
 from backend2.services.phones import normalize_phone
 from backend2.services.tokens import issue_token, read_token
 from backend2.utils.ids import parse_object_id
@@ -38,6 +38,7 @@ class AuthResult:
 
 def _start_session(user, device, client):
     session = sessions.open_session(user, device, client)
+    presence.mark_online([user])
     return AuthResult(token=issue_token(user, session), user=user, session=session)
 
 

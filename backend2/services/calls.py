@@ -15,7 +15,7 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import Call, User
-from backend2.services import call_state, deadlines, events, messages
+from backend2.services import call_state, deadlines, events, messages, presence
 from backend2.services.conversations import conversation_for, open_direct_conversation
 from backend2.services.pagination import paginate
 from backend2.services.users import visible_user
@@ -71,8 +71,10 @@ def _direct_conversation(user, callee, conversation_id):
 
 
 def _invitation(call_id, caller, kind, offer, conversation_id):
-    """`from` is the caller's User; the socket layer sends their public profile."""
-    return {"callId": call_id, "from": caller, "type": kind, "offer": offer, "conversationId": str(conversation_id)}
+    """`from` is the caller, whose public profile the socket layer sends."""
+    presence.mark_online([caller])
+    return {"callId": call_id, "from": events.PublicProfile(caller), "type": kind, "offer": offer,
+            "conversationId": str(conversation_id)}
 
 
 # --- while it rings or runs ---------------------------------------------------------------
@@ -237,8 +239,8 @@ def _finish(call, outcome, reason, duration=0):
 def list_calls(user, page, limit):
     """The user's calls, made or received, newest first; each knows its direction."""
     items, pagination = paginate(Call.objects(participants=user.id).order_by("-created_at", "-id"), page, limit)
-    people = {u.id: u for u in User.objects(id__in=list({c.caller if c.callee == user.id else c.callee
-                                                          for c in items}))}
+    people = {u.id: u for u in presence.mark_online(list(User.objects(
+        id__in=list({c.caller if c.callee == user.id else c.callee for c in items}))))}
     for call in items:
         outgoing = call.caller == user.id
         call.direction = "outgoing" if outgoing else "incoming"

@@ -3,6 +3,7 @@ from mongoengine import NotUniqueError, Q
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import ChatRequest, User
+from backend2.services import presence
 from backend2.services.blocks import hidden_user_ids
 from backend2.services.conversations import direct_conversation_for, may_chat_without_request, participant_key
 from backend2.services.users import visible_user
@@ -85,7 +86,8 @@ def list_requests(user, direction, status):
     where = {"incoming": incoming, "outgoing": outgoing}.get(direction, incoming | outgoing)
     requests = list(ChatRequest.objects(where, status=status).order_by("-created_at"))
     hidden = hidden_user_ids(user)
-    others = {u.id: u for u in User.objects(id__in=[r.sender if r.to == user.id else r.to for r in requests])}
+    others = {u.id: u for u in presence.mark_online(
+        list(User.objects(id__in=[r.sender if r.to == user.id else r.to for r in requests])))}
     visible = []
     for request in requests:
         other_id = request.sender if request.to == user.id else request.to

@@ -4,6 +4,7 @@ from mongoengine import NotUniqueError
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import ChatRequest, Conversation, User
+from backend2.services import presence
 from backend2.services.contacts import has_contact
 from backend2.services.pagination import paginate
 from backend2.services.users import visible_user
@@ -115,9 +116,10 @@ def list_conversations(user, page, limit):
 
 
 def with_people(conversations):
-    """Attach `people` (participants' User documents) to each conversation, in one query."""
+    """Attach `people` (participants' User documents, marked online or not) to each conversation,
+    with one query and one presence lookup for all of them."""
     ids = {uid for conversation in conversations for uid in conversation.participants}
-    users = {u.id: u for u in User.objects(id__in=list(ids))}
+    users = {u.id: u for u in presence.mark_online(list(User.objects(id__in=list(ids))))}
     for conversation in conversations:
         conversation.people = [users[uid] for uid in conversation.participants if uid in users]
     return conversations

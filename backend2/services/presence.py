@@ -95,12 +95,17 @@ def online_user_ids(user_ids):
     return {uid for uid, count in zip(user_ids, pipe.execute()) if count}
 
 
-def is_online(user_id):
-    """For a user's profile, which must not fail for want of it: offline while Redis is down."""
+def mark_online(users):
+    """Set `online` on each user (for their JSON) with one lookup for all; a profile must not fail
+    for want of it, so everyone counts as offline while Redis is down. Returns `users`."""
+    present = [user for user in users if user is not None]
     try:
-        return bool(online_user_ids([user_id]))
+        online = online_user_ids({user.id for user in present})
     except RedisError:
-        return False
+        online = set()
+    for user in present:
+        user.online = str(user.id) in online
+    return users
 
 
 def presence_of(viewer, user_ids):

@@ -16,6 +16,11 @@ from backend2.utils.time import utcnow
 MIN_PHONE_DIGITS_TO_SEARCH = 3
 
 
+def find_user(user_id):
+    """The user with this id, or None."""
+    return User.find_one_raw({"_id": user_id})
+
+
 def visible_user(viewer, user_id):
     """The user with this id as `viewer` may see them; 404 if unknown or blocked either way."""
     oid = parse_object_id(user_id)

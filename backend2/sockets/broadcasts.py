@@ -1,6 +1,5 @@
 """Delivers domain events to the apps' devices, whatever transport caused them."""
 from backend2.extensions import socketio
-from backend2.models import User
 from backend2.services import events, presence
 from backend2.sockets.payloads import message_json, public_user_json
 from backend2.sockets.rooms import emit_to_users, user_room
@@ -59,7 +58,8 @@ def on_presence_changed(user_id, online, last_seen):
 @events.call_event.connect
 def on_call_event(event, payload, users, devices, skip_device, after_ack):
     """To every device of `users` and to the single `devices`, except `skip_device`."""
-    payload = {key: public_user_json(value) if isinstance(value, User) else value for key, value in payload.items()}
+    payload = {key: public_user_json(value.user) if isinstance(value, events.PublicProfile) else value
+               for key, value in payload.items()}
     targets = [user_room(user_id) for user_id in users] + [device for device in devices if device]
     if not targets:
         return

@@ -1,22 +1,8 @@
 """Messages over the socket: the same payloads, schemas and services as REST."""
-from marshmallow import fields, validate
-
-from backend2.schemas.common import InputSchema, object_id_field
-from backend2.schemas.messages import MessageEditSchema, MessageSendSchema
+from backend2.schemas.messages import MessageSendSchema, SocketDeleteSchema, SocketEditSchema
 from backend2.services import messages
 from backend2.sockets.handling import socket_event
 from backend2.sockets.payloads import message_json
-
-
-class SocketEditSchema(MessageEditSchema):
-    """REST puts the id in the path; the socket payload carries it."""
-
-    id = object_id_field(required=True)
-
-
-class SocketDeleteSchema(InputSchema):
-    id = object_id_field(required=True)
-    scope = fields.String(load_default="everyone", validate=validate.OneOf(("everyone", "me")))
 
 
 @socket_event("message", MessageSendSchema)

@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 from flask import current_app, request
 
 from backend2.errors import Codes, Unauthorized
-from backend2.models import User
-from backend2.services import sessions
+from backend2.services import sessions, users
 
 
 @dataclass
@@ -41,7 +40,7 @@ def current_socket_user():
         return connection.user
     if connection.session_id is not None and sessions.active_session(connection.session_id, connection.user_id) is None:
         raise Unauthorized("This session has ended; sign in again", code=Codes.SESSION_REVOKED)
-    user = User.objects(id=connection.user_id).first()
+    user = users.find_user(connection.user_id)
     if user is None:
         raise Unauthorized("The account no longer exists", code=Codes.USER_NOT_FOUND)
     connection.user, connection.checked_at = user, time.monotonic()

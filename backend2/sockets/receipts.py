@@ -1,15 +1,9 @@
 """Receipts over the socket: one emit moves a cursor over any number of messages."""
-from backend2.schemas.common import object_id_field
-from backend2.schemas.messages import ReceiptInputSchema, ReceiptSchema
+from backend2.schemas.receipts import ReceiptSchema, SocketReceiptSchema
 from backend2.services import receipts
 from backend2.sockets.handling import socket_event
 
 _receipt_schema = ReceiptSchema()
-
-
-class SocketReceiptSchema(ReceiptInputSchema):
-    ALIASES = {"conversation": "conversationId"}
-    conversationId = object_id_field(required=True)
 
 
 @socket_event("delivered", SocketReceiptSchema)

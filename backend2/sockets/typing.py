@@ -1,13 +1,8 @@
 """Typing indicators: relayed to the other participants, stopped by the server when quiet."""
-from backend2.schemas.common import InputSchema, object_id_field
+from backend2.schemas.typing import TypingSchema
 from backend2.services import typing_indicators
 from backend2.sockets.connections import current_connection
 from backend2.sockets.handling import socket_event
-
-
-class TypingSchema(InputSchema):
-    ALIASES = {"conversation": "conversationId"}
-    conversationId = object_id_field(required=True)
 
 
 @socket_event("typing", TypingSchema)
