@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 
-.PHONY: run test install install-dev
+.PHONY: run test test-fast install install-dev
 
 # The runtime and the embedded default's stand-ins (requirements-embedded.txt); production needs only the first.
 $(VENV)/.runtime: requirements.txt requirements-embedded.txt
@@ -37,3 +37,7 @@ run: install
 # Install, then run the whole test suite.
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Everyday work: everything but tests/system (several processes, faults, soak, fuzzing), about a minute.
+test-fast: install-dev
+	$(PY) -m pytest -m "not system" $(PYTEST_ARGS)

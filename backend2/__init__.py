@@ -1,4 +1,45 @@
-"""Backend2: one messaging backend for the desktop (Electron) and mobile (Flutter) apps."""
+"""Backend2: one messaging backend for the desktop (Electron) and the mobile (Flutter) app.
+
+Both apps keep working unchanged: every endpoint takes both apps' field names and answers
+with both. This page is generated from the code (routes, marshmallow schemas, docstrings);
+the Socket.IO events, which share the same payloads, are in `docs/socket-events.md`.
+
+## Conventions
+
+- **Ids.** Every object carries `id` and `_id` (the same 24-hex-digit string).
+- **Times** are UTC, written as JavaScript's `toISOString()` writes them:
+  `2026-01-02T03:04:05.678Z`. Times given to the server may be any ISO 8601 time.
+- **Both apps' names.** Input takes either name of a pair and output carries both:
+  `sender`/`from` (+ `to`), `conversation`/`conversationId`, `text`/`content`,
+  `participants`/`members`, `avatar`/`avatarUrl`, `phone`/`phoneNumber`, `otp`/`code`.
+  Sending both names of a pair with different values is a 400.
+- **Input is checked strictly.** Unknown fields, wrong types and operator objects such as
+  `{"$gt": ""}` are 400; so is a user or group name with no visible character. Bodies are
+  JSON (415 otherwise, 413 above `JSON_MAX_BYTES`).
+- **Pages** take `page` and `limit` and answer `pagination: {page, limit, total, hasMore}`;
+  message history pages by cursor instead (see Messages).
+- **Rate limits** apply per address to every endpoint (stricter on `/auth`, and per phone
+  number on one-time codes): 429 `too_many_requests` with `Retry-After`.
+
+## Errors
+
+Every error is JSON, `{"code", "message", "details"?}`, with its status: 400
+`validation_error` naming the fields in `details`, 401, 403, 404 (never 403 for something the
+caller may not know exists), 405, 409, 413, 415, 429, 502, 503 (`database_unavailable`,
+`redis_unavailable`: try again shortly), and 500 `internal_error` without internals. The
+`Error` schema lists every `code` and what it means; the sockets use the same codes.
+
+## Authentication
+
+`Authorization: Bearer <token>`. Tokens Backend2 issues are HS256 JWTs with `sub`, `uid` and
+`id` (the user id: the mobile app reads `uid`, the desktop app `id`), `sessionId`, `iat` and
+`exp`; one works only while its session is live. The Express servers' tokens keep working: the
+desktop app's `{id, sessionId}` naming an imported session, and the mobile app's `{uid}` while
+`ACCEPT_LEGACY_TOKENS` is true; these two shapes may also be signed with one of
+`LEGACY_JWT_SECRETS`, and may name any id an Express server gave the person. Expired:
+`token_expired`; unsigned, wrongly signed or malformed: `invalid_token`; no token:
+`token_missing`; ended session: `session_revoked`. All 401.
+"""
 import logging
 
 from flask import Flask

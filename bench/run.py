@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
-from conftest import Cluster, LiveServer, WebhookReceiver, chatting_pairs, free_port, memory_mb  # noqa: E402
+from support.servers import Cluster, LiveServer, chatting_pairs, free_port, memory_mb  # noqa: E402
+from support.webhook import WebhookReceiver  # noqa: E402
 
 
 HOLD_SECONDS = 4  # idle after connecting; "held" memory is read halfway through

@@ -1,3 +1,17 @@
+"""Sign-up and sign-in by one-time code or password, and the devices signed in.
+
+One-time codes are 6 random digits, stored only as an HMAC, valid for `OTP_TTL_SECONDS`,
+locked after `OTP_MAX_ATTEMPTS` wrong tries (`otp_locked`), single use, one send per
+`OTP_RESEND_SECONDS` per phone (`otp_resend_too_soon`). Wrong code: 400 `otp_invalid`; expired
+or never sent: 400 `otp_expired`. Phone numbers are read in `DEFAULT_REGION` when typed without
+a country code. Device info comes as top-level `platform` + `deviceName` or nested
+`device: {platform, name}` (`platform`: `electron`, `flutter`, `web`, `other`).
+
+Every sign-in opens a session (a device) and answers `{token, user, session}`. A token works
+only while its session is live: logging out, ending the session from another device, or
+changing the password ends it (`session_revoked`). A wrong phone and a wrong password get the
+same 401 `invalid_credentials`, after the same bcrypt work.
+"""
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint, request
 

@@ -1,4 +1,9 @@
-"""Call history and the ICE servers for a call; the signaling itself is on the socket."""
+"""Call history and the ICE servers for a call; the signaling itself is on the socket.
+
+Every call is kept with its outcome (`answered`, `missed`, `declined`, `busy`, `cancelled`,
+`failed`, or null while it rings or runs). `iceServers` is ready for `RTCPeerConnection`:
+the STUN servers, and TURN credentials in the TURN REST API form, valid for `ttl` seconds.
+"""
 from apifairy import authenticate, response
 from flask import Blueprint
 

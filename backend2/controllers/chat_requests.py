@@ -1,3 +1,10 @@
+"""Chat requests: how a user reaches someone who is not in their contacts.
+
+There is at most one pending request between two people, either way: sending one when theirs
+is waiting accepts theirs. Only the recipient accepts or rejects, only the sender cancels, and
+a request answered once stays answered (409 `chat_request_closed`). Accepting opens the direct
+conversation.
+"""
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint
 

@@ -1,3 +1,10 @@
+"""The synced address book: who of my contacts uses the app, and starting a chat with them.
+
+A sync replaces the caller's address book (at most `CONTACT_SYNC_MAX` entries). Numbers are
+read in the caller's own country first, then `DEFAULT_REGION`; duplicates are merged and
+invalid ones counted. Someone in the caller's synced contacts can be messaged at once; anyone
+else needs a chat request.
+"""
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint, current_app
 

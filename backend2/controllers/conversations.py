@@ -1,3 +1,22 @@
+"""Direct chats and groups, and their delivery and read receipts.
+
+A conversation carries `id, _id, type (direct|group), participants and members` (the same list
+of public profiles), `participantKey` (direct: both user ids sorted and joined), `name, avatar,
+avatarUrl, admins, createdBy, lastMessage, unreadCount, deliveredUpTo, readUpTo, createdAt,
+updatedAt`. A direct chat opens at once with someone in the caller's synced contacts, in an
+existing chat, or after an accepted chat request; anyone else needs a request (403
+`chat_request_required`). Simultaneous creations of one direct chat meet at the unique
+`participantKey` index: one gets 201, every other 200 with the same conversation. When a
+group's last admin leaves, the oldest member becomes admin. A group has at most
+`GROUP_MAX_MEMBERS` members.
+
+Receipts are two cursors per participant, `deliveredUpTo` and `readUpTo`: one request is one
+conditional write, a cursor never moves back, and read moves delivered too; `moved: false`
+means nothing changed. `unreadCount` counts others' visible messages after the caller's
+`readUpTo`, and a sender's `status` is derived from the other participants' cursors. Cursors
+are times with millisecond precision: two messages stored in the same millisecond of one
+conversation are read together.
+"""
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint
 

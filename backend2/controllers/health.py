@@ -1,3 +1,4 @@
+"""Liveness and readiness, for the platform's health checks (not rate limited)."""
 from apifairy import response
 from flask import Blueprint
 

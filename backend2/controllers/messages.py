@@ -1,3 +1,28 @@
+"""Sending, reading, editing and deleting messages; history pages and sync.
+
+A message carries `id, _id, conversation and conversationId, sender and from, to` (the other
+participant of a direct chat), `text and content, type` (`text, image, file, audio, video,
+location, contact, call`), `attachments, location, contact, replyTo` (a preview: `{id, sender,
+text (100 characters), type, deleted}`), `clientId, status` (the sender's copy only: `sent,
+delivered, read`), `createdAt, updatedAt, editedAt, deleted, deletedAt`.
+
+A repeated `clientId` from the same sender returns the first message with 200, also when
+retries race, and the other devices hear of it once. `to` opens the direct chat under the same
+rules as `POST /conversations`; `from`, if sent, must be the caller. Blocked pairs cannot
+message each other (403 `blocked`). Text is at most `MESSAGE_MAX_CHARS`; a message needs text,
+an attachment, a location or a contact. Attachments must be this server's uploads; their size,
+type and dimensions come from its record, not the client. Every device of every participant
+gets the message over the socket, however it was sent.
+
+History pages are ordered by (createdAt, id), so messages sharing a millisecond are never
+skipped or repeated: `before` (a message id or ISO time) pages back newest first, `after`
+pages forward oldest first, `page` counts pages and adds `total`; `nextCursor` is the message
+id to pass next. Sync returns every message created, edited, deleted or hidden (`hidden`:
+deleted for the caller) in the caller's conversations after `since`, and the receipt cursors
+that moved, oldest change first; the first call without `since` just returns a cursor. It
+reports only changes older than `SYNC_SETTLE_MS`, so a write still in flight is picked up by
+the next call instead of being skipped.
+"""
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint
 

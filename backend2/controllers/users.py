@@ -1,3 +1,15 @@
+"""Profiles, search and blocks.
+
+A public profile (`id, _id, name, avatar, avatarUrl, about, lastSeen, online`) is what anyone
+signed in may see; the caller's own profile adds `phone, email, createdAt, updatedAt`. A block
+hides the two users from each other: search, profiles, contact sync results, requests, new
+chats, group invitations, presence and calls all behave as if the other did not exist (404
+`user_not_found`). Changing the password needs `currentPassword` (when one is set) and signs
+out every other device. Avatars are typed from their bytes (PNG, JPEG, WebP, GIF), refused
+above `AVATAR_MAX_BYTES` or `IMAGE_MAX_PIXELS`, re-encoded (which drops EXIF, GPS and anything
+appended to the file) and scaled to `AVATAR_MAX_SIDE`. A user id may be any id an Express
+server gave that person, after the legacy import.
+"""
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint
 

@@ -1,5 +1,5 @@
 """Where mongomock 4.3.0 answers otherwise than MongoDB with pymongo 4.20, mended for the
-embedded database (each has a test in tests/test_embedded_mongo.py that a mongomock or pymongo
+embedded database (each has a test in tests/unit/test_embedded_mongo.py that a mongomock or pymongo
 upgrade would have to pass):
 
 - declaring an index that exists with the same options changes nothing (mongomock checked

@@ -5,6 +5,8 @@ from backend2.errors import Codes, Unauthorized
 from backend2.services.auth import authenticate_token
 
 token_auth = HTTPTokenAuth(scheme="Bearer")
+token_auth.__doc__ = ("A token from a sign-in (`token`), or one the Express servers issued: "
+                      "see Authentication above.")  # /docs shows it with the scheme
 
 
 @token_auth.verify_token

@@ -2,7 +2,7 @@
 
 Only reads are issued: `find` (in `_id` order, in batches behind a cursor), `count` and
 `listCollections`. Nothing here writes a document or builds an index, so a source can be the
-old server's live database (tests/test_legacy_import.py proves every source document byte
+old server's live database (tests/system/test_legacy_import.py proves every source document byte
 for byte unchanged afterwards).
 """
 from pymongo import ASCENDING, MongoClient

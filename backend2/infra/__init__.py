@@ -1,0 +1,22 @@
+"""Infrastructure, apart from the domain: the embedded database, Redis pools, the server, and
+adaptations of library internals. Nothing here imports the domain (tests/unit/test_layers.py).
+
+Each adaptation depends on the pinned versions of requirements.txt / requirements-embedded.txt
+named below, and a test would catch an upgrade breaking it:
+
+| Module | What it adapts | Depends on | Caught by |
+|---|---|---|---|
+| `embedded_mongo.py` | hash indexes inside mongomock's store | mongomock 4.3.0 (`store`, `Collection._iter_documents`, `_ensure_uniques`) | tests/unit/test_embedded_mongo.py |
+| `embedded_compat.py` | redeclared indexes, `bulk_write`, cursors | mongomock 4.3.0 with pymongo 4.20.1 | tests/unit/test_embedded_mongo.py |
+| `devdb.py` | the embedded database over the wire | MockupDB 1.8.1, pymongo 4.20.1 | tests/system/test_devdb.py, every multi-process test |
+| `redis_pools.py`, `redis_breaker.py` | bounded waiting pools that fail fast | redis-py 8.1.0 (`BlockingConnectionPool`, `Connection`) | tests/system/test_faults.py, tests/system/test_multiprocess.py |
+| `server.py` | TCP_NODELAY, small read buffers, graceful stop | gevent 26.9.0, gevent-websocket 0.10.1 | tests/system/test_server_process.py |
+| `socketio_packets.py` | tolerant JSON, one-loop binary check | python-socketio 5.18.1 (`Packet`) | tests/unit/test_socket_packets.py, tests/system/test_socket_fuzz.py |
+| `socketio_acks.py` | knowing whether an event wants an ack | python-socketio 5.18.1 (`Server._handle_event_internal`) | tests/realtime/test_realtime.py (`error` events) |
+| `socketio_redis_manager.py` | one bounded pool, steady re-subscribing | python-socketio 5.18.1 (`RedisManager`) | tests/system/test_multiprocess.py, tests/system/test_faults.py |
+| `ping_timers.py` | pings from hub timers | python-engineio 4.15.1 (`Socket.schedule_ping`), gevent | tests/realtime/test_realtime.py (`test_pings_keep_idle_sockets_open`) |
+
+The stand-ins (mongomock, MockupDB, fakeredis) are imported only when the embedded default is
+used, so a production install (requirements.txt alone) has none of them
+(tests/system/test_production_install.py).
+"""

@@ -1,0 +1,176 @@
+"""Who may do what, as one table: every endpoint and socket event against every kind of caller
+that must be refused, and no refusal (or answer) that shows another user's private data."""
+import re
+import time
+
+import jwt
+import pytest
+import requests
+import socketio
+
+from support.environment import TEST_JWT_SECRET
+from support.people import bearer
+
+pytestmark = pytest.mark.redis
+SECRET_TEXT = "the owner's private message"
+
+
+@pytest.fixture
+def world(client, person, befriend):
+    """Olga owns a group with Max (not an admin); Otto is outside it; Olga blocked Bea."""
+    olga = person("Olga", email=f"olga{time.time_ns()}@example.org")
+    max_, otto, bea = person("Max"), person("Otto"), person("Bea")
+    befriend(olga, max_, otto, bea)
+    befriend(otto, olga)
+    group = client.post("/conversations", headers=olga.headers,
+                        json={"type": "group", "name": "Inner circle", "participants": [max_.id]}).get_json()["id"]
+    message = client.post("/messages", headers=olga.headers,
+                          json={"conversationId": group, "text": SECRET_TEXT}).get_json()["id"]
+    request_id = client.post("/chat-requests", headers=bea.headers, json={"to": max_.id}).get_json()["id"]
+    client.post(f"/users/{bea.id}/block", headers=olga.headers)
+    revoked = person("Gone")
+    client.post("/auth/logout", headers=revoked.headers)
+    ids = {"conversation_id": group, "message_id": message, "user_id": olga.id, "request_id": request_id,
+           "session_id": olga.body["session"]["id"], "name": "nothing.png"}
+    return {"olga": olga, "max": max_, "otto": otto, "bea": bea, "revoked": revoked, "ids": ids}
+
+
+def leaks(response, owner):
+    """Whether a response shows the owner's phone, email, session or private message."""
+    text = response.get_data(as_text=True)
+    private = [owner.phone, owner.user["email"], owner.body["session"]["id"], SECRET_TEXT]
+    return [value for value in private if value and value in text]
+
+
+def bad_tokens(someone, revoked):
+    """{kind: (token, refusal code)}: tokens that look like `someone`'s, and a signed-out one."""
+    claims = {"sub": someone.id, "uid": someone.id, "sessionId": someone.body["session"]["id"]}
+    return {
+        "no token": (None, "token_missing"),
+        "wrongly signed": (jwt.encode(claims, "another-secret-" + "x" * 40, algorithm="HS256"), "invalid_token"),
+        "expired": (jwt.encode({**claims, "exp": int(time.time()) - 60}, TEST_JWT_SECRET, algorithm="HS256"),
+                    "token_expired"),
+        "revoked session": (revoked.token, "session_revoked"),
+    }
+
+
+def signed_routes(client):
+    spec = client.get("/openapi.json").get_json()
+    return [(method.upper(), path) for path, operations in spec["paths"].items()
+            for method, operation in operations.items() if operation.get("security")]
+
+
+def test_every_signed_in_endpoint_refuses_every_bad_token(client, world):
+    routes = signed_routes(client)
+    assert len(routes) > 35
+    for method, template in routes:
+        path = re.sub(r"\{(\w+)\}", lambda m: world["ids"][m.group(1)], template)
+        for kind, (token, code) in bad_tokens(world["otto"], world["revoked"]).items():
+            response = client.open(path, method=method, headers=bearer(token) if token else {}, json={})
+            assert (response.status_code, response.get_json()["code"]) == (401, code), (method, template, kind)
+            assert not leaks(response, world["olga"]), (method, template, kind)
+
+
+# (who, method, path, body, status, code): the refusals of members, outsiders and blocked users.
+ROLE_MATRIX = [
+    ("otto", "GET", "/conversations/{conversation_id}", None, 404, "conversation_not_found"),
+    ("otto", "GET", "/messages?conversationId={conversation_id}", None, 404, "conversation_not_found"),
+    ("otto", "POST", "/messages", {"conversationId": "{conversation_id}", "text": "hi"}, 404, "conversation_not_found"),
+    ("otto", "POST", "/conversations/{conversation_id}/read", {}, 404, "conversation_not_found"),
+    ("otto", "POST", "/conversations/{conversation_id}/delivered", {}, 404, "conversation_not_found"),
+    ("otto", "PATCH", "/messages/{message_id}", {"text": "mine now"}, 404, "message_not_found"),
+    ("otto", "DELETE", "/messages/{message_id}", None, 404, "message_not_found"),
+    ("otto", "GET", "/messages/{message_id}/history", None, 404, "message_not_found"),
+    ("otto", "POST", "/conversations/{conversation_id}/members", {"userIds": ["{user_id}"]}, 404,
+     "conversation_not_found"),
+    ("otto", "DELETE", "/auth/sessions/{session_id}", None, 404, "session_not_found"),
+    ("max", "PATCH", "/conversations/{conversation_id}", {"name": "Taken over"}, 403, "admin_required"),
+    ("max", "POST", "/conversations/{conversation_id}/members", {"userIds": ["{user_id}"]}, 403, "admin_required"),
+    ("max", "DELETE", "/conversations/{conversation_id}/members/{user_id}", None, 403, "admin_required"),
+    ("max", "POST", "/conversations/{conversation_id}/admins/{user_id}", None, 403, "admin_required"),
+    ("max", "PATCH", "/messages/{message_id}", {"text": "edited by Max"}, 403, "not_sender"),
+    ("max", "DELETE", "/messages/{message_id}?scope=everyone", None, 403, "not_allowed"),
+    ("bea", "GET", "/users/{user_id}", None, 404, "user_not_found"),
+    ("bea", "POST", "/chat-requests", {"to": "{user_id}"}, 404, "user_not_found"),
+    ("bea", "POST", "/contacts/start-chat", {"userId": "{user_id}"}, 404, "user_not_found"),
+    ("bea", "POST", "/chat-requests/{request_id}/accept", None, 403, "not_allowed"),
+]
+
+
+def fill(value, ids):
+    if isinstance(value, str):
+        return re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], value)
+    if isinstance(value, dict):
+        return {key: fill(item, ids) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, ids) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("who, method, path, body, status, code", ROLE_MATRIX,
+                         ids=[f"{row[0]} {row[1]} {row[2]}" for row in ROLE_MATRIX])
+def test_members_outsiders_and_blocked_users_get_the_documented_refusal(client, world, who, method, path, body,
+                                                                        status, code):
+    response = client.open(fill(path, world["ids"]), method=method, headers=world[who].headers,
+                           json=fill(body, world["ids"]))
+    assert (response.status_code, response.get_json()["code"]) == (status, code), response.get_json()
+    assert not leaks(response, world["olga"])
+
+
+def test_what_others_may_read_shows_nothing_private(client, world):
+    otto, olga = world["otto"], world["olga"]
+    for path in (f"/users/{olga.id}", "/users?q=Olga", "/messages/sync", "/conversations", "/calls",
+                 "/chat-requests?status=pending"):
+        response = client.get(path, headers=otto.headers)
+        assert response.status_code == 200, path
+        assert not leaks(response, olga), path
+    sync = client.get("/messages/sync", headers=otto.headers).get_json()
+    assert sync["messages"] == []
+
+
+SOCKET_MATRIX = [
+    ("otto", "message", {"conversationId": "{conversation_id}", "text": "hi"}, "conversation_not_found"),
+    ("otto", "message_edited", {"id": "{message_id}", "text": "x"}, "message_not_found"),
+    ("otto", "message_deleted", {"id": "{message_id}"}, "message_not_found"),
+    ("otto", "delivered", {"conversationId": "{conversation_id}"}, "conversation_not_found"),
+    ("otto", "read_up_to", {"conversationId": "{conversation_id}"}, "conversation_not_found"),
+    ("otto", "typing", {"conversationId": "{conversation_id}"}, "conversation_not_found"),
+    ("max", "message_edited", {"id": "{message_id}", "text": "x"}, "not_sender"),
+    ("max", "message_deleted", {"id": "{message_id}", "scope": "everyone"}, "not_allowed"),
+    ("bea", "call:invite", {"to": "{user_id}", "offer": "v=0"}, "user_not_found"),
+    ("otto", "call:hangup", {"callId": "{message_id}"}, "call_not_found"),
+    ("otto", "call:answer", {"callId": "{call_id}", "answer": "v=0"}, "call_not_found"),
+    ("otto", "call:candidate", {"callId": "{call_id}", "candidate": "c"}, "call_not_found"),
+    ("otto", "call:hangup", {"callId": "{call_id}"}, "call_not_found"),
+]
+
+
+def test_sockets_refuse_the_same_tokens_and_callers(live_server, connect):
+    olga, max_, otto, bea = (live_server.register(name=name) for name in ("Olga", "Max", "Otto", "Bea"))
+    base = live_server.base
+    requests.post(f"{base}/contacts/sync", headers=olga.headers, json={"phones": [max_.phone, bea.phone]})
+    requests.post(f"{base}/contacts/sync", headers=bea.headers, json={"phones": [olga.phone]})
+    group = requests.post(f"{base}/conversations", headers=olga.headers,
+                          json={"type": "group", "name": "G", "participants": [max_.id]}).json()["id"]
+    message = requests.post(f"{base}/messages", headers=olga.headers,
+                            json={"conversationId": group, "text": SECRET_TEXT}).json()["id"]
+    requests.post(f"{base}/users/{bea.id}/block", headers=olga.headers)
+    devices = {"otto": connect(base, otto.token), "max": connect(base, max_.token), "bea": connect(base, bea.token)}
+    ringing = connect(base, olga.token).call("call:invite", {"to": max_.id, "offer": "v=0"})["callId"]
+    ids = {"conversation_id": group, "message_id": message, "user_id": olga.id, "call_id": ringing}
+    for who, event, payload, code in SOCKET_MATRIX:
+        ack = devices[who].call(event, fill(payload, ids))
+        assert ack.get("error", {}).get("code") == code, (who, event, ack)
+        assert SECRET_TEXT not in str(ack) and olga.phone not in str(ack)
+    assert not devices["otto"].received("message") and not devices["otto"].received("call:invite")
+    assert not devices["bea"].received("call:invite")
+
+    revoked = live_server.register(name="Gone")
+    requests.post(f"{base}/auth/logout", headers=revoked.headers)
+    for kind, (token, code) in bad_tokens(otto, revoked).items():
+        client = socketio.Client(reconnection=False)
+        refusals = []
+        client.on("connect_error", refusals.append)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            client.connect(base, auth={"token": token} if token else None, wait_timeout=5)
+        assert refusals and refusals[0]["data"]["code"] == code, kind
