@@ -101,6 +101,7 @@ class Codes:
     # The service
     DATABASE_UNAVAILABLE = Code("database_unavailable", "The database is unreachable; try again shortly")
     REDIS_UNAVAILABLE = Code("redis_unavailable", "Live state (presence, typing, calls) is unavailable; retry")
+    STORAGE_UNAVAILABLE = Code("storage_unavailable", "File storage is unavailable; nothing was stored; retry")
     INTERNAL_ERROR = Code("internal_error", "Something failed on the server; nothing internal is shown")
 
 

@@ -20,6 +20,7 @@ PLACEHOLDER_SECRETS = {
 }
 MIN_SECRET_LENGTH = 32
 OTP_SENDERS = ("console", "webhook")
+STORAGE_BACKENDS = ("local", "s3")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -78,7 +79,15 @@ class Config:
         self.UPLOAD_MAX_BYTES = int(get("UPLOAD_MAX_BYTES", 25 * 1024 * 1024))
         self.MAX_CONTENT_LENGTH = max(self.JSON_MAX_BYTES, self.UPLOAD_MAX_BYTES) + 64 * 1024
 
+        self.STORAGE_BACKEND = get("STORAGE_BACKEND", "local").lower()
         self.UPLOAD_DIR = get("UPLOAD_DIR", str(PROJECT_ROOT / "uploads"))
+        self.UPLOAD_DIR_PERSISTENT = _bool(get("UPLOAD_DIR_PERSISTENT", "false"))
+        self.S3_BUCKET = get("S3_BUCKET", "")
+        self.S3_REGION = get("S3_REGION", "")
+        self.S3_ENDPOINT_URL = get("S3_ENDPOINT_URL", "")
+        self.S3_PREFIX = get("S3_PREFIX", "")
+        self.S3_TIMEOUT_MS = int(get("S3_TIMEOUT_MS", 5000))
+        self.UPLOAD_URL_TTL_SECONDS = int(get("UPLOAD_URL_TTL_SECONDS", 3600))
         self.PUBLIC_URL = get("PUBLIC_URL", "").rstrip("/")
         self.AVATAR_MAX_BYTES = int(get("AVATAR_MAX_BYTES", 5 * 1024 * 1024))
         self.AVATAR_MAX_SIDE = int(get("AVATAR_MAX_SIDE", 1024))
@@ -148,6 +157,10 @@ class Config:
             found.append("TURN_URLS needs TURN_SECRET (the coturn static-auth-secret) to issue credentials")
         if min(self.CALL_TIMEOUT_SECONDS, self.CALL_RECONNECT_GRACE_SECONDS) <= 0:
             found.append("CALL_TIMEOUT_SECONDS and CALL_RECONNECT_GRACE_SECONDS must be positive")
+        if self.STORAGE_BACKEND not in STORAGE_BACKENDS:
+            found.append(f"STORAGE_BACKEND must be one of {', '.join(STORAGE_BACKENDS)}")
+        if self.STORAGE_BACKEND == "s3" and not self.S3_BUCKET:
+            found.append("STORAGE_BACKEND=s3 needs S3_BUCKET")
         return found
 
     def finalize(self):
@@ -198,6 +211,9 @@ class ProductionConfig(Config):
             found.append("ALLOWED_ORIGINS allows '*'")
         if self.OTP_SENDER == "console":
             found.append("OTP_SENDER=console would only log codes")
+        if self.STORAGE_BACKEND == "local" and not self.UPLOAD_DIR_PERSISTENT:
+            found.append("STORAGE_BACKEND=local keeps files on this machine's disk, which a PaaS wipes: use "
+                         "STORAGE_BACKEND=s3, or set UPLOAD_DIR_PERSISTENT=true for a persistent UPLOAD_DIR")
         return found
 
 

@@ -15,8 +15,8 @@ from flask import Blueprint, redirect, send_from_directory
 from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import file_body
 from backend2.schemas.uploads import UploadResultSchema, UploadSchema
-from backend2.services import uploads
-from backend2.services.file_store import upload_dir
+from backend2.services import file_store, uploads
+from backend2.services.file_types import STORED_NAME, is_inline, mime_of
 
 uploads_bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
@@ -32,17 +32,22 @@ def upload(data):
 
 
 @uploads_bp.get("/<path:name>")
-@other_responses({200: "The file, with its stored type", 301: "An Express server's old link: where the file is now",
-                  404: "No such file"})
+@other_responses({200: "The file, with its stored type (local storage)",
+                  301: "An Express server's old link: where the file is now",
+                  302: "A short-lived link to the file in the storage service (S3 storage)",
+                  404: "No such file", 503: "The storage service is unavailable"})
 def serve(name):
-    """A stored upload with its real type and `nosniff`; documents are downloads"""
-    # Only names we generate are read from the folder; anything else, including every traversal
-    # attempt, is at most looked up as an imported file's old name (which may look like ours).
-    if not uploads.STORED_NAME.match(name) or not (upload_dir() / name).is_file():
+    """A stored file: its real type and `nosniff`, documents as downloads"""
+    # Only names we generate are looked up in storage; anything else, including every traversal
+    # attempt, is at most an imported file's old name (which may look like ours).
+    if not STORED_NAME.match(name) or not file_store.exists(name):
         return redirect(uploads.current_url_of_legacy_name(name), 301)
-    extension = name.rsplit(".", 1)[1]
-    inline = uploads.is_inline(extension)
-    response = send_from_directory(upload_dir(), name, mimetype=uploads.MIME_BY_EXTENSION[extension],
-                                   as_attachment=not inline, max_age=86400)
+    elsewhere = file_store.redirect_url(name)
+    if elsewhere:  # issued per request: the stored link stays stable, this one expires
+        response = redirect(elsewhere, 302)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    response = send_from_directory(file_store.upload_dir(), name, mimetype=mime_of(name),
+                                   as_attachment=not is_inline(name), max_age=86400)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,20 +1,45 @@
-"""Where stored files live: the UPLOAD_DIR folder, and the URL each is served at."""
-from pathlib import Path
-
+"""Stored files: written all or nothing to the configured storage, and where a fetch finds one."""
 from flask import current_app
 
-
-def upload_dir():
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+from backend2.extensions import storage
+from backend2.services.file_types import is_inline, mime_of
 
 
 def save(files):
-    """Write {stored name: bytes}. Names are random, so nothing is ever overwritten."""
-    folder = upload_dir()
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
+    """Write {stored name: bytes}, each with its type; if one fails, the others are removed again
+    and the failure (503 storage_unavailable) raised, so nothing is ever half stored. Names are
+    random, so nothing is ever overwritten."""
+    written = []
+    try:
+        for name, data in files.items():
+            storage.backend.put(name, data, mime_of(name), download=not is_inline(name))
+            written.append(name)
+    except Exception:
+        discard(written)
+        raise
+
+
+def discard(names):
+    """Remove stored files, best effort (a record that failed to save, say)."""
+    try:
+        storage.backend.delete(names)
+    except Exception:  # noqa: BLE001 - they are unreferenced either way; a failure here hides the first
+        current_app.logger.warning("Could not remove %d unreferenced stored files", len(names))
+
+
+def exists(name):
+    return storage.backend.exists(name)
+
+
+def redirect_url(name):
+    """A short-lived link to fetch the file from the storage service itself, or None when this
+    server streams it (local storage)."""
+    presign = getattr(storage.backend, "presigned_url", None)
+    return presign(name, current_app.config["UPLOAD_URL_TTL_SECONDS"]) if presign else None
+
+
+def upload_dir():
+    return storage.backend.folder
 
 
 def upload_url(name):

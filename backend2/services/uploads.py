@@ -14,38 +14,8 @@ from flask import current_app
 from backend2.errors import Codes, NotFound, ValidationFailed
 from backend2.models import Attachment, Upload
 from backend2.services import file_store, images
+from backend2.services.file_types import ALLOWED_FILES, MIME_BY_EXTENSION, STORED_NAME
 
-# Detected MIME type -> stored extension, for everything but images (which Pillow checks).
-ALLOWED_FILES = {
-    "application/pdf": "pdf",
-    "application/msword": "doc",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.ms-powerpoint": "ppt",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "application/vnd.oasis.opendocument.presentation": "odp",
-    "application/rtf": "rtf",
-    "application/zip": "zip",
-    "audio/mpeg": "mp3",
-    "audio/mp4": "m4a",
-    "audio/aac": "aac",
-    "audio/ogg": "ogg",
-    "audio/x-wav": "wav",
-    "audio/amr": "amr",
-    "video/mp4": "mp4",
-    "video/x-m4v": "m4v",
-    "video/quicktime": "mov",
-    "video/webm": "webm",
-    "video/3gpp": "3gp",
-    "text/plain": "txt",
-}
-IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
-MIME_BY_EXTENSION = {**{ext: mime for mime, ext in ALLOWED_FILES.items()}, **IMAGE_TYPES}
-INLINE_KINDS = ("image/", "audio/", "video/")
-STORED_NAME = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(" + "|".join(MIME_BY_EXTENSION) + r")$")
 LEGACY_NAME_MAX = 300
 
 
@@ -64,9 +34,14 @@ def store_upload(owner, file_storage):
 
 
 def save_prepared(prepared):
-    """Store the files, then the record (so a record never points at a file that is not there)."""
+    """Store the files, then the record (so a record never points at a file that is not there);
+    files whose record could not be saved are removed again."""
     file_store.save(prepared.files)
-    return prepared.upload.save()
+    try:
+        return prepared.upload.save()
+    except Exception:
+        file_store.discard(list(prepared.files))
+        raise
 
 
 def prepare_attachment(owner_id, data, original_name):
@@ -158,10 +133,6 @@ def attachments_for(items):
         ))
     return result
 
-
-def is_inline(extension):
-    """Whether a stored file of this extension may be shown in place rather than downloaded."""
-    return MIME_BY_EXTENSION.get(extension, "").startswith(INLINE_KINDS)
 
 
 def current_url_of_legacy_name(name):

@@ -116,7 +116,7 @@ class Cluster:
         from backend2.infra.devdb import SharedEmbeddedDatabase
         self.database = SharedEmbeddedDatabase(port=0)
         self.database.run()
-        uri = f"{self.database.uri}/cluster_{uuid.uuid4().hex[:8]}"
+        self.uri = uri = f"{self.database.uri}/cluster_{uuid.uuid4().hex[:8]}"
         redis_lib.Redis.from_url(TEST_REDIS_URL).flushdb()
         self.servers = [LiveServer(f"{sys.executable} wsgi.py", webhook=webhook, MONGODB_URI=uri,
                                    OTP_SENDER="webhook", OTP_WEBHOOK_URL=webhook.url, **settings) for _ in range(2)]

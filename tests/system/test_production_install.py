@@ -25,7 +25,8 @@ WITHOUT_STAND_INS = textwrap.dedent(f"""
 """)
 PRODUCTION = {"APP_ENV": "production", "JWT_SECRET": "p" * 48, "ALLOWED_ORIGINS": "https://app.example.com",
               "OTP_SENDER": "webhook", "OTP_WEBHOOK_URL": "http://127.0.0.1:9/otp", "MONGODB_TIMEOUT_MS": "300",
-              "MONGODB_URI": "mongodb://127.0.0.1:9/backend2", "REDIS_URL": TEST_REDIS_URL}
+              "MONGODB_URI": "mongodb://127.0.0.1:9/backend2", "REDIS_URL": TEST_REDIS_URL,
+              "STORAGE_BACKEND": "s3", "S3_BUCKET": "media", "S3_ENDPOINT_URL": "http://127.0.0.1:9"}
 
 
 def run(code, **settings):

@@ -13,6 +13,8 @@ SAFE_PRODUCTION = {
     "ALLOWED_ORIGINS": "https://chat.example.com",
     "OTP_SENDER": "webhook",
     "OTP_WEBHOOK_URL": "https://sms.example.com/send",
+    "STORAGE_BACKEND": "s3",
+    "S3_BUCKET": "chat-media",
 }
 
 
@@ -38,6 +40,10 @@ def test_safe_production_settings_load():
     ({"ALLOWED_ORIGINS": None}, None),
     ({"OTP_SENDER": "console"}, "OTP_SENDER=console"),
     ({"OTP_WEBHOOK_URL": None}, "OTP_WEBHOOK_URL is missing"),
+    ({"STORAGE_BACKEND": "local"}, "STORAGE_BACKEND=local keeps files on this machine's disk"),
+    ({"STORAGE_BACKEND": None}, "UPLOAD_DIR_PERSISTENT=true"),
+    ({"S3_BUCKET": None}, "STORAGE_BACKEND=s3 needs S3_BUCKET"),
+    ({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND must be one of local, s3"),
 ])
 def test_production_refuses_each_unsafe_setting(overrides, named):
     if named is None:  # no origins at all is safe: no browser origin is allowed
@@ -91,3 +97,8 @@ def test_embedded_database_is_announced_in_the_log(make_app, caplog):
 def test_call_settings_that_cannot_work_are_refused_everywhere(settings, problem):
     with pytest.raises(ConfigError, match=problem):
         load_config("development", settings)
+
+
+def test_production_keeps_files_on_local_disk_only_when_it_is_declared_persistent():
+    config = load_config(env={**SAFE_PRODUCTION, "STORAGE_BACKEND": "local", "UPLOAD_DIR_PERSISTENT": "true"})
+    assert config.STORAGE_BACKEND == "local"

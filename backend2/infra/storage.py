@@ -1,0 +1,99 @@
+"""Where stored files live: a local folder, or any S3-compatible bucket (boto3 1.44.8).
+
+`STORAGE_BACKEND=local` keeps files in UPLOAD_DIR and the server streams them.
+`STORAGE_BACKEND=s3` keeps them in S3_BUCKET (under S3_PREFIX) of AWS S3, R2, MinIO,
+Backblaze… (S3_ENDPOINT_URL for the non-AWS ones), private (no ACL is set), each with its real
+Content-Type and, for downloads, Content-Disposition; the server answers a fetch with a
+presigned GET that lasts UPLOAD_URL_TTL_SECONDS. Credentials come the standard AWS way
+(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the platform's role).
+
+A storage service that fails or does not answer within S3_TIMEOUT_MS is a 503
+`storage_unavailable` (one retry at most), never a hang. tests/system/test_storage_s3.py runs
+this against an S3-compatible server on 127.0.0.1.
+"""
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from backend2.errors import Codes, ServiceUnavailable
+
+
+def _unavailable(exc):
+    return ServiceUnavailable(f"File storage is unavailable; try again shortly ({type(exc).__name__})",
+                              code=Codes.STORAGE_UNAVAILABLE)
+
+
+class LocalStorage:
+    def __init__(self, folder):
+        self.folder = Path(folder)
+
+    def put(self, name, data, content_type, download):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / name).write_bytes(data)
+
+    def delete(self, names):
+        for name in names:
+            (self.folder / name).unlink(missing_ok=True)
+
+    def exists(self, name):
+        return (self.folder / name).is_file()
+
+
+class S3Storage:
+    def __init__(self, bucket, region, endpoint_url, prefix, timeout_ms):
+        import boto3
+        from botocore.config import Config
+
+        self.bucket, self.prefix = bucket, prefix
+        seconds = timeout_ms / 1000
+        self.client = boto3.client(
+            "s3", region_name=region or None, endpoint_url=endpoint_url or None,
+            config=Config(connect_timeout=seconds, read_timeout=seconds, signature_version="s3v4",
+                          retries={"mode": "standard", "max_attempts": 2}))
+
+    def _key(self, name):
+        return f"{self.prefix}{name}"
+
+    def put(self, name, data, content_type, download):
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(name), Body=data, ContentType=content_type,
+                                   ContentDisposition="attachment" if download else "inline")
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+
+    def delete(self, names):
+        if names:
+            try:
+                self.client.delete_objects(Bucket=self.bucket, Delete={
+                    "Objects": [{"Key": self._key(name)} for name in names], "Quiet": True})
+            except (BotoCoreError, ClientError) as exc:
+                raise _unavailable(exc) from exc
+
+    def exists(self, name):
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(name))
+            return True
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+
+    def presigned_url(self, name, ttl_seconds):
+        return self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": self._key(name)}, ExpiresIn=int(ttl_seconds))
+
+
+class StorageHolder:
+    """`backend`: the configured storage, bound by `create_app`."""
+
+    backend = None
+
+    def init_app(self, app):
+        config = app.config
+        if config["STORAGE_BACKEND"] == "s3":
+            self.backend = S3Storage(config["S3_BUCKET"], config["S3_REGION"], config["S3_ENDPOINT_URL"],
+                                     config["S3_PREFIX"], config["S3_TIMEOUT_MS"])
+        else:
+            self.backend = LocalStorage(config["UPLOAD_DIR"])
