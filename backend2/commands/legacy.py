@@ -5,21 +5,16 @@ long as the command); the sources are only read. See the README, "Moving from th
 servers", for the runbook and the report's format.
 """
 import json
-import logging
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 from pymongo.errors import ConnectionFailure
-from tqdm import tqdm
 
+from backend2.commands.progress import progress
 from backend2.services.legacy import ImportOptions, SourceError, run_import
-
-log = logging.getLogger("backend2.legacy")
-LOG_EVERY_SECONDS = 2.0
 
 legacy_cli = AppGroup("legacy", help="Bring the Express servers' databases and upload folders into Backend2.")
 
@@ -68,7 +63,7 @@ def verify_command(sources, uploads, report_path, batch_size):
 def _run(options, report_path):
     started = time.monotonic()
     try:
-        report = run_import(options, _progress)
+        report = run_import(options, progress)
     except SourceError as exc:
         raise click.UsageError(str(exc))
     except ConnectionFailure as exc:
@@ -83,31 +78,3 @@ def _run(options, report_path):
         report_path.write_text(json.dumps(report.to_dict(), indent=2))
         click.echo(f"Full report: {report_path}")
     return report
-
-
-@contextmanager
-def _progress(collection, total):
-    """A progress bar on a terminal; a log line every couple of seconds otherwise."""
-    if sys.stderr.isatty():
-        with tqdm(total=total, desc=f"{collection:<14}", unit=" docs", file=sys.stderr) as bar:
-            yield bar
-        return
-    lines = _LogLines(collection, total)
-    yield lines
-    lines.finish()
-
-
-class _LogLines:
-    def __init__(self, collection, total):
-        self.collection, self.total, self.done = collection, total, 0
-        self.started = self.logged = time.monotonic()
-        log.info("%s: reading %d documents", collection, total)
-
-    def update(self, count):
-        self.done += count
-        if time.monotonic() - self.logged >= LOG_EVERY_SECONDS:
-            self.logged = time.monotonic()
-            log.info("%s: %d/%d", self.collection, self.done, self.total)
-
-    def finish(self):
-        log.info("%s: %d/%d read in %.1f s", self.collection, self.done, self.total, time.monotonic() - self.started)

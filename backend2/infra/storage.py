@@ -38,6 +38,15 @@ class LocalStorage:
     def exists(self, name):
         return (self.folder / name).is_file()
 
+    def sizes(self):
+        """{name: size} of every file stored here."""
+        if not self.folder.is_dir():
+            return {}
+        return {path.name: path.stat().st_size for path in self.folder.iterdir() if path.is_file()}
+
+    def read(self, name):
+        return (self.folder / name).read_bytes()
+
 
 class S3Storage:
     def __init__(self, bucket, region, endpoint_url, prefix, timeout_ms):
@@ -80,9 +89,24 @@ class S3Storage:
         except BotoCoreError as exc:
             raise _unavailable(exc) from exc
 
+    def sizes(self):
+        """{name: size} of every object under S3_PREFIX, listed a thousand at a time."""
+        found = {}
+        try:
+            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix):
+                found.update((item["Key"][len(self.prefix):], item["Size"]) for item in page.get("Contents", []))
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+        return found
+
     def presigned_url(self, name, ttl_seconds):
         return self.client.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": self._key(name)}, ExpiresIn=int(ttl_seconds))
+
+
+def s3_storage(config):
+    return S3Storage(config["S3_BUCKET"], config["S3_REGION"], config["S3_ENDPOINT_URL"], config["S3_PREFIX"],
+                     config["S3_TIMEOUT_MS"])
 
 
 class StorageHolder:
@@ -92,8 +116,4 @@ class StorageHolder:
 
     def init_app(self, app):
         config = app.config
-        if config["STORAGE_BACKEND"] == "s3":
-            self.backend = S3Storage(config["S3_BUCKET"], config["S3_REGION"], config["S3_ENDPOINT_URL"],
-                                     config["S3_PREFIX"], config["S3_TIMEOUT_MS"])
-        else:
-            self.backend = LocalStorage(config["UPLOAD_DIR"])
+        self.backend = s3_storage(config) if config["STORAGE_BACKEND"] == "s3" else LocalStorage(config["UPLOAD_DIR"])

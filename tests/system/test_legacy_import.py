@@ -133,7 +133,7 @@ def test_every_document_read_is_accounted_for_and_the_summary_says_how_long_each
     header = next(line for line in imported.output.splitlines() if line.startswith("collection"))
     assert header.split() == ["collection", "read", *OUTCOMES, "seconds"]
     assert imported.report["ignoredCollections"][0]["collection"] == "settings"
-    assert "messages: 26/26 read in" in imported.output  # a log line, not a progress bar, off a terminal
+    assert "messages: 26/26 done in" in imported.output  # a log line, not a progress bar, off a terminal
     users = imported.report["collections"]["users"]
     assert users["shapes"] == {"desktop": 5, "mobile": 2, "either": 6}  # {name, phone} alone could be either
     messages = imported.report["collections"]["messages"]

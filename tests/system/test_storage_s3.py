@@ -126,3 +126,28 @@ def test_a_failure_midway_leaves_nothing_half_stored(bucket, make_app, otp_inbox
         assert len(bucket.keys()) == 2
     finally:
         proxy.stop()
+
+
+def test_an_existing_deployment_moves_its_files_to_the_bucket(bucket, make_app, otp_inbox, tmp_path):
+    local = make_app(use_redis=False).test_client()  # STORAGE_BACKEND=local, as the deployment runs now
+    ada = Person(register_on(local, otp_inbox))
+    image = upload(local, ada, png(), "photo.png").get_json()
+    document = upload(local, ada, PDF, "report.pdf").get_json()
+    (tmp_path / "uploads" / "notes.txt").write_text("not a file Backend2 stored")
+    names = {url.rsplit("/", 1)[1] for url in (image["url"], image["thumbnailUrl"], document["url"])}
+    runner = make_app(use_redis=False, **bucket.settings(STORAGE_BACKEND="local")).test_cli_runner()
+
+    dry = runner.invoke(args=["storage", "migrate", "--to", "s3", "--dry-run"])
+    assert dry.exit_code == 0 and "would copy 3 files" in dry.output and bucket.keys() == set()
+    first = runner.invoke(args=["storage", "migrate", "--to", "s3"])
+    assert first.exit_code == 0 and "copied 3 files" in first.output and "1 not Backend2's" in first.output
+    assert bucket.keys() == names
+    head = bucket.client.head_object(Bucket=bucket.bucket, Key=document["url"].rsplit("/", 1)[1])
+    assert (head["ContentType"], head["ContentDisposition"]) == ("application/pdf", "attachment")
+    again = runner.invoke(args=["storage", "migrate", "--to", "s3"])
+    assert again.exit_code == 0 and "copied 0 files" in again.output and "3 already there" in again.output
+
+    moved = make_app(use_redis=False, **bucket.settings()).test_client().get(image["url"])
+    assert moved.status_code == 302
+    stored = requests.get(moved.headers["Location"], timeout=10).content
+    assert stored == (tmp_path / "uploads" / image["url"].rsplit("/", 1)[1]).read_bytes()

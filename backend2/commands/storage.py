@@ -1,0 +1,40 @@
+"""`flask --app backend2 storage migrate --to s3`: an existing deployment's files into the bucket.
+
+Run it with the S3_ settings of the bucket while STORAGE_BACKEND is still `local`; run it again
+(it copies only what is missing) just before setting STORAGE_BACKEND=s3. See the README, "File
+storage".
+"""
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from backend2.commands.progress import progress
+from backend2.errors import AppError
+from backend2.services.storage_migration import migrate_to_s3
+
+storage_cli = AppGroup("storage", help="Stored files: move them between storage backends.")
+
+
+@storage_cli.command("migrate")
+@click.option("--to", "target", type=click.Choice(["s3"]), required=True, help="Where to copy the files.")
+@click.option("--dry-run", is_flag=True, help="Count what would be copied; copy nothing.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report as JSON here.")
+def migrate_command(target, dry_run, report_path):
+    """Copy every stored file from UPLOAD_DIR to the bucket (again: only what is missing)."""
+    try:
+        report = migrate_to_s3(progress, dry_run)
+    except AppError as error:
+        raise click.ClickException(error.message)
+    verb = "would copy" if dry_run else "copied"
+    click.echo(f"Storage migration to s3: {verb} {report['copied']} files ({report['bytes']} bytes), "
+               f"{report['skipped']} already there, {len(report['failed'])} failed, "
+               f"{len(report['ignored'])} not Backend2's (left alone)")
+    for failure in report["failed"]:
+        click.echo(f"  failed: {failure['name']}: {failure['error']}")
+    if report_path:
+        report_path.write_text(json.dumps(report, indent=2))
+    sys.exit(1 if report["failed"] else 0)
