@@ -12,6 +12,8 @@ class Upload(TimestampedDocument):
             {"fields": ["stored_name"], "unique": True},
             # Old links: the name an Express server stored the file under, in its uploads folder.
             {"fields": ["legacy_names"], "sparse": True},
+            # The orphan sweep: uploads nothing refers to, oldest first.
+            {"fields": ["attached", "created_at"]},
         ],
     }
 
@@ -24,3 +26,24 @@ class Upload(TimestampedDocument):
     height = me.IntField()
     thumbnail_name = me.StringField(db_field="thumbnailName")
     legacy_names = me.ListField(me.StringField(), db_field="legacyNames", default=None)
+    # False until a message or an avatar refers to it; uploads older than this field never are swept.
+    attached = me.BooleanField(default=False)
+
+    @classmethod
+    def attach(cls, stored_names):
+        """Mark uploads as referred to (before the reference is written, so the sweep cannot take
+        them meanwhile); returns how many of the names exist."""
+        return cls._get_collection().update_many({"storedName": {"$in": list(stored_names)}},
+                                                 {"$set": {"attached": True}}).matched_count
+
+    @classmethod
+    def orphans(cls, older_than, limit):
+        """Uploads nothing refers to, created before `older_than`, oldest first (raw documents)."""
+        return list(cls._get_collection().find({"attached": False, "createdAt": {"$lt": older_than}},
+                                               {"storedName": 1, "thumbnailName": 1})
+                    .sort("createdAt", 1).limit(limit))
+
+    @classmethod
+    def forget_orphan(cls, upload_id):
+        """Remove an upload's record if still nothing refers to it; True when it was removed."""
+        return cls._get_collection().delete_one({"_id": upload_id, "attached": False}).deleted_count == 1

@@ -4,7 +4,7 @@ from mongoengine import NotUniqueError
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import ChatRequest, Conversation, User
-from backend2.services import presence
+from backend2.services import presence, uploads
 from backend2.services.contacts import has_contact
 from backend2.services.pagination import paginate
 from backend2.services.users import visible_user
@@ -79,8 +79,15 @@ def _create_group(user, member_ids, data):
                if oid != user.id]
     return Conversation(
         type="group", participants=[user.id, *members], admins=[user.id], created_by=user.id,
-        name=data["name"].strip(), avatar=data.get("avatar"),
+        name=data["name"].strip(), avatar=_kept(data.get("avatar")),
     ).save()
+
+
+def _kept(avatar):
+    """A group avatar refers to its upload from now on (the orphan sweep leaves it alone)."""
+    if avatar:
+        uploads.keep(avatar)
+    return avatar
 
 
 def _distinct_ids(raw_ids, exclude=None):
@@ -146,7 +153,7 @@ def update_group(user, conversation_id, changes):
             raise ValidationFailed("A group needs a name", details={"name": ["Empty"]})
         conversation.name = changes["name"].strip()
     if "avatar" in changes:
-        conversation.avatar = changes["avatar"]
+        conversation.avatar = _kept(changes["avatar"])
     return conversation.save()
 
 

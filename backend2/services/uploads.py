@@ -7,14 +7,17 @@ of its detected type, and served as a download unless it is audio or video.
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 import filetype
 from flask import current_app
 
 from backend2.errors import Codes, NotFound, ValidationFailed
+from backend2.extensions import redis_store
 from backend2.models import Attachment, Upload
 from backend2.services import file_store, images
 from backend2.services.file_types import ALLOWED_FILES, MIME_BY_EXTENSION, STORED_NAME
+from backend2.utils.time import utcnow
 
 LEGACY_NAME_MAX = 300
 
@@ -59,8 +62,11 @@ def prepare_attachment(owner_id, data, original_name):
 
 
 def prepare_avatar(owner_id, data, original_name=""):
-    """An image re-encoded to fit AVATAR_MAX_SIDE, without a thumbnail; nothing is written."""
-    return _prepare_image(owner_id, data, original_name, current_app.config["AVATAR_MAX_SIDE"], thumbnail=False)
+    """An image re-encoded to fit AVATAR_MAX_SIDE, without a thumbnail, for an avatar (so referred
+    to from the start); nothing is written."""
+    prepared = _prepare_image(owner_id, data, original_name, current_app.config["AVATAR_MAX_SIDE"], thumbnail=False)
+    prepared.upload.attached = True
+    return prepared
 
 
 def _prepare_image(owner_id, data, original_name, max_side, thumbnail):
@@ -120,9 +126,9 @@ def attachments_for(items):
     names = [stored_name_of(item["url"]) for item in items]
     if None in names:
         raise ValidationFailed("Attachments must be files uploaded to this server", code=Codes.INVALID_ATTACHMENT)
-    uploads = {u.stored_name: u for u in Upload.objects(stored_name__in=names)}
-    if len(uploads) != len(set(names)):
+    if Upload.attach(set(names)) != len(set(names)):  # marked first: the orphan sweep cannot take them now
         raise ValidationFailed("An attachment points at a file that does not exist", code=Codes.INVALID_ATTACHMENT)
+    uploads = {u.stored_name: u for u in Upload.objects(stored_name__in=names)}
     result = []
     for item, name in zip(items, names):
         upload = uploads[name]
@@ -133,6 +139,28 @@ def attachments_for(items):
         ))
     return result
 
+
+
+def keep(url):
+    """An avatar now refers to the upload at `url` (if it is one of ours): it is never swept."""
+    name = stored_name_of(url)
+    if name:
+        Upload.attach([name])
+
+
+def sweep_orphans(every_seconds, limit=500):
+    """Remove uploads nothing referred to within UPLOAD_ORPHAN_TTL_HOURS: the record first (only
+    if still unreferenced), then its files. One process of all sweeps in each `every_seconds`
+    (a lock in Redis); returns how many were removed (None when another process had the turn)."""
+    if not redis_store.state.set(redis_store.key("upload-sweep"), "1", nx=True, ex=max(1, int(every_seconds))):
+        return None
+    older_than = utcnow() - timedelta(hours=current_app.config["UPLOAD_ORPHAN_TTL_HOURS"])
+    removed = 0
+    for upload in Upload.orphans(older_than, limit):
+        if Upload.forget_orphan(upload["_id"]):
+            file_store.discard([name for name in (upload["storedName"], upload.get("thumbnailName")) if name])
+            removed += 1
+    return removed
 
 
 def current_url_of_legacy_name(name):

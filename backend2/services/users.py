@@ -53,6 +53,8 @@ def update_profile(context, changes):
     for field in ("name", "about", "avatar"):
         if field in changes:
             setattr(user, field, changes[field].strip() if isinstance(changes[field], str) else None)
+    if changes.get("avatar"):
+        uploads.keep(user.avatar)
     if "email" in changes:
         user.email = changes["email"].lower() if changes["email"] else None
     try:

@@ -1,17 +1,21 @@
-"""The two loops every server process runs: due deadlines, and keeping its devices alive."""
+"""The loops every server process runs: due deadlines, keeping its devices alive, and (one
+process at a time) removing uploads nothing refers to."""
 import logging
 
 from backend2.extensions import socketio
-from backend2.services import deadlines, presence
+from backend2.services import deadlines, presence, uploads
 from backend2.sockets.connections import local_devices
 
 log = logging.getLogger(__name__)
+ORPHAN_SWEEP_SECONDS = 600
 
 
 def start_background_tasks(app):
     socketio.start_background_task(_forever, app, deadlines.run_due, app.config["DEADLINE_TICK_SECONDS"])
     socketio.start_background_task(_forever, app, lambda: presence.keep_alive(local_devices()),
                                    app.config["PRESENCE_TTL_SECONDS"] / 3)
+    socketio.start_background_task(_forever, app, lambda: uploads.sweep_orphans(ORPHAN_SWEEP_SECONDS),
+                                   ORPHAN_SWEEP_SECONDS)
 
 
 def _forever(app, work, every):

@@ -115,6 +115,7 @@ class FileImporter:
         except AppError as error:
             return self._refuse(key, f"file_refused:{error.code}")
         item.upload.id, item.upload.legacy_names = upload_id(kind, path), [path]
+        item.upload.attached = True  # a source document refers to it
         return item
 
     def _refuse(self, key, why):
