@@ -88,7 +88,9 @@ class Codes:
     UNSUPPORTED_FILE_TYPE = Code("unsupported_file_type", "This kind of file is not allowed")
     FILE_TOO_LARGE = Code("file_too_large", "The file is larger than allowed")
     IMAGE_TOO_LARGE = Code("image_too_large", "The image has more pixels than IMAGE_MAX_PIXELS")
-    FILE_NOT_FOUND = Code("file_not_found", "No such file")
+    FILE_NOT_FOUND = Code("file_not_found", "No such file, or not one the caller may see")
+    LINK_INVALID = Code("link_invalid", "The file link was not made by this server, or was altered")
+    LINK_EXPIRED = Code("link_expired", "The file link has expired: take a fresh one from the API")
     # Calls
     CALL_NOT_FOUND = Code("call_not_found", "No such call of the caller, or it has ended")
     CANNOT_CALL_SELF = Code("cannot_call_self", "You cannot call yourself")

@@ -88,6 +88,7 @@ class Config:
         self.S3_PREFIX = get("S3_PREFIX", "")
         self.S3_TIMEOUT_MS = int(get("S3_TIMEOUT_MS", 5000))
         self.UPLOAD_URL_TTL_SECONDS = int(get("UPLOAD_URL_TTL_SECONDS", 3600))
+        self.UPLOAD_LINK_TTL_SECONDS = int(get("UPLOAD_LINK_TTL_SECONDS", 7 * 86400))
         self.UPLOAD_ORPHAN_TTL_HOURS = float(get("UPLOAD_ORPHAN_TTL_HOURS", 24))
         self.PUBLIC_URL = get("PUBLIC_URL", "").rstrip("/")
         self.AVATAR_MAX_BYTES = int(get("AVATAR_MAX_BYTES", 5 * 1024 * 1024))

@@ -10,9 +10,10 @@ download. Only names Backend2 generated are read from storage; an Express server
 an imported file answers 301 with its new URL; anything else is 404.
 """
 from apifairy import authenticate, other_responses, response
-from flask import Blueprint, redirect, send_from_directory
+from flask import Blueprint, redirect, request, send_from_directory
 
-from backend2.middlewares.auth import current_user, token_auth
+from backend2.errors import Codes, NotFound, Unauthorized
+from backend2.middlewares.auth import current_auth, current_user, token_auth
 from backend2.middlewares.validation import file_body
 from backend2.schemas.uploads import UploadResultSchema, UploadSchema
 from backend2.services import file_store, uploads
@@ -32,12 +33,28 @@ def upload(data):
 
 
 @uploads_bp.get("/<path:name>")
+@authenticate(token_auth, optional=True)
 @other_responses({200: "The file, with its stored type (local storage)",
                   301: "An Express server's old link: where the file is now",
                   302: "A short-lived link to the file in the storage service (S3 storage)",
-                  404: "No such file", 503: "The storage service is unavailable"})
+                  403: "A signed link that has expired (link_expired) or was not made here (link_invalid)",
+                  404: "No such file, or not one the caller may see", 503: "The storage service is unavailable"})
 def serve(name):
-    """A stored file: its real type and `nosniff`, documents as downloads"""
+    """A stored file: with a Bearer token, or as a signed link (`exp`, `sig`) from the API's JSON
+
+    Its uploader may fetch it, and, for an attachment, the participants of a conversation holding a
+    message it is attached to; an avatar, anyone signed in whom its owner has not blocked. A signed
+    link (the `url`s in message, profile and upload JSON) needs no header until it expires, so
+    image tags and download managers work; a plain link without a token is 401 `token_missing`.
+    """
+    if "sig" in request.args or "exp" in request.args:
+        uploads.check_link(name, request.args.get("exp"), request.args.get("sig"))
+    else:
+        context = current_auth()
+        if context is None:
+            raise Unauthorized("Send the Bearer token, or use the signed link from the API", code=Codes.TOKEN_MISSING)
+        if not uploads.may_fetch(context.user, name):
+            raise NotFound("File not found", code=Codes.FILE_NOT_FOUND)
     # Only names we generate are looked up in storage; anything else, including every traversal
     # attempt, is at most an imported file's old name (which may look like ours).
     if not STORED_NAME.match(name) or not file_store.exists(name):
@@ -49,5 +66,6 @@ def serve(name):
         return response
     response = send_from_directory(file_store.upload_dir(), name, mimetype=mime_of(name),
                                    as_attachment=not is_inline(name), max_age=86400)
+    response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -30,6 +30,8 @@ class Message(TimestampedDocument):
             {"fields": ["conversation", "created_at", "id"]},
             # Sync: what changed in a conversation since a cursor.
             {"fields": ["conversation", "updated_at", "id"]},
+            # Who may fetch an attached file: the conversations of the messages that hold it.
+            {"fields": ["attachments.url"]},
             # Exactly-once sends: one message per sender and client id, where one was given.
             {"fields": ["sender", "client_id"], "unique": True,
              "partialFilterExpression": {"clientId": {"$type": "string"}}},
@@ -51,3 +53,8 @@ class Message(TimestampedDocument):
     deleted = me.BooleanField(default=False)
     deleted_at = me.DateTimeField(db_field="deletedAt")
     hidden_for = me.ListField(me.ObjectIdField(), db_field="hiddenFor", default=list)
+
+    @classmethod
+    def conversations_holding(cls, url):
+        """The conversations with a message (not deleted) that has the file at `url` attached."""
+        return cls._get_collection().distinct("conversation", {"attachments.url": url})

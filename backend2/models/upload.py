@@ -14,6 +14,8 @@ class Upload(TimestampedDocument):
             {"fields": ["legacy_names"], "sparse": True},
             # The orphan sweep: uploads nothing refers to, oldest first.
             {"fields": ["attached", "created_at"]},
+            # Who may fetch a thumbnail: the upload it belongs to.
+            {"fields": ["thumbnail_name"], "sparse": True},
         ],
     }
 
@@ -28,13 +30,20 @@ class Upload(TimestampedDocument):
     legacy_names = me.ListField(me.StringField(), db_field="legacyNames", default=None)
     # False until a message or an avatar refers to it; uploads older than this field never are swept.
     attached = me.BooleanField(default=False)
+    avatar = me.BooleanField(default=False)  # a profile or group picture: anyone signed in may see it
 
     @classmethod
-    def attach(cls, stored_names):
+    def of_file(cls, name):
+        """The upload a stored file (the file itself or its thumbnail) belongs to, or None."""
+        return cls.find_one_raw({"storedName": name}) or cls.find_one_raw({"thumbnailName": name})
+
+    @classmethod
+    def attach(cls, stored_names, avatar=False):
         """Mark uploads as referred to (before the reference is written, so the sweep cannot take
-        them meanwhile); returns how many of the names exist."""
+        them meanwhile), as avatars when they are; returns how many of the names exist."""
+        marks = {"attached": True, **({"avatar": True} if avatar else {})}
         return cls._get_collection().update_many({"storedName": {"$in": list(stored_names)}},
-                                                 {"$set": {"attached": True}}).matched_count
+                                                 {"$set": marks}).matched_count
 
     @classmethod
     def orphans(cls, older_than, limit):

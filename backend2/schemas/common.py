@@ -1,9 +1,12 @@
 """Building blocks shared by every schema."""
+import time
 from collections.abc import Mapping
 
+from flask import current_app
 from marshmallow import RAISE, ValidationError, fields, pre_load, validate
 
 from backend2.extensions import ma
+from backend2.utils.links import signed
 from backend2.utils.text import has_visible_text
 from backend2.utils.time import iso
 
@@ -60,6 +63,16 @@ class Timestamp(fields.DateTime):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return iso(value)
+
+
+class MediaLink(fields.String):
+    """A stored file's link as the API hands it out: ours carry a signed `exp` and `sig`, so an
+    image tag or a download manager fetches them without a header (UPLOAD_LINK_TTL_SECONDS)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        config = current_app.config
+        return signed(value, f"{config['PUBLIC_URL']}/uploads/", config["JWT_SECRET"],
+                      config["UPLOAD_LINK_TTL_SECONDS"], time.time())
 
 
 class ObjectIdString(fields.String):

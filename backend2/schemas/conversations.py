@@ -3,6 +3,7 @@ from marshmallow import fields, post_dump, validate
 from backend2.extensions import ma
 from backend2.schemas.common import (
     InputSchema,
+    MediaLink,
     ObjectIdString,
     PaginationSchema,
     Timestamp,
@@ -42,8 +43,8 @@ class ConversationSchema(ma.Schema.from_dict(id_fields())):
     members = fields.List(fields.Nested(PublicUserSchema), attribute="members_of_participants", dump_only=True)
     participantKey = fields.String(attribute="participant_key", allow_none=True)
     name = fields.String(allow_none=True)
-    avatar = fields.String(allow_none=True)
-    avatarUrl = fields.String(attribute="avatar", allow_none=True, dump_only=True)
+    avatar = MediaLink(allow_none=True)
+    avatarUrl = MediaLink(attribute="avatar", allow_none=True, dump_only=True)
     admins = fields.List(ObjectIdString())
     createdBy = ObjectIdString(attribute="created_by", allow_none=True)
     lastMessage = fields.Nested(MessageSchema, attribute="last_message_view", dump_default=None, allow_none=True)

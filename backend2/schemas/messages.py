@@ -2,7 +2,7 @@ from flask import current_app
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend2.extensions import ma
-from backend2.schemas.common import InputSchema, ObjectIdString, Timestamp, id_fields, object_id_field
+from backend2.schemas.common import InputSchema, MediaLink, ObjectIdString, Timestamp, id_fields, object_id_field
 from backend2.schemas.receipts import ReceiptCursorsSchema
 
 MESSAGE_TYPES = ("text", "image", "file", "audio", "video", "location", "contact")
@@ -99,13 +99,13 @@ class SyncQuerySchema(InputSchema):
 
 
 class AttachmentSchema(ma.Schema):
-    url = fields.String()
+    url = MediaLink()
     name = fields.String()
     size = fields.Integer(allow_none=True)
     mimeType = fields.String(attribute="mime_type", allow_none=True)
     width = fields.Integer(allow_none=True)
     height = fields.Integer(allow_none=True)
-    thumbnailUrl = fields.String(attribute="thumbnail_url", allow_none=True)
+    thumbnailUrl = MediaLink(attribute="thumbnail_url", allow_none=True)
 
 
 class ReplyPreviewSchema(ma.Schema.from_dict(id_fields())):

@@ -1,7 +1,7 @@
 from marshmallow import fields
 
 from backend2.extensions import ma
-from backend2.schemas.common import InputSchema
+from backend2.schemas.common import InputSchema, MediaLink
 
 
 class UploadSchema(InputSchema):
@@ -9,10 +9,11 @@ class UploadSchema(InputSchema):
 
 
 class UploadResultSchema(ma.Schema):
-    url = fields.String(required=True)
+    url = MediaLink(required=True, metadata={"description": "signed: fetch it with or without a token; send it "
+                                                           "back as an attachment's url"})
     name = fields.String()
     size = fields.Integer()
     mimeType = fields.String()
     width = fields.Integer()
     height = fields.Integer()
-    thumbnailUrl = fields.String()
+    thumbnailUrl = MediaLink()

@@ -3,7 +3,7 @@ from marshmallow import fields, validate
 from backend2.extensions import ma
 from backend2.schemas.auth_fields import validate_password
 from backend2.schemas.common import (
-    InputSchema, PageQuerySchema, PaginationSchema, Timestamp, display_name_field, id_fields, url_field,
+    InputSchema, MediaLink, PageQuerySchema, PaginationSchema, Timestamp, display_name_field, id_fields, url_field,
 )
 
 
@@ -11,8 +11,8 @@ class PublicUserSchema(ma.Schema.from_dict(id_fields())):
     """What any signed-in user may see of another."""
 
     name = fields.String()
-    avatar = fields.String(allow_none=True)
-    avatarUrl = fields.String(attribute="avatar", allow_none=True, dump_only=True)
+    avatar = MediaLink(allow_none=True)
+    avatarUrl = MediaLink(attribute="avatar", allow_none=True, dump_only=True)
     about = fields.String()
     lastSeen = Timestamp(attribute="last_seen", allow_none=True)
     online = fields.Boolean(metadata={"description": "a device of theirs is connected now"})

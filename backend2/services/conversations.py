@@ -85,9 +85,7 @@ def _create_group(user, member_ids, data):
 
 def _kept(avatar):
     """A group avatar refers to its upload from now on (the orphan sweep leaves it alone)."""
-    if avatar:
-        uploads.keep(avatar)
-    return avatar
+    return uploads.keep_avatar(avatar) if avatar else avatar
 
 
 def _distinct_ids(raw_ids, exclude=None):

@@ -6,17 +6,21 @@ of its detected type, and served as a download unless it is audio or video.
 """
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 import filetype
 from flask import current_app
 
-from backend2.errors import Codes, NotFound, ValidationFailed
+from backend2.errors import Codes, Forbidden, NotFound, ValidationFailed
 from backend2.extensions import redis_store
-from backend2.models import Attachment, Upload
+from backend2.models import Attachment, Conversation, Message, Upload
 from backend2.services import file_store, images
+from backend2.services.blocks import blocked_between
 from backend2.services.file_types import ALLOWED_FILES, MIME_BY_EXTENSION, STORED_NAME
+from backend2.utils import links
+from backend2.utils.links import plain
 from backend2.utils.time import utcnow
 
 LEGACY_NAME_MAX = 300
@@ -65,7 +69,7 @@ def prepare_avatar(owner_id, data, original_name=""):
     """An image re-encoded to fit AVATAR_MAX_SIDE, without a thumbnail, for an avatar (so referred
     to from the start); nothing is written."""
     prepared = _prepare_image(owner_id, data, original_name, current_app.config["AVATAR_MAX_SIDE"], thumbnail=False)
-    prepared.upload.attached = True
+    prepared.upload.attached = prepared.upload.avatar = True
     return prepared
 
 
@@ -107,8 +111,10 @@ def upload_json(upload):
 
 
 def stored_name_of(url):
-    """The stored file name an attachment URL points at, or None if it is not one of ours."""
+    """The stored file name an attachment URL points at (plain or signed), or None if it is not
+    one of ours."""
     prefix = f"{current_app.config['PUBLIC_URL']}/uploads/"
+    url = plain(url)
     if not isinstance(url, str) or not url.startswith(prefix):
         return None
     name = url[len(prefix):]
@@ -141,11 +147,37 @@ def attachments_for(items):
 
 
 
-def keep(url):
-    """An avatar now refers to the upload at `url` (if it is one of ours): it is never swept."""
+def keep_avatar(url):
+    """An avatar now refers to the upload at `url`: it is never swept, anyone signed in may see
+    it. Returns the link as stored (without a signed link's query)."""
     name = stored_name_of(url)
     if name:
-        Upload.attach([name])
+        Upload.attach([name], avatar=True)
+    return plain(url)
+
+
+def check_link(name, expires, signature):
+    """A signed link's `exp` and `sig` for this file: 403 unless this server made it and it has
+    not expired (which says nothing about whether the file exists)."""
+    verdict = links.check(name, expires, signature, current_app.config["JWT_SECRET"], time.time())
+    if verdict == "expired":
+        raise Forbidden("This file link has expired; take a fresh one from the API", code=Codes.LINK_EXPIRED)
+    if verdict != "ok":
+        raise Forbidden("This file link is not valid", code=Codes.LINK_INVALID)
+
+
+def may_fetch(user, name):
+    """Its uploader; anyone signed in for an avatar (unless one of them blocked the other); for
+    an attachment, the participants of a conversation holding a message it is attached to."""
+    upload = Upload.of_file(name)
+    if upload is None:  # stored before uploads were recorded (early avatars): public, as then
+        return True
+    if upload.owner == user.id:
+        return True
+    if upload.avatar:
+        return not blocked_between(user, upload.owner)
+    holding = Message.conversations_holding(file_store.upload_url(upload.stored_name))
+    return bool(holding) and Conversation.find_one_raw({"_id": {"$in": holding}, "participants": user.id}) is not None
 
 
 def sweep_orphans(every_seconds, limit=500):

@@ -54,7 +54,7 @@ def update_profile(context, changes):
         if field in changes:
             setattr(user, field, changes[field].strip() if isinstance(changes[field], str) else None)
     if changes.get("avatar"):
-        uploads.keep(user.avatar)
+        user.avatar = uploads.keep_avatar(user.avatar)
     if "email" in changes:
         user.email = changes["email"].lower() if changes["email"] else None
     try:

@@ -174,3 +174,50 @@ def test_sockets_refuse_the_same_tokens_and_callers(live_server, connect):
         with pytest.raises(socketio.exceptions.ConnectionError):
             client.connect(base, auth={"token": token} if token else None, wait_timeout=5)
         assert refusals and refusals[0]["data"]["code"] == code, kind
+
+
+def test_media_is_for_its_uploader_the_chats_that_hold_it_and_signed_links_only(client, world):
+    import io
+
+    from PIL import Image
+
+    from backend2.utils.links import signature
+    olga, max_, otto, bea = world["olga"], world["max"], world["otto"], world["bea"]
+    group = world["ids"]["conversation_id"]
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 400), (9, 9, 9)).save(picture, "PNG")
+    sent = client.post("/uploads", headers=olga.headers, content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(picture.getvalue()), "p.png")}).get_json()
+    message = client.post("/messages", headers=olga.headers, json={"conversationId": group,
+                                                                    "attachments": [{"url": sent["url"]}]}).get_json()
+    avatar = client.post("/users/me/avatar", headers=olga.headers, content_type="multipart/form-data",
+                         data={"file": (io.BytesIO(picture.getvalue()), "me.png")}).get_json()["avatar"]
+    plain = {kind: url.split("?")[0] for kind, url in (("file", message["attachments"][0]["url"]),
+                                                       ("thumbnail", message["attachments"][0]["thumbnailUrl"]),
+                                                       ("avatar", avatar))}
+    fetch = lambda url, who=None: client.get(url, headers=who.headers if who else {})  # noqa: E731
+
+    for kind in ("file", "thumbnail"):
+        assert fetch(plain[kind], olga).status_code == 200 and fetch(plain[kind], max_).status_code == 200
+        for stranger in (otto, bea):
+            refused = fetch(plain[kind], stranger)
+            assert (refused.status_code, refused.get_json()["code"]) == (404, "file_not_found"), kind
+    assert fetch("/uploads/" + "A" * 24 + ".png", otto).get_json() == fetch(plain["file"], otto).get_json()
+    assert fetch(plain["file"]).get_json()["code"] == "token_missing"
+    assert fetch(plain["avatar"], otto).status_code == 200  # an avatar: anyone signed in
+    assert fetch(plain["avatar"], bea).status_code == 404  # but not someone Olga blocked
+
+    link = message["attachments"][0]["url"]
+    assert "exp=" in link and "sig=" in link and fetch(link).status_code == 200  # no header needed
+    name, expires = plain["file"].rsplit("/", 1)[1], int(link.split("exp=")[1].split("&")[0])
+    tampered = (f"{plain['file']}?exp={expires}&sig=" + "A" * 24, f"{plain['file']}?exp={expires + 86400}&sig="
+                + link.split("sig=")[1], f"{plain['file']}?exp={expires}")
+    for bad in tampered:
+        assert (fetch(bad).status_code, fetch(bad).get_json()["code"]) == (403, "link_invalid"), bad
+    past = int(time.time()) - 60
+    expired = fetch(f"{plain['file']}?exp={past}&sig={signature(name, past, TEST_JWT_SECRET)}")
+    assert (expired.status_code, expired.get_json()["code"]) == (403, "link_expired")
+
+    client.delete(f"/conversations/{group}/members/{max_.id}", headers=olga.headers)
+    assert fetch(plain["file"], max_).status_code == 404  # removed from the group: no longer
+    assert fetch(link).status_code == 200  # a link already handed out lasts until it expires

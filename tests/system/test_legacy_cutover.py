@@ -129,13 +129,14 @@ def test_files_are_served_and_the_old_links_lead_to_them(cutover):
     report = next(m for m in history if m["id"] == str(ids["msg.m2"]))["attachments"][0]
     served = requests.get(f"{cutover.base}{report['url']}", timeout=10)
     assert served.status_code == 200 and served.headers["Content-Type"] == "application/pdf"
-    old = requests.get(f"{cutover.base}/uploads/report.pdf", allow_redirects=False, timeout=10)
-    assert old.status_code == 301 and old.headers["Location"].endswith(report["url"])
+    old = requests.get(f"{cutover.base}/uploads/report.pdf", headers=bearer(token), allow_redirects=False, timeout=10)
+    assert old.status_code == 301 and old.headers["Location"].endswith(report["url"].split("?")[0])
     avatar = get(cutover, "/users/profile", token).json()["avatar"]
-    old_avatar = requests.get(f"{cutover.base}/uploads/1709283600000-ada.png", allow_redirects=False, timeout=10)
-    assert old_avatar.status_code == 301 and old_avatar.headers["Location"].endswith(avatar)
-    assert requests.get(f"{cutover.base}{avatar}", timeout=10).headers["Content-Type"] == "image/png"
-    assert requests.get(f"{cutover.base}/uploads/setup.exe", timeout=10).status_code == 404
+    old_avatar = requests.get(f"{cutover.base}/uploads/1709283600000-ada.png", headers=bearer(token),
+                              allow_redirects=False, timeout=10)
+    assert old_avatar.status_code == 301 and old_avatar.headers["Location"].endswith(avatar.split("?")[0])
+    assert requests.get(f"{cutover.base}{avatar}", timeout=10).headers["Content-Type"] == "image/png"  # signed
+    assert get(cutover, "/uploads/setup.exe", token).status_code == 404
 
 
 def test_a_new_message_in_a_merged_chat_reaches_a_device_of_each_app(cutover):
