@@ -4,7 +4,9 @@ Uploads are typed from their bytes against an allow-list: images (PNG, JPEG, Web
 re-encoded in their own format without metadata, with `width`, `height` and a
 `THUMBNAIL_SIDE` thumbnail), PDF and office documents, zip, plain UTF-8 text, common audio
 (mp3, m4a, aac, ogg, wav, amr) and video (mp4, m4v, mov, webm, 3gp). Anything else (HTML, SVG,
-executables) is refused or, if it is plain text, stored as `text/plain`. Files are served with
+executables) is refused or, if it is plain text, stored as `text/plain`. Audio and video get
+`durationMs`, and a video its `width`, `height` and first frame as `thumbnailUrl`, read by the
+ffmpeg the imageio-ffmpeg wheel ships; a file it cannot read is stored without them. Files are served with
 their stored type and `nosniff`; everything that is not an image, audio or video is a
 download. Only names Backend2 generated are read from storage; an Express server's old path of
 an imported file answers 301 with its new URL; anything else is 404.

@@ -10,6 +10,7 @@ named below, and a test would catch an upgrade breaking it:
 | `embedded_compat.py` | redeclared indexes, `bulk_write`, cursors | mongomock 4.3.0 with pymongo 4.20.1 | tests/unit/test_embedded_mongo.py |
 | `devdb.py` | the embedded database over the wire | MockupDB 1.8.1, pymongo 4.20.1 | tests/system/test_devdb.py, every multi-process test |
 | `redis_pools.py`, `redis_breaker.py` | bounded waiting pools that fail fast | redis-py 8.1.0 (`BlockingConnectionPool`, `Connection`) | tests/system/test_faults.py, tests/system/test_multiprocess.py |
+| `media_probe.py` | duration, size and first frame of audio and video | imageio-ffmpeg 0.8.1 (its ffmpeg's output) | tests/api/test_media_probe.py |
 | `storage.py` | files in a folder or an S3-compatible bucket | boto3/botocore 1.44.8 | tests/system/test_storage_s3.py |
 | `server.py` | TCP_NODELAY, small read buffers, graceful stop | gevent 26.9.0, gevent-websocket 0.10.1 | tests/system/test_server_process.py |
 | `socketio_packets.py` | tolerant JSON, one-loop binary check | python-socketio 5.18.1 (`Packet`) | tests/unit/test_socket_packets.py, tests/system/test_socket_fuzz.py |

@@ -11,6 +11,7 @@ class Attachment(me.EmbeddedDocument):
     width = me.IntField()
     height = me.IntField()
     thumbnail_url = me.StringField(db_field="thumbnailUrl")
+    duration_ms = me.IntField(db_field="durationMs")
 
 
 class Edit(me.EmbeddedDocument):

@@ -26,7 +26,8 @@ class Upload(TimestampedDocument):
     mime_type = me.StringField(db_field="mimeType", required=True)
     width = me.IntField()
     height = me.IntField()
-    thumbnail_name = me.StringField(db_field="thumbnailName")
+    thumbnail_name = me.StringField(db_field="thumbnailName")  # an image's, or a video's first frame
+    duration_ms = me.IntField(db_field="durationMs")  # audio and video
     legacy_names = me.ListField(me.StringField(), db_field="legacyNames", default=None)
     # False until a message or an avatar refers to it; uploads older than this field never are swept.
     attached = me.BooleanField(default=False)

@@ -22,6 +22,7 @@ class AttachmentInputSchema(InputSchema):
     width = fields.Integer()
     height = fields.Integer()
     thumbnailUrl = fields.String(allow_none=True, validate=validate.Length(max=2048))
+    durationMs = fields.Integer(allow_none=True)
 
 
 class LocationSchema(InputSchema):
@@ -106,6 +107,7 @@ class AttachmentSchema(ma.Schema):
     width = fields.Integer(allow_none=True)
     height = fields.Integer(allow_none=True)
     thumbnailUrl = MediaLink(attribute="thumbnail_url", allow_none=True)
+    durationMs = fields.Integer(attribute="duration_ms", allow_none=True, metadata={"description": "audio and video"})
 
 
 class ReplyPreviewSchema(ma.Schema.from_dict(id_fields())):

@@ -16,4 +16,5 @@ class UploadResultSchema(ma.Schema):
     mimeType = fields.String()
     width = fields.Integer()
     height = fields.Integer()
-    thumbnailUrl = MediaLink()
+    thumbnailUrl = MediaLink(metadata={"description": "images; for a video, its first frame"})
+    durationMs = fields.Integer(metadata={"description": "audio and video, when ffmpeg could read them"})

@@ -16,6 +16,7 @@ from flask import current_app
 from backend2.errors import Codes, Forbidden, NotFound, ValidationFailed
 from backend2.extensions import redis_store
 from backend2.models import Attachment, Conversation, Message, Upload
+from backend2.infra import media_probe
 from backend2.services import file_store, images
 from backend2.services.blocks import blocked_between
 from backend2.services.file_types import ALLOWED_FILES, MIME_BY_EXTENSION, STORED_NAME
@@ -62,7 +63,27 @@ def prepare_attachment(owner_id, data, original_name):
         raise ValidationFailed("This kind of file is not allowed", code=Codes.UNSUPPORTED_FILE_TYPE)
     stored_name = f"{secrets.token_urlsafe(18)}.{ALLOWED_FILES[mime]}"
     upload = Upload(stored_name=stored_name, owner=owner_id, name=original_name, size=len(data), mime_type=mime)
-    return PreparedUpload({stored_name: data}, upload)
+    prepared = PreparedUpload({stored_name: data}, upload)
+    if mime.startswith(("audio/", "video/")):
+        _describe_media(prepared, data)
+    return prepared
+
+
+def _describe_media(prepared, data):
+    """`durationMs` for audio and video; for video also its size and its first frame as the
+    thumbnail. A file ffmpeg cannot read is stored all the same, without them."""
+    upload = prepared.upload
+    media = media_probe.probe(data, upload.stored_name.rsplit(".", 1)[1])
+    if media is None:
+        return
+    upload.duration_ms, upload.width, upload.height = media.duration_ms, media.width, media.height
+    if media.poster_png:
+        try:
+            poster = images.decode_image(media.poster_png)
+        except ValidationFailed:
+            return
+        upload.thumbnail_name, thumbnail, _ = images.encode_image(poster, current_app.config["THUMBNAIL_SIDE"])
+        prepared.files[upload.thumbnail_name] = thumbnail
 
 
 def prepare_avatar(owner_id, data, original_name=""):
@@ -105,8 +126,11 @@ def upload_json(upload):
     body = {"url": file_store.upload_url(upload.stored_name), "name": upload.name, "size": upload.size,
             "mimeType": upload.mime_type}
     if upload.width:
-        body.update(width=upload.width, height=upload.height,
-                    thumbnailUrl=file_store.upload_url(upload.thumbnail_name))
+        body.update(width=upload.width, height=upload.height)
+    if upload.thumbnail_name:
+        body["thumbnailUrl"] = file_store.upload_url(upload.thumbnail_name)
+    if upload.duration_ms is not None:
+        body["durationMs"] = upload.duration_ms
     return body
 
 
@@ -142,6 +166,7 @@ def attachments_for(items):
         result.append(Attachment(
             url=described["url"], name=item.get("name") or upload.name, size=upload.size, mime_type=upload.mime_type,
             width=upload.width, height=upload.height, thumbnail_url=described.get("thumbnailUrl"),
+            duration_ms=upload.duration_ms,
         ))
     return result
 
