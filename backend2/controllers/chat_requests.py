@@ -25,7 +25,6 @@ chat_requests_bp = Blueprint("chat_requests", __name__, url_prefix="/chat-reques
 ANSWER_ERRORS = {403: "Not the recipient", 404: "No such request of the caller", 409: "Already answered"}
 
 
-
 @chat_requests_bp.post("")
 @authenticate(token_auth)
 @json_body(ChatRequestCreateSchema)

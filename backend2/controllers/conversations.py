@@ -46,7 +46,6 @@ def conversation_response(conversation, created=False):
     return conversation, 201 if created else 200
 
 
-
 @conversations_bp.post("")
 @authenticate(token_auth)
 @json_body(ConversationCreateSchema)

@@ -47,7 +47,6 @@ messages_bp = Blueprint("messages", __name__, url_prefix="/messages")
 NOT_FOUND = {404: "No such message in the caller's conversations"}
 
 
-
 def _presented(message, conversation):
     return present_messages(current_user().id, [message], {conversation.id: conversation})[0]
 

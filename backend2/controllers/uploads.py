@@ -14,7 +14,6 @@ an imported file answers 301 with its new URL; anything else is 404.
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint, redirect, request, send_from_directory
 
-from backend2.errors import Codes, NotFound, Unauthorized
 from backend2.middlewares.auth import current_auth, current_user, token_auth
 from backend2.middlewares.validation import file_body
 from backend2.schemas.uploads import UploadResultSchema, UploadSchema
@@ -49,14 +48,7 @@ def serve(name):
     link (the `url`s in message, profile and upload JSON) needs no header until it expires, so
     image tags and download managers work; a plain link without a token is 401 `token_missing`.
     """
-    if "sig" in request.args or "exp" in request.args:
-        uploads.check_link(name, request.args.get("exp"), request.args.get("sig"))
-    else:
-        context = current_auth()
-        if context is None:
-            raise Unauthorized("Send the Bearer token, or use the signed link from the API", code=Codes.TOKEN_MISSING)
-        if not uploads.may_fetch(context.user, name):
-            raise NotFound("File not found", code=Codes.FILE_NOT_FOUND)
+    uploads.authorize_fetch(name, current_auth(), request.args.get("exp"), request.args.get("sig"))
     # Only names we generate are looked up in storage; anything else, including every traversal
     # attempt, is at most an imported file's old name (which may look like ours).
     if not STORED_NAME.match(name) or not file_store.exists(name):

@@ -38,6 +38,10 @@ class LocalStorage:
     def exists(self, name):
         return (self.folder / name).is_file()
 
+    def presigned_url(self, name, ttl_seconds):
+        """None: the server streams a local file itself."""
+        return None
+
     def sizes(self):
         """{name: size} of every file stored here."""
         if not self.folder.is_dir():

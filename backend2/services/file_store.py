@@ -34,8 +34,7 @@ def exists(name):
 def redirect_url(name):
     """A short-lived link to fetch the file from the storage service itself, or None when this
     server streams it (local storage)."""
-    presign = getattr(storage.backend, "presigned_url", None)
-    return presign(name, current_app.config["UPLOAD_URL_TTL_SECONDS"]) if presign else None
+    return storage.backend.presigned_url(name, current_app.config["UPLOAD_URL_TTL_SECONDS"])
 
 
 def upload_dir():

@@ -13,7 +13,7 @@ from datetime import timedelta
 import filetype
 from flask import current_app
 
-from backend2.errors import Codes, Forbidden, NotFound, ValidationFailed
+from backend2.errors import Codes, Forbidden, NotFound, Unauthorized, ValidationFailed
 from backend2.extensions import redis_store
 from backend2.models import Attachment, Conversation, Message, Upload
 from backend2.infra import media_probe
@@ -171,7 +171,6 @@ def attachments_for(items):
     return result
 
 
-
 def keep_avatar(url):
     """An avatar now refers to the upload at `url`: it is never swept, anyone signed in may see
     it. Returns the link as stored (without a signed link's query)."""
@@ -181,7 +180,18 @@ def keep_avatar(url):
     return plain(url)
 
 
-def check_link(name, expires, signature):
+def authorize_fetch(name, context, expires, signature):
+    """A fetch of a stored file is either a signed link (`exp`, `sig`) or a signed-in caller
+    (`context`, an AuthContext or None) who may see the file; raises otherwise."""
+    if expires is not None or signature is not None:
+        _check_link(name, expires, signature)
+    elif context is None:
+        raise Unauthorized("Send the Bearer token, or use the signed link from the API", code=Codes.TOKEN_MISSING)
+    elif not may_fetch(context.user, name):
+        raise NotFound("File not found", code=Codes.FILE_NOT_FOUND)
+
+
+def _check_link(name, expires, signature):
     """A signed link's `exp` and `sig` for this file: 403 unless this server made it and it has
     not expired (which says nothing about whether the file exists)."""
     verdict = links.check(name, expires, signature, current_app.config["JWT_SECRET"], time.time())

@@ -11,6 +11,7 @@ from backend2.sockets.connections import current_socket_user
 from backend2.infra.socketio_acks import ack_requested
 from backend2.infra.socketio_packets import MALFORMED_EVENT
 
+
 def load(schema, payload):
     try:
         return schema.load(payload)

@@ -5,6 +5,7 @@ from datetime import datetime
 from backend2.services.legacy.shapes import Record, Rejected, record_times
 from backend2.utils.legacy_values import first, flag, moment, object_id, object_ids, text
 
+
 @dataclass
 class LegacyConversation(Record):
     is_group: bool = False
