@@ -80,7 +80,7 @@ def create_app(config_name=None, env=None):
 
 def _init_extensions(app, config):
     import backend2.sockets  # noqa: F401  registers the event handlers before init_app hands them over
-    from backend2.extensions import apifairy, cors, jwt, limiter, ma, redis_store, socketio, storage
+    from backend2.extensions import apifairy, cors, jwt, limiter, ma, push_gateways, redis_store, socketio, storage
     from backend2.infra.ping_timers import use_ping_timers
     from backend2.infra.socketio_acks import track_ack_requests
     from backend2.infra.socketio_packets import SocketPacket
@@ -89,6 +89,7 @@ def _init_extensions(app, config):
     origins = config.ALLOWED_ORIGINS
     redis_store.init_app(app)
     storage.init_app(app)
+    push_gateways.init_app(app)
     if redis_store.client:  # rate limits use the same pool, and so fail fast with it
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {"connection_pool": redis_store.client.connection_pool}
     ma.init_app(app)

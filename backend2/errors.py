@@ -46,6 +46,7 @@ class Codes:
     INVALID_CREDENTIALS = Code("invalid_credentials", "Wrong phone, email or password")
     INVALID_CURRENT_PASSWORD = Code("invalid_current_password", "The current password is wrong or missing")
     SESSION_NOT_FOUND = Code("session_not_found", "No such session of the caller")
+    SESSION_REQUIRED = Code("session_required", "The token names no session (an Express server's token); sign in again")
     # One-time codes and phone numbers
     INVALID_PHONE = Code("invalid_phone", "Not a valid phone number")
     PHONE_TAKEN = Code("phone_taken", "This phone number (or email) already has an account")

@@ -11,6 +11,7 @@ from flask_socketio import SocketIO
 from backend2.api_docs import add_shared_errors
 from config import ConfigError
 from backend2.infra.redis_pools import bounded_redis, in_process_redis
+from backend2.infra.push_gateways import PushGateways
 from backend2.infra.storage import StorageHolder
 
 apifairy = APIFairy()
@@ -49,3 +50,4 @@ class RedisHolder:
 
 redis_store = RedisHolder()
 storage = StorageHolder()
+push_gateways = PushGateways()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from config.push import push_problems, read_push_settings
+
 log = logging.getLogger(__name__)
 
 # Secrets that appear in examples and tutorials; production refuses them.
@@ -131,6 +133,8 @@ class Config:
         self.TURN_SECRET = get("TURN_SECRET", "")
         self.TURN_TTL_SECONDS = int(get("TURN_TTL_SECONDS", 86400))
 
+        read_push_settings(self, get, _bool)
+
         self.LOG_LEVEL = get("LOG_LEVEL", "INFO").upper()
         self.HOST = get("HOST", "0.0.0.0")
         self.PORT = int(get("PORT", 5000))
@@ -163,7 +167,7 @@ class Config:
             found.append(f"STORAGE_BACKEND must be one of {', '.join(STORAGE_BACKENDS)}")
         if self.STORAGE_BACKEND == "s3" and not self.S3_BUCKET:
             found.append("STORAGE_BACKEND=s3 needs S3_BUCKET")
-        return found
+        return found + push_problems(self)
 
     def finalize(self):
         """Refuse unsafe settings, or fill in safe development fallbacks."""

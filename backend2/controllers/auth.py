@@ -11,6 +11,9 @@ Every sign-in opens a session (a device) and answers `{token, user, session}`. A
 only while its session is live: logging out, ending the session from another device, or
 changing the password ends it (`session_revoked`). A wrong phone and a wrong password get the
 same 401 `invalid_credentials`, after the same bcrypt work.
+
+A device that wants pushes while its socket sleeps registers its FCM or APNs token on its
+session (`PUT /auth/sessions/current/push`); signing the session out removes it.
 """
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint, request
@@ -28,7 +31,8 @@ from backend2.schemas.auth import (
     VerifyOtpRegisterSchema,
 )
 from backend2.schemas.common import NoticeSchema
-from backend2.services import auth, sessions
+from backend2.schemas.push import PushRegistrationInputSchema, PushRegistrationSchema
+from backend2.services import auth, push_registrations, sessions
 
 auth_bp = Blueprint("auth", __name__, url_prefix="/auth")
 limit_auth_blueprint(auth_bp)
@@ -112,3 +116,28 @@ def revoke_session(session_id):
     """Sign out one of the caller's devices"""
     sessions.revoke_session(current_user().id, session_id)
     return {"message": "Session revoked"}
+
+
+@auth_bp.put("/sessions/current/push")
+@authenticate(token_auth)
+@json_body(PushRegistrationInputSchema)
+@response(PushRegistrationSchema)
+@other_responses({400: "Invalid provider or token", 403: "The token names no session: sign in again"})
+def register_push(data):
+    """Receive pushes on this device
+
+    `provider` is `fcm` or `apns`; `token` (also `fcmToken`, `deviceToken`, `pushToken`) is the
+    device's token, `voipToken` an iOS PushKit token for calls. Registering again replaces it;
+    the token leaves any other session that held it.
+    """
+    return push_registrations.register_push(current_auth(), data)
+
+
+@auth_bp.delete("/sessions/current/push")
+@authenticate(token_auth)
+@response(NoticeSchema)
+@other_responses({403: "The token names no session"})
+def remove_push():
+    """Stop pushes to this device"""
+    push_registrations.remove_push(current_auth())
+    return {"message": "Push registration removed"}

@@ -27,11 +27,13 @@ from backend2.schemas.conversations import (
     ConversationCreateSchema,
     ConversationListSchema,
     ConversationSchema,
+    ConversationSettingsInputSchema,
+    ConversationSettingsSchema,
     GroupUpdateSchema,
     MembersInputSchema,
 )
 from backend2.schemas.receipts import ReceiptInputSchema, ReceiptSchema
-from backend2.services import conversations, receipts
+from backend2.services import conversation_settings, conversations, receipts
 from backend2.services.message_views import present_conversations
 
 conversations_bp = Blueprint("conversations", __name__, url_prefix="/conversations")
@@ -84,6 +86,16 @@ def get_one(conversation_id):
 def update_group(changes, conversation_id):
     """Rename a group or change its avatar (admins)"""
     return conversation_response(conversations.update_group(current_user(), conversation_id, changes))
+
+
+@conversations_bp.patch("/<conversation_id>/settings")
+@authenticate(token_auth)
+@json_body(ConversationSettingsInputSchema)
+@response(ConversationSettingsSchema)
+@other_responses({**NOT_FOUND, 400: "Invalid mutedUntil"})
+def update_settings(changes, conversation_id):
+    """Mute or unmute a conversation for the caller"""
+    return conversation_settings.update_settings(current_user(), conversation_id, changes)
 
 
 @conversations_bp.post("/<conversation_id>/members")

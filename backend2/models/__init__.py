@@ -6,11 +6,11 @@ from backend2.models.conversation import Conversation
 from backend2.models.legacy_import import LegacyImport
 from backend2.models.message import Attachment, Edit, Message
 from backend2.models.otp import Otp
-from backend2.models.session import Session
+from backend2.models.session import PushRegistration, Session
 from backend2.models.upload import Upload
 from backend2.models.user import User
 
 ALL_MODELS = (User, Session, Otp, ContactBook, Conversation, ChatRequest, Message, Upload, Call, LegacyImport)
 
 __all__ = ["ALL_MODELS", "Attachment", "Call", "ChatRequest", "ContactBook", "ContactEntry", "Conversation", "Edit",
-           "LegacyImport", "Message", "Otp", "Session", "Upload", "User"]
+           "LegacyImport", "Message", "Otp", "PushRegistration", "Session", "Upload", "User"]

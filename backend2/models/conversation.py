@@ -31,6 +31,8 @@ class Conversation(TimestampedDocument):
     # Moves with receipt cursors (not updatedAt, which orders the list by activity).
     receipts_updated_at = me.DateTimeField(db_field="receiptsUpdatedAt")
     legacy_ids = me.ListField(me.ObjectIdField(), db_field="legacyIds", default=None)
+    # Each participant's own settings, by user id: {mutedUntil}.
+    member_settings = me.DictField(db_field="memberSettings", default=dict)
 
     @classmethod
     def find_for_participant(cls, conversation_id, user_id):

@@ -3,6 +3,17 @@ import mongoengine as me
 from backend2.models.base import TimestampedDocument
 
 
+class PushRegistration(me.EmbeddedDocument):
+    """Where a device receives pushes: FCM or APNs, and for iOS calls its VoIP token."""
+
+    provider = me.StringField(required=True, choices=("fcm", "apns"))
+    token = me.StringField(required=True)
+    voip_token = me.StringField(db_field="voipToken")
+    app_id = me.StringField(db_field="appId")
+    locale = me.StringField()
+    registered_at = me.DateTimeField(db_field="registeredAt")
+
+
 class Session(TimestampedDocument):
     """One signed-in device. A token that names a session is valid only while it is."""
 
@@ -12,6 +23,9 @@ class Session(TimestampedDocument):
             {"fields": ["user", "-created_at"]},
             # Expired sessions are removed by MongoDB itself.
             {"fields": ["expires_at"], "expireAfterSeconds": 0},
+            # A provider reports a token dead, or another session registers the same device.
+            {"fields": ["push.token"], "sparse": True},
+            {"fields": ["push.voip_token"], "sparse": True},
         ],
     }
 
@@ -23,3 +37,4 @@ class Session(TimestampedDocument):
     last_seen_at = me.DateTimeField(db_field="lastSeenAt")
     expires_at = me.DateTimeField(db_field="expiresAt", required=True)
     revoked_at = me.DateTimeField(db_field="revokedAt")
+    push = me.EmbeddedDocumentField(PushRegistration)

@@ -28,6 +28,8 @@ class User(TimestampedDocument):
     last_seen = me.DateTimeField(db_field="lastSeen")
     blocked_users = me.ListField(me.ObjectIdField(), db_field="blockedUsers", default=list)
     legacy_ids = me.ListField(me.ObjectIdField(), db_field="legacyIds", default=None)
+    push_previews = me.BooleanField(db_field="pushPreviews", default=True)
+    badge_includes_muted = me.BooleanField(db_field="badgeIncludesMuted", default=True)
 
     @classmethod
     def by_id_or_legacy_id(cls, user_id):

@@ -69,6 +69,10 @@ class SessionSchema(ma.Schema.from_dict(id_fields())):
     lastSeenAt = Timestamp(attribute="last_seen_at", allow_none=True)
     expiresAt = Timestamp(attribute="expires_at")
     current = fields.Boolean(attribute="is_current", dump_default=False)
+    pushProvider = fields.Method("push_provider", metadata={"description": "fcm or apns: the device receives pushes"})
+
+    def push_provider(self, session):
+        return session.push.provider if getattr(session, "push", None) else None
 
 
 class SessionListSchema(ma.Schema):

@@ -1,3 +1,5 @@
+from datetime import timezone
+
 from marshmallow import fields, post_dump, validate
 
 from backend2.extensions import ma
@@ -14,6 +16,7 @@ from backend2.schemas.common import (
 )
 from backend2.schemas.messages import MessageSchema
 from backend2.schemas.users import PublicUserSchema
+from backend2.utils.time import FOREVER
 
 
 class ConversationCreateSchema(InputSchema):
@@ -36,6 +39,26 @@ class MembersInputSchema(InputSchema):
     userIds = fields.List(object_id_field(), required=True, validate=validate.Length(min=1, max=1000))
 
 
+class MutedUntil(fields.DateTime):
+    """A time, null (not muted) or "forever"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "forever":
+            return FOREVER
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+class ConversationSettingsInputSchema(InputSchema):
+    mutedUntil = MutedUntil(required=True, allow_none=True)
+
+
+class ConversationSettingsSchema(ma.Schema):
+    conversationId = ObjectIdString()
+    mutedUntil = Timestamp(allow_none=True, metadata={"description": "9999-12-31T23:59:59.999Z: forever"})
+    muted = fields.Boolean()
+
+
 class ConversationSchema(ma.Schema.from_dict(id_fields())):
     type = fields.String()
     participants = fields.List(fields.Nested(PublicUserSchema), attribute="people")
@@ -49,6 +72,8 @@ class ConversationSchema(ma.Schema.from_dict(id_fields())):
     createdBy = ObjectIdString(attribute="created_by", allow_none=True)
     lastMessage = fields.Nested(MessageSchema, attribute="last_message_view", dump_default=None, allow_none=True)
     unreadCount = fields.Integer(attribute="unread_count", dump_default=0)
+    mutedUntil = Timestamp(attribute="muted_until", allow_none=True, dump_default=None)
+    muted = fields.Boolean(dump_default=False)
     deliveredUpTo = fields.Dict(keys=fields.String(), values=Timestamp(), attribute="delivered_up_to")
     readUpTo = fields.Dict(keys=fields.String(), values=Timestamp(), attribute="read_up_to")
     createdAt = Timestamp(attribute="created_at")

@@ -23,6 +23,10 @@ class UserSchema(PublicUserSchema):
 
     phone = fields.String()
     email = fields.String(allow_none=True)
+    pushPreviews = fields.Boolean(attribute="push_previews",
+                                  metadata={"description": "pushes show the sender and text; else only 'New message'"})
+    badgeIncludesMuted = fields.Boolean(attribute="badge_includes_muted",
+                                        metadata={"description": "the badge counts muted chats' unread messages"})
     createdAt = Timestamp(attribute="created_at")
     updatedAt = Timestamp(attribute="updated_at")
 
@@ -48,3 +52,5 @@ class ProfileUpdateSchema(InputSchema):
     avatar = url_field()
     password = fields.String(validate=validate_password)
     currentPassword = fields.String(validate=validate.Length(max=1024))
+    pushPreviews = fields.Boolean(truthy={True}, falsy={False})
+    badgeIncludesMuted = fields.Boolean(truthy={True}, falsy={False})

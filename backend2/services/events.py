@@ -15,6 +15,8 @@ message_deleted = _events.signal("message-deleted")      # sender: Message; conv
 receipt_moved = _events.signal("receipt-moved")          # sender: Conversation; kind, user_id, up_to
 typing_changed = _events.signal("typing-changed")        # sender: Conversation; user_id, typing
 presence_changed = _events.signal("presence-changed")    # sender: user id; online, last_seen
+conversation_settings_changed = _events.signal("conversation-settings-changed")  # sender: Conversation;
+#                                                           user_id, settings
 device_gone = _events.signal("device-gone")              # sender: device id; user_id (closed or crashed)
 call_event = _events.signal("call-event")                # sender: event name; payload, users, devices,
 #                                                           skip_device, after_ack (send once the ack is out)

@@ -2,6 +2,7 @@
 the last message and the unread count, each gathered in as few queries as possible."""
 from backend2.models import Conversation, Message
 from backend2.services import receipts
+from backend2.services.conversation_settings import settings_of
 from backend2.services.conversations import with_people
 
 REPLY_PREVIEW_CHARS = 100
@@ -38,7 +39,7 @@ def _preview(quoted):
 
 
 def present_conversations(viewer, conversations):
-    """Attach people, the presented last message and the viewer's unread count."""
+    """Attach people, the presented last message, the viewer's unread count and settings."""
     with_people(conversations)
     by_id = {c.id: c for c in conversations}
     last_ids = [c.last_message for c in conversations if c.last_message]
@@ -47,4 +48,6 @@ def present_conversations(viewer, conversations):
         message = last.get(conversation.last_message)
         conversation.last_message_view = None if message is None or viewer.id in message.hidden_for else message
         conversation.unread_count = receipts.unread_query(viewer, conversation).count()
+        settings = settings_of(conversation, viewer.id)
+        conversation.muted_until, conversation.muted = settings["mutedUntil"], settings["muted"]
     return conversations

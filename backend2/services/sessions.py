@@ -52,8 +52,12 @@ def list_sessions(user_id, current_session_id):
 def revoke_session(user_id, session_id):
     """End one of the user's sessions; 404 for anyone else's or an unknown id."""
     oid = parse_object_id(session_id)
-    now = utcnow()
-    if oid is None or not Session.objects(id=oid, user=user_id, revoked_at=None).update_one(
-        set__revoked_at=now, set__updated_at=now
-    ):
+    if oid is None or not end_sessions(Session.objects(id=oid, user=user_id)):
         raise NotFound("Session not found", code=Codes.SESSION_NOT_FOUND)
+
+
+def end_sessions(sessions):
+    """Sign out the live sessions of a query: their tokens stop working and their devices stop
+    receiving pushes (the registration goes with the session). Returns how many ended."""
+    now = utcnow()
+    return sessions.filter(revoked_at=None).update(set__revoked_at=now, set__updated_at=now, unset__push=True)

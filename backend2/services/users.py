@@ -6,12 +6,11 @@ from mongoengine import NotUniqueError, Q
 
 from backend2.errors import Codes, Conflict, NotFound, ValidationFailed
 from backend2.models import Session, User
-from backend2.services import file_store, images, uploads
+from backend2.services import file_store, images, sessions, uploads
 from backend2.services.blocks import blocked_between, hidden_user_ids
 from backend2.services.pagination import paginate
 from backend2.utils.ids import parse_object_id
 from backend2.utils.passwords import check_password, hash_password
-from backend2.utils.time import utcnow
 
 MIN_PHONE_DIGITS_TO_SEARCH = 3
 
@@ -45,11 +44,15 @@ def search_users(viewer, query, page, limit):
 
 
 def update_profile(context, changes):
-    """Apply name, about, email, avatar and password changes; a new password ends other sessions."""
+    """Apply name, about, email, avatar, password and push-preference changes; a new password ends
+    other sessions."""
     user = context.user
     current_password = changes.pop("currentPassword", None)
     if "password" in changes:
         _change_password(context, changes.pop("password"), current_password)
+    for field, attribute in (("pushPreviews", "push_previews"), ("badgeIncludesMuted", "badge_includes_muted")):
+        if field in changes:
+            setattr(user, attribute, changes[field])
     for field in ("name", "about", "avatar"):
         if field in changes:
             setattr(user, field, changes[field].strip() if isinstance(changes[field], str) else None)
@@ -72,10 +75,10 @@ def _change_password(context, new_password, current_password):
         raise ValidationFailed("The current password is wrong", code=Codes.INVALID_CURRENT_PASSWORD,
                                details={"currentPassword": ["Wrong or missing"]})
     user.password_hash = hash_password(new_password, current_app.config["BCRYPT_ROUNDS"])
-    others = Session.objects(user=user.id, revoked_at=None)
+    others = Session.objects(user=user.id)
     if context.session is not None:
         others = others.filter(id__ne=context.session.id)
-    others.update(set__revoked_at=utcnow())
+    sessions.end_sessions(others)
 
 
 def set_avatar(user, file_storage):

@@ -46,6 +46,13 @@ def on_typing_changed(conversation, user_id, typing):
     emit_to_users("typing" if typing else "typing-stopped", payload, others)
 
 
+@events.conversation_settings_changed.connect
+def on_conversation_settings_changed(conversation, user_id, settings):
+    """The user's own devices: their settings of a conversation changed."""
+    emit_to_users("conversation_settings", {**settings, "conversationId": str(conversation.id),
+                                            "mutedUntil": iso(settings["mutedUntil"])}, [user_id])
+
+
 @events.presence_changed.connect
 def on_presence_changed(user_id, online, last_seen):
     watchers = presence.watchers_of(user_id)

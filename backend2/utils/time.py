@@ -2,6 +2,10 @@
 from datetime import datetime, timedelta, timezone
 
 
+# "Until further notice", where a setting takes a time (muting a chat forever).
+FOREVER = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=timezone.utc)
+
+
 def utcnow():
     """The current UTC time, cut to milliseconds as MongoDB stores it."""
     now = datetime.now(timezone.utc)

@@ -102,3 +102,33 @@ def test_call_settings_that_cannot_work_are_refused_everywhere(settings, problem
 def test_production_keeps_files_on_local_disk_only_when_it_is_declared_persistent():
     config = load_config(env={**SAFE_PRODUCTION, "STORAGE_BACKEND": "local", "UPLOAD_DIR_PERSISTENT": "true"})
     assert config.STORAGE_BACKEND == "local"
+
+
+@pytest.mark.parametrize("overrides, named", [
+    ({"FCM_CREDENTIALS": "{not json"}, "FCM_CREDENTIALS is neither"),
+    ({"FCM_CREDENTIALS": "/no/such/service-account.json"}, "FCM_CREDENTIALS is neither"),
+    ({"FCM_CREDENTIALS": '{"client_email": "a@b.c", "private_key": "k", "token_uri": "https://t"}'},
+     "FCM_PROJECT_ID is missing"),
+    ({"FCM_CREDENTIALS": '{"client_email": "a@b.c"}'}, "FCM_CREDENTIALS lacks private_key, token_uri"),
+    ({"APNS_KEY": "-----BEGIN PRIVATE KEY-----", "APNS_KEY_ID": "K"}, "APNs needs APNS_TEAM_ID, APNS_TOPIC as well"),
+    ({"APNS_KEY": "/no/such/key.p8", "APNS_KEY_ID": "K", "APNS_TEAM_ID": "T", "APNS_TOPIC": "com.example"},
+     "APNS_KEY is neither a readable .p8 file"),
+    ({"APNS_KEY": "-----BEGIN PRIVATE KEY-----", "APNS_KEY_ID": "K", "APNS_TEAM_ID": "T", "APNS_TOPIC": "x",
+      "APNS_ENVIRONMENT": "staging"}, "APNS_ENVIRONMENT must be one of production, sandbox"),
+])
+def test_half_set_push_providers_refuse_to_start_saying_what_is_missing(overrides, named):
+    assert named in refusal(**overrides)
+
+
+def test_push_credentials_may_be_files_and_push_is_off_without_them(tmp_path, caplog):
+    account = tmp_path / "service-account.json"
+    account.write_text('{"client_email": "a@b.c", "private_key": "k", "token_uri": "https://t", "project_id": "p"}')
+    key = tmp_path / "AuthKey.p8"
+    key.write_text("-----BEGIN PRIVATE KEY-----\n")
+    config = load_config(env={**SAFE_PRODUCTION, "FCM_CREDENTIALS": str(account), "APNS_KEY": str(key),
+                              "APNS_KEY_ID": "K", "APNS_TEAM_ID": "T", "APNS_TOPIC": "com.example",
+                              "APNS_ENVIRONMENT": "sandbox"})
+    assert config.APNS_ENDPOINT == "https://api.sandbox.push.apple.com"
+    caplog.set_level(logging.INFO, logger="backend2.infra.push_gateways")
+    create_app("testing", env={"JWT_SECRET": "k" * 48, "MONGODB_URI": ""})
+    assert [r.getMessage() for r in caplog.records if "Push notifications are off" in r.getMessage()]
