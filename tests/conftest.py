@@ -204,6 +204,32 @@ def cluster(request, module_webhook):
 
 
 @pytest.fixture(scope="module")
+def fcm():
+    """An FCM stand-in on 127.0.0.1 (tests/support/push_providers.py), fresh for each test."""
+    from support.push_providers import FcmStandIn
+    stand_in = FcmStandIn()
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture(scope="module")
+def apns(tmp_path_factory):
+    """An APNs stand-in (HTTP/2, TLS) on 127.0.0.1, fresh for each test."""
+    from support.push_providers import ApnsStandIn
+    stand_in = ApnsStandIn(tmp_path_factory.mktemp("apns"))
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def push_providers(fcm, apns):
+    """Both stand-ins, reset: nothing received, no dead tokens, not down."""
+    fcm.reset()
+    apns.reset()
+    return fcm, apns
+
+
+@pytest.fixture(scope="module")
 def legacy_server():
     """A MongoDB server for the Express servers' databases and the import's target:
     TEST_MONGODB_URI, or backend2.devdb served from this process."""

@@ -10,9 +10,22 @@ class DependencySchema(ma.Schema):
     error = fields.String()
 
 
+class PushHealthSchema(ma.Schema):
+    enabled = fields.Boolean(required=True)
+    providers = fields.List(fields.String(), required=True)
+    queued = fields.Integer(metadata={"description": "jobs waiting (plans and pushes), every process's"})
+    sent = fields.Integer()
+    failed = fields.Integer(metadata={"description": "refused by the provider, or given up after PUSH_MAX_ATTEMPTS"})
+    retried = fields.Integer()
+    droppedTokens = fields.Integer(metadata={"description": "tokens the provider called dead, removed"})
+    dropped = fields.Integer(metadata={"description": "not sent: too late, signed out, or the queue was full"})
+    error = fields.String()
+
+
 class HealthSchema(ma.Schema):
     status = fields.String(required=True, metadata={"enum": ["ok", "degraded", "down"]})
     version = fields.String(required=True)
     uptimeSeconds = fields.Float(required=True)
     database = fields.Nested(DependencySchema, required=True)
     redis = fields.Nested(DependencySchema, required=True)
+    push = fields.Nested(PushHealthSchema, required=True)

@@ -1,8 +1,10 @@
-"""What /health reports: each dependency's reachability, the version and the uptime."""
+"""What /health reports: each dependency's reachability, the version, the uptime and the push
+queue's counters."""
 import time
 
 from backend2.database import ping_database
-from backend2.extensions import redis_store
+from backend2.extensions import push_gateways, redis_store
+from backend2.services import push_queue
 from backend2.version import VERSION
 
 STARTED = time.monotonic()
@@ -28,4 +30,13 @@ def health_report():
         "uptimeSeconds": round(time.monotonic() - STARTED, 1),
         "database": database,
         "redis": redis,
+        "push": _push_report(),
     }
+
+
+def _push_report():
+    report = {"enabled": push_gateways.enabled, "providers": sorted(push_gateways.by_provider)}
+    try:
+        return {**report, **push_queue.stats()}
+    except Exception as exc:  # Redis down: the counters live there
+        return {**report, "error": type(exc).__name__}

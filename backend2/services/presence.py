@@ -4,6 +4,9 @@ Each user has a sorted set of their connected devices scored by expiry. Processe
 their own devices' expiry every third of PRESENCE_TTL_SECONDS; a device whose process died
 stops counting when its expiry passes, and its deadline makes one surviving process report
 the user offline.
+
+Beside it, a hash maps each connected device to its session, so pushes can skip the
+sessions (devices) that have a live socket.
 """
 import time
 
@@ -21,6 +24,10 @@ def _devices_key(user_id):
     return redis_store.key("presence", user_id)
 
 
+def _sessions_key(user_id):
+    return redis_store.key("presence-sessions", user_id)
+
+
 def _deadline_key(user_id, device_id):
     return f"{user_id}|{device_id}"
 
@@ -29,15 +36,21 @@ def _ttl():
     return current_app.config["PRESENCE_TTL_SECONDS"]
 
 
-def device_connected(user_id, device_id):
-    """Count a device in; announces the user online when it is their first."""
+def _count_in(pipe, user_id, device_id, session_id, expiry):
+    pipe.zadd(_devices_key(user_id), {device_id: expiry})
+    pipe.hset(_sessions_key(user_id), device_id, str(session_id or ""))
+    for key in (_devices_key(user_id), _sessions_key(user_id)):
+        pipe.expire(key, int(_ttl() * 2) + 1)
+
+
+def device_connected(user_id, device_id, session_id=None):
+    """Count a device (of `session_id`) in; announces the user online when it is their first."""
     now = time.time()
     pipe = redis_store.state.pipeline(transaction=True)
     pipe.zremrangebyscore(_devices_key(user_id), "-inf", now)
-    pipe.zadd(_devices_key(user_id), {device_id: now + _ttl()})
+    _count_in(pipe, user_id, device_id, session_id, now + _ttl())
     pipe.zcard(_devices_key(user_id))
-    pipe.expire(_devices_key(user_id), int(_ttl() * 2) + 1)
-    count = pipe.execute()[2]
+    count = pipe.execute()[-1]
     deadlines.schedule("presence", _deadline_key(user_id, device_id), now + _ttl())
     if count == 1:
         user = User.objects(id=user_id).only("last_seen").first()
@@ -51,7 +64,8 @@ def device_disconnected(user_id, device_id):
     pipe.zrem(_devices_key(user_id), device_id)
     pipe.zremrangebyscore(_devices_key(user_id), "-inf", now)
     pipe.zcard(_devices_key(user_id))
-    removed, _, count = pipe.execute()
+    pipe.hdel(_sessions_key(user_id), device_id)
+    removed, _, count, _ = pipe.execute()
     deadlines.cancel("presence", _deadline_key(user_id, device_id))
     events.device_gone.send(device_id, user_id=user_id)
     if removed and count == 0:
@@ -67,7 +81,7 @@ def _device_expired(key):
 
 
 def keep_alive(devices):
-    """Push back the expiry of this process's devices: [(user_id, device_id)].
+    """Push back the expiry of this process's devices: [(user_id, device_id, session_id)].
 
     Also writes them back if they are missing, as after Redis restarted empty: they are
     connected to this process right now, so they count again within a keep-alive period.
@@ -76,9 +90,8 @@ def keep_alive(devices):
         return
     expiry = time.time() + _ttl()
     pipe = redis_store.state.pipeline(transaction=False)
-    for user_id, device_id in devices:
-        pipe.zadd(_devices_key(user_id), {device_id: expiry})
-        pipe.expire(_devices_key(user_id), int(_ttl() * 2) + 1)
+    for user_id, device_id, session_id in devices:
+        _count_in(pipe, user_id, device_id, session_id, expiry)
         deadlines.schedule("presence", _deadline_key(user_id, device_id), expiry, pipe)
     pipe.execute()
 
@@ -93,6 +106,22 @@ def online_user_ids(user_ids):
     for user_id in user_ids:
         pipe.zcount(_devices_key(user_id), now, "+inf")
     return {uid for uid, count in zip(user_ids, pipe.execute()) if count}
+
+
+def live_sessions(user_ids):
+    """{user id: the ids of their sessions with a connected device}, in one round trip."""
+    user_ids = [str(uid) for uid in user_ids]
+    now = time.time()
+    pipe = redis_store.state.pipeline(transaction=False)
+    for user_id in user_ids:
+        pipe.zrangebyscore(_devices_key(user_id), now, "+inf")
+        pipe.hgetall(_sessions_key(user_id))
+    replies = pipe.execute()
+    live = {}
+    for index, user_id in enumerate(user_ids):
+        devices, sessions = replies[2 * index], replies[2 * index + 1]
+        live[user_id] = {sessions[device].decode() for device in devices if sessions.get(device)}
+    return live
 
 
 def mark_online(users):

@@ -2,6 +2,7 @@
 
 Importing this package registers every handler on `backend2.extensions.socketio`, and the
 broadcasts and the shutdown hook. It must happen before `socketio.init_app`, which hands the
-registered handlers to each new server.
+registered handlers to each new server. `background` brings the push planner, whose
+listeners queue pushes for what services announce.
 """
-from backend2.sockets import broadcasts, calls, chat, connection, presence, receipts, shutdown, typing  # noqa: F401
+from backend2.sockets import background, broadcasts, calls, chat, connection, presence, receipts, shutdown, typing  # noqa: F401

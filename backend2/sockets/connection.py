@@ -32,11 +32,11 @@ def connect(auth=None):
         error = to_app_error(exc)
         raise ConnectionRefusedError(error.message, {"code": error.code})
     user_id = context.user.id
-    CONNECTIONS[request.sid] = Connection(user_id=user_id, session_id=context.session.id if context.session else None,
-                                          user=context.user)
+    session_id = context.session.id if context.session else None
+    CONNECTIONS[request.sid] = Connection(user_id=user_id, session_id=session_id, user=context.user)
     join_room(user_room(user_id))
     try:
-        presence.device_connected(str(user_id), request.sid)
+        presence.device_connected(str(user_id), request.sid, session_id)
         calls.device_joined(user_id, request.sid)
     except Exception:  # presence and calls degrade (Redis down, say); messaging keeps working
         log.exception("Presence or calls unavailable for %s", user_id)

@@ -48,5 +48,5 @@ def current_socket_user():
 
 
 def local_devices():
-    """(user_id, device_id) of every connection this process holds."""
-    return [(str(c.user_id), sid) for sid, c in list(CONNECTIONS.items())]
+    """(user_id, device_id, session_id) of every connection this process holds."""
+    return [(str(c.user_id), sid, c.session_id) for sid, c in list(CONNECTIONS.items())]

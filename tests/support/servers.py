@@ -98,13 +98,13 @@ class LiveServer:
             self.process.kill()
             return False
 
-    def register(self, webhook=None, name="Remote"):
+    def register(self, webhook=None, name="Remote", **fields):
         """Register over HTTP, reading the code from the webhook; returns a Person."""
         webhook = webhook or self.webhook
         phone = next_phone()
         assert requests.post(f"{self.base}/auth/send-otp", json={"phone": phone}).status_code == 200
         response = requests.post(f"{self.base}/auth/verify-otp-register", json={
-            "phone": phone, "otp": webhook.code_for(phone, "register"), "name": name})
+            "phone": phone, "otp": webhook.code_for(phone, "register"), "name": name, **fields})
         assert response.status_code == 201, response.text
         return Person(response.json())
 
