@@ -1,6 +1,4 @@
-from datetime import timezone
-
-from marshmallow import fields, post_dump, validate
+from marshmallow import ValidationError, fields, post_dump, validate
 
 from backend2.extensions import ma
 from backend2.schemas.common import (
@@ -16,7 +14,7 @@ from backend2.schemas.common import (
 )
 from backend2.schemas.messages import MessageSchema
 from backend2.schemas.users import PublicUserSchema
-from backend2.utils.time import FOREVER
+from backend2.utils.time import FOREVER, parse_iso
 
 
 class ConversationCreateSchema(InputSchema):
@@ -39,14 +37,16 @@ class MembersInputSchema(InputSchema):
     userIds = fields.List(object_id_field(), required=True, validate=validate.Length(min=1, max=1000))
 
 
-class MutedUntil(fields.DateTime):
-    """A time, null (not muted) or "forever"."""
+class MutedUntil(fields.String):
+    """An ISO 8601 time, "forever", or null (not muted)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if value == "forever":
             return FOREVER
-        moment = super()._deserialize(value, attr, data, **kwargs)
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        moment = parse_iso(value)
+        if moment is None:
+            raise ValidationError('An ISO 8601 time, "forever" or null.')
+        return moment
 
 
 class ConversationSettingsInputSchema(InputSchema):

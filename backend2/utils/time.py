@@ -36,6 +36,6 @@ def parse_iso(value):
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        return as_utc(parsed).replace(microsecond=parsed.microsecond // 1000 * 1000)
+    except (ValueError, OverflowError):  # OverflowError: an offset takes it out of years 1-9999
         return None
-    return as_utc(parsed).replace(microsecond=parsed.microsecond // 1000 * 1000)

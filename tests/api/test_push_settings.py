@@ -115,3 +115,14 @@ def test_push_preferences_are_the_accounts_own_and_strictly_boolean(client, pers
     assert (changed.get_json()["pushPreviews"], changed.get_json()["badgeIncludesMuted"]) == (False, False)
     refused = client.patch("/users/me", headers=me.headers, json={"pushPreviews": "no"})
     assert refused.status_code == 400 and "pushPreviews" in refused.get_json()["details"]
+
+
+def test_a_time_an_offset_takes_out_of_range_is_a_400_not_a_500(client, person, chat):
+    me = person("Me")
+    conversation_id = chat(me, person("Ada"))
+    for value in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"):
+        response = client.patch(f"/conversations/{conversation_id}/settings", headers=me.headers,
+                                json={"mutedUntil": value})
+        assert response.status_code == 400, value
+        response = client.post(f"/conversations/{conversation_id}/read", headers=me.headers, json={"upTo": value})
+        assert response.status_code == 400, value
