@@ -251,6 +251,21 @@ def test_a_call_answered_on_another_device_stops_the_phones_ringing(server, fcm,
     assert apns.wait_for(apns_to(voip_token, "call_ended"))[0]["payload"]["reason"] == "answered_elsewhere"
 
 
+def test_a_phone_woken_by_the_push_connects_and_answers_the_call(server, fcm, connect, pair):
+    me, ada, _ = pair
+    phone, token = phone_with_fcm(server, ada)
+    caller = connect(server.base, me.token)
+    call_id = invite(caller, ada)
+    assert fcm.wait_for(fcm_to(token, "call"))[0]["data"]["callId"] == call_id
+
+    woken = connect(server.base, phone.token)
+    assert woken.wait_for("call:invite")["offer"] == OFFER
+    assert woken.call("call:answer", {"callId": call_id, "answer": {"type": "answer", "sdp": "v=0\r\n"}})["ok"]
+    assert caller.wait_for("call:answer")["callId"] == call_id
+    time.sleep(QUIET_SECONDS)
+    assert fcm.matching(fcm_to(token, "call_ended")) == []  # the answering phone is not told to stop
+
+
 def current_session(server, device):
     sessions = requests.get(f"{server.base}/auth/sessions", headers=device.headers).json()["sessions"]
     return next(s for s in sessions if s["current"])
@@ -319,3 +334,53 @@ def test_a_password_change_stops_the_other_devices_pushes(server, fcm, pair):
     fcm.wait_for(fcm_to(desktop_token))
     time.sleep(QUIET_SECONDS)
     assert fcm.matching(fcm_to(token)) == []
+
+
+def climbers(server, me, ada):
+    """A group of me, Ada and Bo (a contact of mine): (group id, Bo)."""
+    bo = server.register(name="Bo")
+    open_chat(server.base, me, bo)
+    response = requests.post(f"{server.base}/conversations", headers=me.headers,
+                             json={"type": "group", "name": "Climbers", "members": [ada.id, bo.id]})
+    assert response.status_code == 201, response.text
+    return response.json()["id"], bo
+
+
+def test_a_group_message_is_titled_with_the_group_and_names_the_sender(server, fcm, pair):
+    me, ada, _ = pair
+    group_id, _ = climbers(server, me, ada)
+    _, token = phone_with_fcm(server, ada)
+    say(server, me, group_id, "rope at six")
+
+    message = fcm.wait_for(fcm_to(token))[0]["message"]
+    assert message["notification"] == {"title": "Climbers", "body": "Me: rope at six"}
+    assert message["data"]["conversationId"] == group_id
+
+
+def test_a_group_message_from_someone_the_recipient_blocked_is_not_pushed(server, fcm, pair):
+    me, ada, _ = pair
+    group_id, bo = climbers(server, me, ada)
+    _, token = phone_with_fcm(server, ada)
+    assert requests.post(f"{server.base}/users/{bo.id}/block", headers=ada.headers).status_code in (200, 201)
+    blocked = say(server, bo, group_id, "from Bo")
+    after = say(server, me, group_id, "from Me")
+
+    assert [p["data"]["messageId"] for p in fcm.wait_for(fcm_to(token))] == [after["id"]]
+    time.sleep(QUIET_SECONDS)
+    assert fcm.matching(lambda p: p["data"].get("messageId") == blocked["id"]) == []
+
+
+def test_push_include_content_false_hides_every_preview(fcm, push_providers, module_webhook):
+    private = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, OTP_SENDER="webhook",
+                         OTP_WEBHOOK_URL=module_webhook.url, PUSH_INCLUDE_CONTENT="false", **fcm.settings(),
+                         **PUSH_SETTINGS)
+    try:
+        me, ada = (private.register(name=name, password=PASSWORD) for name in ("Me", "Ada"))
+        chat = open_chat(private.base, me, ada)
+        _, token = phone_with_fcm(private, ada)
+        say(private, me, chat, "the door code is 4711")
+        message = fcm.wait_for(fcm_to(token))[0]["message"]
+    finally:
+        private.stop()
+    assert message["notification"] == {"title": "", "body": "New message"}
+    assert "4711" not in str(message)
