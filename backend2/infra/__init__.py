@@ -1,5 +1,6 @@
-"""Infrastructure, apart from the domain: the embedded database, Redis pools, the server, and
-adaptations of library internals. Nothing here imports the domain (tests/unit/test_layers.py).
+"""Infrastructure, apart from the domain: the embedded database, Redis pools, file storage, the
+push providers, the server, and adaptations of library internals. Nothing here imports the
+domain (tests/unit/test_layers.py).
 
 Each adaptation depends on the pinned versions of requirements.txt / requirements-embedded.txt
 named below, and a test would catch an upgrade breaking it:
@@ -12,6 +13,8 @@ named below, and a test would catch an upgrade breaking it:
 | `redis_pools.py`, `redis_breaker.py` | bounded waiting pools that fail fast | redis-py 8.1.0 (`BlockingConnectionPool`, `Connection`) | tests/system/test_faults.py, tests/system/test_multiprocess.py |
 | `media_probe.py` | duration, size and first frame of audio and video | imageio-ffmpeg 0.8.1 (its ffmpeg's output) | tests/api/test_media_probe.py |
 | `storage.py` | files in a folder or an S3-compatible bucket | boto3/botocore 1.44.8 | tests/system/test_storage_s3.py |
+| `fcm.py`, `push_gateways.py` | push to FCM HTTP v1, OAuth2 from a service account | google-auth 2.63.0, httpx 0.28.1 | tests/system/test_push.py (an FCM stand-in) |
+| `apns.py` | push to APNs over HTTP/2, ES256 provider tokens | httpx 0.28.1 with h2 4.4.1, PyJWT 2.15.1 | tests/system/test_push.py (an HTTP/2 TLS stand-in) |
 | `server.py` | TCP_NODELAY, small read buffers, graceful stop | gevent 26.9.0, gevent-websocket 0.10.1 | tests/system/test_server_process.py |
 | `socketio_packets.py` | tolerant JSON, one-loop binary check | python-socketio 5.18.1 (`Packet`) | tests/unit/test_socket_packets.py, tests/system/test_socket_fuzz.py |
 | `socketio_acks.py` | knowing whether an event wants an ack | python-socketio 5.18.1 (`Server._handle_event_internal`) | tests/realtime/test_realtime.py (`error` events) |

@@ -26,7 +26,7 @@ class FcmGateway:
 
         self.credentials = accounts.Credentials.from_service_account_info(service_account, scopes=[SCOPE])
         self.url = f"{endpoint}/v1/projects/{project_id or service_account['project_id']}/messages:send"
-        self.http = httpx.Client(timeout=timeout_ms / 1000)
+        self.http = httpx.Client(http2=True, timeout=timeout_ms / 1000)  # many sends share a connection
         self.timeout = timeout_ms / 1000
         self._token_lock = threading.Lock()
 

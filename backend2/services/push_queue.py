@@ -40,14 +40,17 @@ def _lease(job_id):
 
 def enqueue(job_id, job, due_at=None):
     """Queue `job` under `job_id` unless that id was queued before; True if it is new."""
-    state = redis_store.state
-    if state.zcard(_due()) >= current_app.config["PUSH_QUEUE_MAX"]:
-        count("dropped")
-        return False
-    pipe = state.pipeline(transaction=True)
+    pipe = redis_store.state.pipeline(transaction=True)  # one round trip on the message path
+    pipe.zcard(_due())
     pipe.set(_job(job_id), json.dumps(job), nx=True, ex=JOB_TTL_SECONDS)
     pipe.zadd(_due(), {job_id: due_at or time.time()}, nx=True)  # a done job found here is skipped
-    created, _ = pipe.execute()
+    waiting, created, _ = pipe.execute()
+    if waiting >= current_app.config["PUSH_QUEUE_MAX"] and created:  # full: take it back out
+        pipe.delete(_job(job_id))
+        pipe.zrem(_due(), job_id)
+        pipe.execute()
+        count("dropped")
+        return False
     _work_arrived.set()
     return bool(created)
 

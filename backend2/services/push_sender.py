@@ -9,6 +9,7 @@ lifetime (PUSH_MAX_AGE_SECONDS, a call's ring time) are dropped, not sent late.
 import logging
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
 
@@ -17,28 +18,35 @@ from backend2.infra.push_outcome import DEAD_TOKEN, RETRY, SENT
 from backend2.services import push_planner, push_queue, push_registrations
 
 log = logging.getLogger(__name__)
-BATCH = 100
 BACKOFF_MAX_SECONDS = 600
 
 
 def run_push_queue():
-    """Handle every due job this process can claim; returns how many."""
+    """Handle every due job this process can claim; returns how many.
+
+    Up to PUSH_CONCURRENCY jobs at once (greenlets under gevent), claimed as a batch that all
+    starts at once, so no claimed job waits behind others while its lease runs.
+    """
+    app, batch = current_app._get_current_object(), current_app.config["PUSH_CONCURRENCY"]
     handled = 0
-    while True:
-        due, claimed = push_queue.due_ids(BATCH), 0
-        for job_id in due:
-            job = push_queue.claim(job_id)  # one at a time: a lease covers one job's work
-            if job is None:
-                continue
-            claimed += 1
-            try:
-                _handle(job_id, job)
-            except Exception:
-                log.exception("Push job %s failed; retrying", job_id)
-                _retry(job_id, job, None)
-        handled += claimed
-        if len(due) < BATCH or not claimed:  # all done, or the rest is other processes' work
-            return handled
+    with ThreadPoolExecutor(max_workers=batch) as pool:
+        while True:
+            due = push_queue.due_ids(batch)
+            claimed = [(job_id, job) for job_id in due if (job := push_queue.claim(job_id)) is not None]
+            for done in [pool.submit(_handle_in, app, job_id, job) for job_id, job in claimed]:
+                done.result()
+            handled += len(claimed)
+            if len(due) < batch or not claimed:  # all done, or the rest is other processes' work
+                return handled
+
+
+def _handle_in(app, job_id, job):
+    with app.app_context():
+        try:
+            _handle(job_id, job)
+        except Exception:
+            log.exception("Push job %s failed; retrying", job_id)
+            _retry(job_id, job, None)
 
 
 def _handle(job_id, job):
