@@ -78,7 +78,7 @@ class LiveServer:
             try:
                 if requests.get(f"{self.base}/ping", timeout=1).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a worker still booting
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.process.kill()
