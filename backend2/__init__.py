@@ -18,8 +18,11 @@ the Socket.IO events, which share the same payloads, are in `docs/socket-events.
   JSON (415 otherwise, 413 above `JSON_MAX_BYTES`).
 - **Pages** take `page` and `limit` and answer `pagination: {page, limit, total, hasMore}`;
   message history pages by cursor instead (see Messages).
-- **Rate limits** apply per address to every endpoint (stricter on `/auth`, and per phone
-  number on one-time codes): 429 `too_many_requests` with `Retry-After`.
+- **Rate limits** apply to every endpoint, per account for a signed-in request and per address
+  otherwise (stricter on `/auth`, and per phone number on one-time codes), under a ceiling per
+  address: 429 `too_many_requests` with `Retry-After`. Messages, typing and calls also spend an
+  account budget shared with the sockets: 429 `rate_limited` with `Retry-After` and
+  `retryAfter` (seconds) in the body.
 
 ## Errors
 

@@ -36,6 +36,8 @@ class Codes:
     METHOD_NOT_ALLOWED = Code("method_not_allowed", "The path does not take this method")
     HTTP_ERROR = Code("http_error", "Another HTTP-level failure; the status says which")
     TOO_MANY_REQUESTS = Code("too_many_requests", "Rate limit exceeded; wait for Retry-After")
+    RATE_LIMITED = Code("rate_limited",
+                        "This account's or connection's budget for this action is spent; wait retryAfter seconds")
     # Tokens and sign-in
     TOKEN_MISSING = Code("token_missing", "No bearer token")
     INVALID_TOKEN = Code("invalid_token", "The token is malformed, unsigned or wrongly signed")
@@ -187,6 +189,11 @@ class TooManyRequests(AppError):
     def __init__(self, message=None, code=None, retry_after=None):
         headers = {"Retry-After": str(int(retry_after))} if retry_after else None
         super().__init__(message, code, headers=headers)
+        self.retry_after = int(retry_after) if retry_after else None
+
+    def to_dict(self):
+        """With `retryAfter` (seconds), which a socket client has no header for."""
+        return {**super().to_dict(), **({"retryAfter": self.retry_after} if self.retry_after else {})}
 
 
 class BadGateway(AppError):

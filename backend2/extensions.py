@@ -3,7 +3,7 @@ from apifairy import APIFairy
 from flask import current_app
 from flask_cors import CORS
 from flask_jwt_extended import JWTManager
-from flask_limiter import Limiter
+from flask_limiter import ApplicationLimit, Limit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_marshmallow import Marshmallow
 from flask_socketio import SocketIO
@@ -18,9 +18,22 @@ apifairy = APIFairy()
 apifairy.process_apispec(add_shared_errors)
 cors = CORS()
 jwt = JWTManager()
+
+
+def _account_or_address():
+    """The default limit's key: the account of a signed-in request, else the address (the rule
+    and why are in middlewares/rate_limits.py, which imports this module)."""
+    from backend2.middlewares.rate_limits import account_or_address
+
+    return account_or_address()
+
+
 # Limits are read from the app's config per request, so each app has its own defaults.
 limiter = Limiter(key_func=get_remote_address,
-                  default_limits=[lambda: current_app.config["RATE_LIMIT_DEFAULT"]])
+                  default_limits=[Limit(lambda: current_app.config["RATE_LIMIT_DEFAULT"],
+                                        key_function=_account_or_address)],
+                  application_limits=[ApplicationLimit(lambda: current_app.config["RATE_LIMIT_PER_ADDRESS"],
+                                                       key_function=get_remote_address, scope="per-address")])
 ma = Marshmallow()
 socketio = SocketIO()
 

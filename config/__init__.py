@@ -58,6 +58,8 @@ class Config:
     DEFAULT_CORS = "*"
     DEFAULT_RATE_LIMIT_DEFAULT = "300 per minute"
     DEFAULT_RATE_LIMIT_AUTH = "30 per minute"
+    DEFAULT_RATE_LIMIT_MESSAGES = "30 per 10 seconds"
+    DEFAULT_RATE_LIMIT_SOCKET_EVENTS = "100 per 10 seconds"
 
     def __init__(self, env=None):
         env = os.environ if env is None else env
@@ -118,6 +120,12 @@ class Config:
         self.RATE_LIMIT_AUTH = get("RATE_LIMIT_AUTH", self.DEFAULT_RATE_LIMIT_AUTH)
         self.RATE_LIMIT_OTP_PER_PHONE = get("RATE_LIMIT_OTP_PER_PHONE", "5 per minute")
         self.RATE_LIMIT_OTP_PER_IP = get("RATE_LIMIT_OTP_PER_IP", "20 per minute")
+        self.RATE_LIMIT_PER_ADDRESS = get("RATE_LIMIT_PER_ADDRESS", "3000 per minute")
+        self.RATE_LIMIT_MESSAGES = get("RATE_LIMIT_MESSAGES", self.DEFAULT_RATE_LIMIT_MESSAGES)
+        self.RATE_LIMIT_TYPING = get("RATE_LIMIT_TYPING", "30 per 10 seconds")
+        self.RATE_LIMIT_CALLS = get("RATE_LIMIT_CALLS", "10 per minute")
+        self.RATE_LIMIT_SOCKET_EVENTS = get("RATE_LIMIT_SOCKET_EVENTS", self.DEFAULT_RATE_LIMIT_SOCKET_EVENTS)
+        self.SOCKET_FLOOD_WARNINGS = int(get("SOCKET_FLOOD_WARNINGS", 50))
 
         self.TYPING_TTL_SECONDS = float(get("TYPING_TTL_SECONDS", 6))
         self.PRESENCE_TTL_SECONDS = float(get("PRESENCE_TTL_SECONDS", 60))
@@ -192,6 +200,8 @@ class TestingConfig(Config):
     TESTING = True
     DEFAULT_RATE_LIMIT_DEFAULT = "100000 per minute"
     DEFAULT_RATE_LIMIT_AUTH = "100000 per minute"
+    DEFAULT_RATE_LIMIT_MESSAGES = "100000 per minute"
+    DEFAULT_RATE_LIMIT_SOCKET_EVENTS = "100000 per minute"
 
     def __init__(self, env=None):
         super().__init__(env)

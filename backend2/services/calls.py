@@ -15,7 +15,7 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import Call, User
-from backend2.services import call_state, deadlines, events, messages, presence
+from backend2.services import call_state, deadlines, events, messages, presence, rate_budgets
 from backend2.services.conversations import conversation_for, open_direct_conversation
 from backend2.services.pagination import paginate
 from backend2.services.users import visible_user
@@ -37,6 +37,7 @@ def invite(user, device_id, data):
     """Ring every device of the callee; returns the call id. A busy callee ends it at once."""
     if data["to"] == str(user.id):
         raise ValidationFailed("You cannot call yourself", code=Codes.CANNOT_CALL_SELF)
+    rate_budgets.spend("calls", user.id)
     callee = visible_user(user, data["to"])
     conversation = _direct_conversation(user, callee, data.get("conversationId"))
     call = Call(id=ObjectId(), caller=user.id, callee=callee.id, participants=[user.id, callee.id],

@@ -7,7 +7,7 @@ from pymongo.errors import ConnectionFailure
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import Conversation, Edit, Message
-from backend2.services import events, unannounced_sends
+from backend2.services import events, rate_budgets, unannounced_sends
 from backend2.services.blocks import blocked_between
 from backend2.services.conversations import conversation_for, open_direct_conversation
 from backend2.services.uploads import attachments_for
@@ -23,6 +23,7 @@ def send_message(user, data):
     returns the first copy, whatever the retry carries, as long as it is still valid."""
     if data.get("from") not in (None, str(user.id)):
         raise Forbidden("'from' must be the signed-in user", code=Codes.SENDER_MISMATCH)
+    rate_budgets.spend("messages", user.id)
     conversation = _target_conversation(user, data)
     message = _build_message(user, conversation, data)
     try:

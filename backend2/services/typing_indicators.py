@@ -4,7 +4,7 @@ import time
 from flask import current_app
 
 from backend2.models import Conversation
-from backend2.services import deadlines, events
+from backend2.services import deadlines, events, rate_budgets
 from backend2.services.conversations import conversation_for
 
 
@@ -14,6 +14,7 @@ def _key(conversation_id, user_id):
 
 def start_typing(user, conversation_id):
     """Announce that `user` types; (re)arms the automatic stop. Returns the conversation."""
+    rate_budgets.spend("typing", user.id)
     conversation = conversation_for(user, conversation_id)
     due = time.time() + current_app.config["TYPING_TTL_SECONDS"]
     deadlines.schedule("typing", _key(conversation.id, user.id), due)

@@ -15,6 +15,7 @@ class Connection:
     user: object = None
     checked_at: float = field(default_factory=time.monotonic)
     typing_in: set = field(default_factory=set)
+    rate_warnings: int = 0  # events answered `rate_limited`; past SOCKET_FLOOD_WARNINGS it is closed
 
 
 CONNECTIONS = {}
