@@ -48,6 +48,8 @@ class Codes:
     INVALID_CREDENTIALS = Code("invalid_credentials", "Wrong phone, email or password")
     INVALID_CURRENT_PASSWORD = Code("invalid_current_password", "The current password is wrong or missing")
     SESSION_NOT_FOUND = Code("session_not_found", "No such session of the caller")
+    TOO_MANY_DEVICES = Code("too_many_devices", "Signed in on MAX_DEVICES_PER_ACCOUNT devices already: sign in again "
+                                                "with replaceSession, one of details.sessions")
     SESSION_REQUIRED = Code("session_required", "The token names no session (an Express server's token); sign in again")
     # One-time codes and phone numbers
     INVALID_PHONE = Code("invalid_phone", "Not a valid phone number")

@@ -12,6 +12,11 @@ only while its session is live: logging out, ending the session from another dev
 changing the password ends it (`session_revoked`). A wrong phone and a wrong password get the
 same 401 `invalid_credentials`, after the same bcrypt work.
 
+An account is signed in on at most `MAX_DEVICES_PER_ACCOUNT` devices. A sign-in beyond that is
+409 `too_many_devices` with `details.sessions` (id, platform, deviceName, lastSeenAt); sending
+the sign-in again with `replaceSession` set to one of those ids signs that device out first.
+Nothing is ended without being asked.
+
 A device that wants pushes while its socket sleeps registers its FCM or APNs token on its
 session (`PUT /auth/sessions/current/push`); signing the session out removes it.
 """
@@ -20,13 +25,15 @@ from flask import Blueprint, request
 
 from backend2.middlewares.auth import client_info, current_auth, current_user, token_auth
 from backend2.middlewares.rate_limits import limit_auth_blueprint, otp_limits
-from backend2.middlewares.validation import json_body
+from backend2.middlewares.validation import json_body, query_args
 from backend2.schemas.auth import (
     AuthResultSchema,
     OtpSentSchema,
     PasswordLoginSchema,
     PhoneSchema,
     SessionListSchema,
+    SessionsEndedSchema,
+    SessionsEndQuerySchema,
     VerifyOtpLoginSchema,
     VerifyOtpRegisterSchema,
 )
@@ -106,6 +113,17 @@ def list_sessions():
     context = current_auth()
     current_id = context.session.id if context.session else None
     return {"sessions": sessions.list_sessions(context.user.id, current_id)}
+
+
+@auth_bp.delete("/sessions")
+@authenticate(token_auth)
+@query_args(SessionsEndQuerySchema)
+@response(SessionsEndedSchema)
+def end_sessions(query):
+    """Sign out every other device (`others=true`), or every device (`others=false`)"""
+    context = current_auth()
+    ended = sessions.end_all(context.user.id, keep=context.session.id if query["others"] and context.session else None)
+    return {"message": "Signed out", "ended": ended}
 
 
 @auth_bp.delete("/sessions/<session_id>")

@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
 from backend2.extensions import ma
-from backend2.schemas.common import InputSchema, Timestamp, display_name_field, id_fields
+from backend2.schemas.common import InputSchema, Timestamp, display_name_field, id_fields, object_id_field
 from backend2.schemas.auth_fields import validate_password
 from backend2.schemas.users import UserSchema
 
@@ -21,6 +21,8 @@ class DeviceInputSchema(InputSchema):
 
     platform = fields.String(load_default="other", validate=validate.OneOf(PLATFORMS))
     deviceName = fields.String(load_default="", validate=validate.Length(max=100))
+    replaceSession = object_id_field(metadata={"description": "with MAX_DEVICES_PER_ACCOUNT sessions live: "
+                                                              "the one this sign-in signs out"})
 
     @pre_load
     def flatten_device(self, data, **kwargs):
@@ -73,6 +75,16 @@ class SessionSchema(ma.Schema.from_dict(id_fields())):
 
     def push_provider(self, session):
         return session.push.provider if getattr(session, "push", None) else None
+
+
+class SessionsEndQuerySchema(InputSchema):
+    others = fields.Boolean(required=True, metadata={"description": "true: every session but this one; "
+                                                                     "false: every session, this one too"})
+
+
+class SessionsEndedSchema(ma.Schema):
+    message = fields.String(required=True)
+    ended = fields.Integer(required=True, metadata={"description": "how many sessions were signed out"})
 
 
 class SessionListSchema(ma.Schema):

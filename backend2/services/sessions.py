@@ -1,16 +1,18 @@
 """Signed-in devices: created at login, checked on every request, revoked at logout."""
 from flask import current_app
 
-from backend2.errors import Codes, NotFound
+from backend2.errors import Codes, Conflict, NotFound
 from backend2.models import Session
 from backend2.utils.ids import parse_object_id
-from backend2.utils.time import as_utc, seconds_from_now, utcnow
+from backend2.utils.time import as_utc, iso, seconds_from_now, utcnow
 
 LAST_SEEN_RESOLUTION_SECONDS = 60  # at most one write per session per minute
 
 
 def open_session(user, device, client):
-    """A new session for `user` on the device described by `device` and `client`."""
+    """A new session for `user` on the device described by `device` and `client`, once there is
+    room for it (`make_room`)."""
+    make_room(user.id, device.get("replaceSession"))
     session = Session(
         user=user.id,
         platform=device.get("platform", "other"),
@@ -22,6 +24,23 @@ def open_session(user, device, client):
     ).save()
     session.is_current = True
     return session
+
+
+def make_room(user_id, replace_session=None):
+    """End `replace_session` (one of the user's) if given; otherwise refuse a sign-in beyond
+    MAX_DEVICES_PER_ACCOUNT live sessions, listing them, rather than end the oldest unasked."""
+    if replace_session:
+        revoke_session(user_id, replace_session)
+        return
+    live = list_sessions(user_id, None)
+    limit = current_app.config["MAX_DEVICES_PER_ACCOUNT"]
+    if len(live) >= limit:
+        raise Conflict(
+            f"Signed in on {len(live)} devices, the most allowed: sign in again with replaceSession set to the id "
+            "of one of these sessions to sign it out, or sign one out from another device (DELETE /auth/sessions/<id>)",
+            code=Codes.TOO_MANY_DEVICES,
+            details={"sessions": [{"id": str(s.id), "platform": s.platform, "deviceName": s.device_name,
+                                   "lastSeenAt": iso(s.last_seen_at)} for s in live]})
 
 
 def active_session(session_id, user_id):
@@ -54,6 +73,12 @@ def revoke_session(user_id, session_id):
     oid = parse_object_id(session_id)
     if oid is None or not end_sessions(Session.objects(id=oid, user=user_id)):
         raise NotFound("Session not found", code=Codes.SESSION_NOT_FOUND)
+
+
+def end_all(user_id, keep=None):
+    """Sign out every session of the user but `keep`; returns how many ended."""
+    sessions = Session.objects(user=user_id)
+    return end_sessions(sessions.filter(id__ne=keep) if keep else sessions)
 
 
 def end_sessions(sessions):

@@ -101,3 +101,43 @@ def test_profile_returns_the_signed_in_user(client, register):
     response = client.get("/users/profile", headers=bearer(registered["token"]))
     assert response.status_code == 200
     assert response.get_json() == registered["user"]
+
+
+def test_a_sign_in_past_the_device_limit_lists_the_devices_and_may_replace_one(make_app, otp_inbox):
+    from support.people import register_on
+
+    client = make_app(use_redis=False, MAX_DEVICES_PER_ACCOUNT=2).test_client()
+    me = register_on(client, otp_inbox, name="Me", password="a-good-password")
+    login = {"phone": me["user"]["phone"], "password": "a-good-password", "deviceName": "tablet"}
+    second = client.post("/auth/login", json=login)
+    assert second.status_code == 200
+    refused = client.post("/auth/login", json={**login, "deviceName": "laptop"})
+    assert refused.status_code == 409 and refused.get_json()["code"] == "too_many_devices"
+    listed = refused.get_json()["details"]["sessions"]
+    assert {s["id"] for s in listed} == {me["session"]["id"], second.get_json()["session"]["id"]}
+    assert all(s["lastSeenAt"].endswith("Z") for s in listed)
+    replaced = client.post("/auth/login", json={**login, "replaceSession": me["session"]["id"]})
+    assert replaced.status_code == 200
+    old = client.get("/users/profile", headers={"Authorization": f"Bearer {me['token']}"})
+    assert old.status_code == 401 and old.get_json()["code"] == "session_revoked"
+    stranger = register_on(client, otp_inbox, name="Stranger", password="another-password")
+    someone_elses = client.post("/auth/login", json={**login, "replaceSession": stranger["session"]["id"]})
+    assert someone_elses.status_code == 404 and someone_elses.get_json()["code"] == "session_not_found"
+
+
+def test_signing_out_every_other_device_at_once_or_every_device(client, otp_inbox):
+    from support.people import register_on
+
+    me = register_on(client, otp_inbox, name="Me", password="a-good-password")
+    login = {"phone": me["user"]["phone"], "password": "a-good-password"}
+    others = [client.post("/auth/login", json=login).get_json() for _ in range(2)]
+
+    def works(body):
+        return client.get("/users/profile", headers={"Authorization": f"Bearer {body['token']}"}).status_code == 200
+
+    response = client.delete("/auth/sessions?others=true", headers={"Authorization": f"Bearer {me['token']}"})
+    assert response.status_code == 200 and response.get_json()["ended"] == 2
+    assert works(me) and not any(works(o) for o in others)
+    assert client.delete("/auth/sessions", headers={"Authorization": f"Bearer {me['token']}"}).status_code == 400
+    response = client.delete("/auth/sessions?others=false", headers={"Authorization": f"Bearer {me['token']}"})
+    assert response.get_json()["ended"] == 1 and not works(me)
