@@ -9,6 +9,15 @@ out every other device. Avatars are typed from their bytes (PNG, JPEG, WebP, GIF
 above `AVATAR_MAX_BYTES` or `IMAGE_MAX_PIXELS`, re-encoded (which drops EXIF, GPS and anything
 appended to the file) and scaled to `AVATAR_MAX_SIDE`. A user id may be any id an Express
 server gave that person, after the legacy import.
+
+`DELETE /users/me` deletes the account, confirmed by the password (or, without one, a code
+from `POST /auth/send-otp-login`): profile, phone, email, password, sessions, push
+registrations, contacts, blocks, requests and uploaded files are erased, every device is
+signed out and closed (`account_deleted`), the person's messages in others' chats become
+tombstones, and they appear as "Deleted account" (`user_deleted` to the people who shared a
+chat with them). The phone number can register again as a new person. With
+`ACCOUNT_DELETION_GRACE_DAYS` the erasure waits that long (`status: scheduled`, `deleteAt`)
+and signing in meanwhile cancels it.
 """
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint
@@ -18,6 +27,8 @@ from backend2.middlewares.validation import file_body, json_body, query_args
 from backend2.schemas.common import NoticeSchema
 from backend2.schemas.uploads import UploadSchema
 from backend2.schemas.users import (
+    AccountDeletionResultSchema,
+    AccountDeletionSchema,
     BlockedListSchema,
     ProfileUpdateSchema,
     PublicUserSchema,
@@ -25,7 +36,7 @@ from backend2.schemas.users import (
     UserSchema,
     UserSearchQuerySchema,
 )
-from backend2.services import blocks, presence, users
+from backend2.services import account_deletion, blocks, presence, users
 
 users_bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -51,6 +62,16 @@ def search(query):
 def profile():
     """The signed-in user's own profile"""
     return _with_presence(current_user())
+
+
+@users_bp.delete("/me")
+@authenticate(token_auth)
+@json_body(AccountDeletionSchema)
+@response(AccountDeletionResultSchema)
+@other_responses({400: "Wrong or missing password or code"})
+def delete_account(data):
+    """Delete the caller's account, for good"""
+    return account_deletion.request_deletion(current_auth(), data)
 
 
 @users_bp.patch("/me")

@@ -16,6 +16,8 @@ class User(TimestampedDocument):
             {"fields": ["name"]},
             # Ids the Express servers gave this person (legacy tokens, the apps' cached ids).
             {"fields": ["legacy_ids"], "sparse": True},
+            # The sweep that erases accounts whose grace period is over.
+            {"fields": ["deletion_due_at"], "sparse": True},
         ],
     }
 
@@ -28,6 +30,10 @@ class User(TimestampedDocument):
     last_seen = me.DateTimeField(db_field="lastSeen")
     blocked_users = me.ListField(me.ObjectIdField(), db_field="blockedUsers", default=list)
     legacy_ids = me.ListField(me.ObjectIdField(), db_field="legacyIds", default=None)
+    # Set while a deletion waits out ACCOUNT_DELETION_GRACE_DAYS; `deleted_at` once it is done
+    # (the document stays, as "Deleted account" with nothing else, so ids others hold resolve).
+    deletion_due_at = me.DateTimeField(db_field="deletionDueAt")
+    deleted_at = me.DateTimeField(db_field="deletedAt")
     push_previews = me.BooleanField(db_field="pushPreviews", default=True)
     badge_includes_muted = me.BooleanField(db_field="badgeIncludesMuted", default=True)
 

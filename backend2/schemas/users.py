@@ -44,6 +44,17 @@ class BlockedListSchema(ma.Schema):
     users = fields.List(fields.Nested(PublicUserSchema))
 
 
+class AccountDeletionSchema(InputSchema):
+    ALIASES = {"code": "otp", "currentPassword": "password"}
+    password = fields.String(validate=validate.Length(max=1024))
+    otp = fields.String(validate=validate.Regexp(r"^\d{6}$", error="Six digits."))
+
+
+class AccountDeletionResultSchema(ma.Schema):
+    status = fields.String(required=True, metadata={"enum": ["deleted", "scheduled"]})
+    deleteAt = Timestamp(allow_none=True, metadata={"description": "when a scheduled deletion happens"})
+
+
 class ProfileUpdateSchema(InputSchema):
     ALIASES = {"avatarUrl": "avatar"}
     name = display_name_field(80)

@@ -8,7 +8,7 @@ from mongoengine import NotUniqueError
 
 from backend2.errors import Codes, Conflict, NotFound, Unauthorized
 from backend2.models import Session, User
-from backend2.services import otps, presence, sessions
+from backend2.services import account_deletion, otps, presence, sessions
 from backend2.services.phones import normalize_phone
 from backend2.services.tokens import issue_token, read_token
 from backend2.utils.ids import parse_object_id
@@ -38,6 +38,7 @@ class AuthResult:
 
 def _start_session(user, device, client):
     session = sessions.open_session(user, device, client)
+    account_deletion.cancel_scheduled_deletion(user)
     presence.mark_online([user])
     return AuthResult(token=issue_token(user, session), user=user, session=session)
 
@@ -112,7 +113,7 @@ def authenticate_token(raw_token):
         session = sessions.active_session(claims.session_id, user.id if user else user_id)
         if session is None:
             raise Unauthorized("This session has ended; sign in again", code=Codes.SESSION_REVOKED)
-    if user is None:
+    if user is None or user.deleted_at is not None:
         raise Unauthorized("The account for this token no longer exists", code=Codes.USER_NOT_FOUND)
     return AuthContext(user=user, session=session)
 

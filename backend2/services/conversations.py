@@ -174,7 +174,7 @@ def remove_member(user, conversation_id, member_id):
     if target not in conversation.participants:
         raise NotFound("Not a member of this group", code=Codes.MEMBER_NOT_FOUND)
     Conversation.objects(id=conversation.id).update_one(pull__participants=target, pull__admins=target)
-    _hand_over_admin(conversation.id)
+    hand_over_admin(conversation.id)
     conversation.reload()
     return conversation
 
@@ -189,7 +189,7 @@ def member_id_of(user, raw_id):
     return found.id if found else None
 
 
-def _hand_over_admin(conversation_id):
+def hand_over_admin(conversation_id):
     """When the last admin has gone, the oldest remaining member becomes admin."""
     conversation = Conversation.objects(id=conversation_id).only("participants", "admins").get()
     if not conversation.admins and conversation.participants:

@@ -17,6 +17,7 @@ typing_changed = _events.signal("typing-changed")        # sender: Conversation;
 presence_changed = _events.signal("presence-changed")    # sender: user id; online, last_seen
 conversation_settings_changed = _events.signal("conversation-settings-changed")  # sender: Conversation;
 #                                                           user_id, settings
+account_deleted = _events.signal("account-deleted")    # sender: user id; watchers (who shared a chat)
 device_gone = _events.signal("device-gone")              # sender: device id; user_id (closed or crashed)
 call_event = _events.signal("call-event")                # sender: event name; payload, users, devices,
 #                                                           skip_device, after_ack (send once the ack is out)

@@ -108,6 +108,11 @@ def online_user_ids(user_ids):
     return {uid for uid, count in zip(user_ids, pipe.execute()) if count}
 
 
+def device_ids(user_id):
+    """The ids of the user's connected devices (socket ids), on every process."""
+    return [raw.decode() for raw in redis_store.state.zrangebyscore(_devices_key(user_id), time.time(), "+inf")]
+
+
 def live_sessions(user_ids):
     """{user id: the ids of their sessions with a connected device}, in one round trip."""
     user_ids = [str(uid) for uid in user_ids]

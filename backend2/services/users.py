@@ -32,7 +32,7 @@ def visible_user(viewer, user_id):
 def search_users(viewer, query, page, limit):
     """Other users whose name contains `query`, or whose number contains its digits."""
     hidden = hidden_user_ids(viewer) | {viewer.id}
-    users = User.objects(id__nin=list(hidden))
+    users = User.objects(id__nin=list(hidden), deleted_at=None)
     query = (query or "").strip()
     if query:
         condition = Q(name__icontains=query)

@@ -1,9 +1,10 @@
 """The loops every server process runs: due deadlines, keeping its devices alive, sending
-queued pushes (when push is on), and (one process at a time) removing uploads nothing refers to."""
+queued pushes (when push is on), erasing accounts whose deletion grace period is over, and
+(one process at a time) removing uploads nothing refers to."""
 import logging
 
 from backend2.extensions import push_gateways, socketio
-from backend2.services import deadlines, presence, push_queue, push_sender, uploads
+from backend2.services import account_deletion, deadlines, presence, push_queue, push_sender, uploads
 from backend2.sockets.connections import local_devices
 
 log = logging.getLogger(__name__)
@@ -16,6 +17,7 @@ def start_background_tasks(app):
                                    app.config["PRESENCE_TTL_SECONDS"] / 3)
     socketio.start_background_task(_forever, app, lambda: uploads.sweep_orphans(ORPHAN_SWEEP_SECONDS),
                                    ORPHAN_SWEEP_SECONDS)
+    socketio.start_background_task(_forever, app, account_deletion.erase_due_accounts, ORPHAN_SWEEP_SECONDS)
     if push_gateways.enabled:  # woken at once by this process's pushes, by others' within a poll
         socketio.start_background_task(_forever, app, push_sender.run_push_queue, app.config["PUSH_POLL_SECONDS"],
                                        push_queue.wait_for_work)

@@ -53,6 +53,16 @@ def on_conversation_settings_changed(conversation, user_id, settings):
                                             "mutedUntil": iso(settings["mutedUntil"])}, [user_id])
 
 
+@events.account_deleted.connect
+def on_account_deleted(user_id, watchers):
+    """The person's devices are told and closed, on whichever process holds them; the people who
+    shared a chat with them hear that they are gone."""
+    emit_to_users("account_deleted", {"userId": str(user_id)}, [user_id])
+    for device_id in presence.device_ids(user_id):
+        socketio.server.disconnect(device_id)
+    emit_to_users("user_deleted", {"userId": str(user_id)}, watchers)
+
+
 @events.presence_changed.connect
 def on_presence_changed(user_id, online, last_seen):
     watchers = presence.watchers_of(user_id)
