@@ -17,10 +17,13 @@ signed out and closed (`account_deleted`), the person's messages in others' chat
 tombstones, and they appear as "Deleted account" (`user_deleted` to the people who shared a
 chat with them). The phone number can register again as a new person. With
 `ACCOUNT_DELETION_GRACE_DAYS` the erasure waits that long (`status: scheduled`, `deleteAt`)
-and signing in meanwhile cancels it.
+and signing in meanwhile cancels it. `GET /users/me/export` is everything stored about the
+caller, as a zip (see that endpoint).
 """
+import io
+
 from apifairy import authenticate, other_responses, response
-from flask import Blueprint
+from flask import Blueprint, send_file
 
 from backend2.middlewares.auth import current_auth, current_user, token_auth
 from backend2.middlewares.validation import file_body, json_body, query_args
@@ -36,7 +39,7 @@ from backend2.schemas.users import (
     UserSchema,
     UserSearchQuerySchema,
 )
-from backend2.services import account_deletion, blocks, presence, users
+from backend2.services import account_deletion, account_export, blocks, presence, users
 
 users_bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -72,6 +75,16 @@ def profile():
 def delete_account(data):
     """Delete the caller's account, for good"""
     return account_deletion.request_deletion(current_auth(), data)
+
+
+@users_bp.get("/me/export")
+@authenticate(token_auth)
+@other_responses({200: "A zip: backend2-export.json and the caller's files (or signed links to them)"})
+def export_account():
+    """Everything stored about the caller, as a zip"""
+    archive = account_export.export_archive(current_user())
+    return send_file(io.BytesIO(archive), mimetype="application/zip", as_attachment=True,
+                     download_name="backend2-export.zip")
 
 
 @users_bp.patch("/me")

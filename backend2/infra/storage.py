@@ -74,6 +74,12 @@ class S3Storage:
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
 
+    def read(self, name):
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(name))["Body"].read()
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+
     def delete(self, names):
         if names:
             try:

@@ -41,5 +41,10 @@ def upload_dir():
     return storage.backend.folder
 
 
+def read(name):
+    """The stored file's bytes."""
+    return storage.backend.read(name)
+
+
 def upload_url(name):
     return f"{current_app.config['PUBLIC_URL']}/uploads/{name}"

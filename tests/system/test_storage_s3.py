@@ -4,6 +4,7 @@ processes; a storage service that fails is a quick 503 that leaves nothing half 
 import io
 import sys
 import time
+import zipfile
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -156,3 +157,13 @@ def test_an_existing_deployment_moves_its_files_to_the_bucket(bucket, make_app, 
     assert moved.status_code == 302
     stored = requests.get(moved.headers["Location"], timeout=10).content
     assert stored == (tmp_path / "uploads" / key(image["url"])).read_bytes()
+
+
+def test_an_export_carries_the_files_kept_in_the_bucket(bucket, make_app, otp_inbox):
+    client = make_app(use_redis=False, **bucket.settings()).test_client()
+    ada = Person(register_on(client, otp_inbox))
+    document = upload(client, ada, PDF, "report.pdf").get_json()
+    response = client.get("/users/me/export", headers=ada.headers)
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert archive.read(f"files/{key(document['url'])}") == PDF

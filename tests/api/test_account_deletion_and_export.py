@@ -1,6 +1,9 @@
 """Deleting an account: everything about the person erased, every collection checked; others'
-chats keep their shape with tombstones from "Deleted account"; the number can register again."""
+chats keep their shape with tombstones from "Deleted account"; the number can register again.
+Exporting it: everything stored about the person, in a zip."""
 import io
+import json
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -122,3 +125,41 @@ def test_accounts_whose_grace_period_is_over_are_erased_by_the_sweep(make_app, o
         User.objects(id=me.id).update_one(set__deletion_due_at=utcnow() - timedelta(seconds=1))
         assert account_deletion.erase_due_accounts() == 1
         assert User.objects(id=me.id).get().name == "Deleted account"
+
+
+def exported(client, who):
+    response = client.get("/users/me/export", headers=who.headers)
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    return archive, json.loads(archive.read("backend2-export.json"))
+
+
+def test_the_export_holds_everything_stored_about_the_caller_and_their_files(client, world):
+    me, ada = world["me"], world["ada"]
+    archive, data = exported(client, me)
+    assert data["profile"]["phone"] == me.phone and data["profile"]["settings"]["pushPreviews"] is True
+    assert [s["pushProvider"] for s in data["sessions"]] == ["fcm"]
+    assert [c["name"] for c in data["contacts"]] == ["Bo"]  # the last sync replaced the book
+    assert len(data["blocked"]) == 1
+    assert {c["id"] for c in data["conversations"]} == {world["direct"], world["group"]}
+    assert [m["id"] for m in data["messages"]] == [m["id"] for m in world["mine"]]  # only the caller's own
+    assert [r["status"] for r in data["chatRequests"]] == ["pending"]
+    assert len(data["files"]) == 2 and all(f["path"] in archive.namelist() for f in data["files"])
+    assert all(len(archive.read(f["path"])) == f["size"] for f in data["files"])
+    _, theirs = exported(client, ada)
+    assert theirs["profile"]["phone"] == ada.phone and me.phone not in json.dumps(theirs["profile"])
+
+
+def test_a_large_export_links_to_its_files_instead(make_app, otp_inbox):
+    client = make_app(use_redis=False, EXPORT_INLINE_MAX_BYTES=10).test_client()
+    me = Person(register_on(client, otp_inbox, name="Me"))
+    client.post("/uploads", headers=me.headers, data={"file": (io.BytesIO(png()), "a.png")},
+                content_type="multipart/form-data")
+    archive, data = exported(client, me)
+    [entry] = data["files"]
+    assert archive.namelist() == ["backend2-export.json"] and "sig=" in entry["url"]
+    assert client.get(entry["url"]).status_code == 200  # a signed link: no header needed
+
+
+def test_only_the_signed_in_caller_exports(client):
+    assert client.get("/users/me/export").status_code == 401
