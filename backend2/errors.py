@@ -51,6 +51,9 @@ class Codes:
     TOO_MANY_DEVICES = Code("too_many_devices", "Signed in on MAX_DEVICES_PER_ACCOUNT devices already: sign in again "
                                                 "with replaceSession, one of details.sessions")
     SESSION_REQUIRED = Code("session_required", "The token names no session (an Express server's token); sign in again")
+    ACCOUNT_SUSPENDED = Code("account_suspended", "A moderator suspended this account")
+    # Reports
+    REPORT_NOT_FOUND = Code("report_not_found", "No such report")
     # One-time codes and phone numbers
     INVALID_PHONE = Code("invalid_phone", "Not a valid phone number")
     PHONE_TAKEN = Code("phone_taken", "This phone number (or email) already has an account")

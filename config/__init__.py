@@ -68,6 +68,7 @@ class Config:
         self.JWT_EXPIRES_SECONDS = int(get("JWT_EXPIRES_SECONDS", 30 * 24 * 3600))
         self.MAX_DEVICES_PER_ACCOUNT = int(get("MAX_DEVICES_PER_ACCOUNT", 10))
         self.ACCOUNT_DELETION_GRACE_DAYS = float(get("ACCOUNT_DELETION_GRACE_DAYS", 0))
+        self.MODERATOR_PHONES = _list(get("MODERATOR_PHONES", ""))
         self.EXPORT_INLINE_MAX_BYTES = int(get("EXPORT_INLINE_MAX_BYTES", 50 * 1024 * 1024))
         self.ACCEPT_LEGACY_TOKENS = _bool(get("ACCEPT_LEGACY_TOKENS", "true"))
         self.LEGACY_JWT_SECRETS = _list(get("LEGACY_JWT_SECRETS", ""))

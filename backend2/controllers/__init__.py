@@ -1,4 +1,5 @@
 """One blueprint per resource; routes stay thin: schema in, service call, schema out."""
+from backend2.controllers.admin import admin_bp
 from backend2.controllers.auth import auth_bp
 from backend2.controllers.calls import calls_bp
 from backend2.controllers.chat_requests import chat_requests_bp
@@ -6,12 +7,13 @@ from backend2.controllers.contacts import contacts_bp
 from backend2.controllers.conversations import conversations_bp
 from backend2.controllers.health import health_bp
 from backend2.controllers.messages import messages_bp
+from backend2.controllers.reports import reports_bp
 from backend2.controllers.uploads import uploads_bp
 from backend2.controllers.users import users_bp
 from backend2.database import ensure_indexes
 
 DATA_BLUEPRINTS = (auth_bp, users_bp, contacts_bp, conversations_bp, chat_requests_bp, messages_bp, uploads_bp,
-                   calls_bp)
+                   calls_bp, reports_bp, admin_bp)
 BLUEPRINTS = (health_bp, *DATA_BLUEPRINTS)
 
 # Indexes exist before any data is touched, also when the database came up after us.

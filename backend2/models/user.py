@@ -34,6 +34,8 @@ class User(TimestampedDocument):
     # (the document stays, as "Deleted account" with nothing else, so ids others hold resolve).
     deletion_due_at = me.DateTimeField(db_field="deletionDueAt")
     deleted_at = me.DateTimeField(db_field="deletedAt")
+    role = me.StringField(default="user", choices=("user", "moderator"))
+    suspended_at = me.DateTimeField(db_field="suspendedAt")  # tokens refused, sockets closed, until lifted
     push_previews = me.BooleanField(db_field="pushPreviews", default=True)
     badge_includes_muted = me.BooleanField(db_field="badgeIncludesMuted", default=True)
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 from flask import current_app
 from mongoengine import NotUniqueError
 
-from backend2.errors import Codes, Conflict, NotFound, Unauthorized
+from backend2.errors import Codes, Conflict, Forbidden, NotFound, Unauthorized
 from backend2.models import Session, User
 from backend2.services import account_deletion, otps, presence, sessions
 from backend2.services.phones import normalize_phone
@@ -36,7 +36,13 @@ class AuthResult:
     session: Session
 
 
+def refuse_suspended(user):
+    if user.suspended_at is not None:
+        raise Forbidden("A moderator suspended this account", code=Codes.ACCOUNT_SUSPENDED)
+
+
 def _start_session(user, device, client):
+    refuse_suspended(user)
     session = sessions.open_session(user, device, client)
     account_deletion.cancel_scheduled_deletion(user)
     presence.mark_online([user])
@@ -115,6 +121,7 @@ def authenticate_token(raw_token):
             raise Unauthorized("This session has ended; sign in again", code=Codes.SESSION_REVOKED)
     if user is None or user.deleted_at is not None:
         raise Unauthorized("The account for this token no longer exists", code=Codes.USER_NOT_FOUND)
+    refuse_suspended(user)
     return AuthContext(user=user, session=session)
 
 

@@ -18,6 +18,7 @@ presence_changed = _events.signal("presence-changed")    # sender: user id; onli
 conversation_settings_changed = _events.signal("conversation-settings-changed")  # sender: Conversation;
 #                                                           user_id, settings
 account_deleted = _events.signal("account-deleted")    # sender: user id; watchers (who shared a chat)
+account_suspended = _events.signal("account-suspended")  # sender: user id
 device_gone = _events.signal("device-gone")              # sender: device id; user_id (closed or crashed)
 call_event = _events.signal("call-event")                # sender: event name; payload, users, devices,
 #                                                           skip_device, after_ack (send once the ack is out)

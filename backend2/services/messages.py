@@ -162,21 +162,27 @@ def edit_message(user, message_id, text):
 def delete_message(user, message_id, scope):
     """`everyone`: sender or group admin makes it a tombstone. `me`: hidden from this user only."""
     message, conversation = message_for(user, message_id)
-    now = utcnow()
     if scope == "me":
-        Message.objects(id=message.id).update_one(add_to_set__hidden_for=user.id, set__updated_at=now)
+        Message.objects(id=message.id).update_one(add_to_set__hidden_for=user.id, set__updated_at=utcnow())
         message.reload()
         events.message_deleted.send(message, conversation=conversation, scope=scope, actor_id=user.id)
         return message, conversation
     if message.sender != user.id and not (conversation.type == "group" and user.id in conversation.admins):
         raise Forbidden("Only the sender or a group admin may delete this for everyone", code=Codes.NOT_ALLOWED)
+    return tombstone(message, conversation, user.id), conversation
+
+
+def tombstone(message, conversation, actor_id):
+    """Delete a message for everyone (text, attachments, versions erased; the id kept) and tell
+    the participants; returns it as it is now."""
+    now = utcnow()
     if Message.objects(id=message.id, deleted=False).update_one(
         set__deleted=True, set__deleted_at=now, set__updated_at=now, set__text="", set__attachments=[],
         set__edits=[], unset__location=True, unset__contact=True,
     ):
         message.reload()
-        events.message_deleted.send(message, conversation=conversation, scope=scope, actor_id=user.id)
-    return message, conversation
+        events.message_deleted.send(message, conversation=conversation, scope="everyone", actor_id=actor_id)
+    return message
 
 
 def message_history(user, message_id):

@@ -53,14 +53,23 @@ def on_conversation_settings_changed(conversation, user_id, settings):
                                             "mutedUntil": iso(settings["mutedUntil"])}, [user_id])
 
 
-@events.account_deleted.connect
-def on_account_deleted(user_id, watchers):
-    """The person's devices are told and closed, on whichever process holds them; the people who
-    shared a chat with them hear that they are gone."""
-    emit_to_users("account_deleted", {"userId": str(user_id)}, [user_id])
+def _close_devices(event, user_id):
+    """Tell every device of the user `event`, then close them, on whichever process holds them."""
+    emit_to_users(event, {"userId": str(user_id)}, [user_id])
     for device_id in presence.device_ids(user_id):
         socketio.server.disconnect(device_id)
+
+
+@events.account_deleted.connect
+def on_account_deleted(user_id, watchers):
+    """The person's devices are closed; the people who shared a chat with them hear that they are gone."""
+    _close_devices("account_deleted", user_id)
     emit_to_users("user_deleted", {"userId": str(user_id)}, watchers)
+
+
+@events.account_suspended.connect
+def on_account_suspended(user_id):
+    _close_devices("account_suspended", user_id)
 
 
 @events.presence_changed.connect

@@ -31,7 +31,7 @@ def world(client, person, befriend):
     revoked = person("Gone")
     client.post("/auth/logout", headers=revoked.headers)
     ids = {"conversation_id": group, "message_id": message, "user_id": olga.id, "request_id": request_id,
-           "session_id": olga.body["session"]["id"], "name": "nothing.png"}
+           "session_id": olga.body["session"]["id"], "name": "nothing.png", "report_id": message}
     return {"olga": olga, "max": max_, "otto": otto, "bea": bea, "revoked": revoked, "ids": ids}
 
 
@@ -94,6 +94,15 @@ ROLE_MATRIX = [
     ("bea", "POST", "/chat-requests", {"to": "{user_id}"}, 404, "user_not_found"),
     ("bea", "POST", "/contacts/start-chat", {"userId": "{user_id}"}, 404, "user_not_found"),
     ("bea", "POST", "/chat-requests/{request_id}/accept", None, 403, "not_allowed"),
+    ("otto", "POST", "/reports", {"messageId": "{message_id}", "reason": "spam"}, 404, "message_not_found"),
+    ("otto", "POST", "/reports", {"conversationId": "{conversation_id}", "reason": "spam"}, 404,
+     "conversation_not_found"),
+    ("bea", "POST", "/reports", {"userId": "{user_id}", "reason": "abuse"}, 404, "user_not_found"),
+    ("max", "GET", "/admin/reports", None, 404, "not_found"),
+    ("max", "POST", "/admin/users/{user_id}/suspend", {"reason": "taking over"}, 404, "not_found"),
+    ("max", "DELETE", "/admin/messages/{message_id}", None, 404, "not_found"),
+    ("max", "GET", "/admin/users/{user_id}/sessions", None, 404, "not_found"),
+    ("olga", "DELETE", "/users/me", {"password": "not-hers"}, 400, "invalid_current_password"),
 ]
 
 

@@ -1,0 +1,86 @@
+"""Reports, as users file them and as moderators see them; the moderators' inputs."""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from backend2.extensions import ma
+from backend2.schemas.common import (
+    InputSchema, ObjectIdString, PageQuerySchema, PaginationSchema, Timestamp, id_fields, object_id_field,
+)
+
+TARGETS = ("messageId", "userId", "conversationId")
+REASONS = ("spam", "abuse", "illegal", "other")
+
+
+class ReportInputSchema(InputSchema):
+    ALIASES = {"message": "messageId", "user": "userId", "conversation": "conversationId"}
+    messageId = object_id_field()
+    userId = object_id_field()
+    conversationId = object_id_field()
+    reason = fields.String(required=True, validate=validate.OneOf(REASONS))
+    note = fields.String(validate=validate.Length(max=1000))
+    block = fields.Boolean(truthy={True}, falsy={False}, metadata={"description": "also block the sender or user"})
+
+    @validates_schema
+    def one_target(self, data, **kwargs):
+        if sum(name in data for name in TARGETS) != 1:
+            raise ValidationError("Give exactly one of messageId, userId, conversationId", "_schema")
+
+
+class ReportSchema(ma.Schema.from_dict(id_fields())):
+    reason = fields.String()
+    note = fields.String()
+    status = fields.String(metadata={"enum": ["open", "resolved"]})
+    messageId = ObjectIdString(attribute="message", allow_none=True)
+    conversationId = ObjectIdString(attribute="conversation", allow_none=True)
+    userId = ObjectIdString(attribute="reported_user", allow_none=True)
+    createdAt = Timestamp(attribute="created_at")
+
+
+class ReportedMessageSchema(ma.Schema):
+    messageId = ObjectIdString(attribute="message_id")
+    conversationId = ObjectIdString(attribute="conversation")
+    sender = ObjectIdString()
+    type = fields.String()
+    text = fields.String()
+    attachments = fields.List(fields.String())
+    createdAt = Timestamp(attribute="created_at")
+    editedAt = Timestamp(attribute="edited_at", allow_none=True)
+
+
+class ModeratorReportSchema(ReportSchema):
+    reporter = ObjectIdString()
+    evidence = fields.List(fields.Nested(ReportedMessageSchema))
+    resolvedBy = ObjectIdString(attribute="resolved_by", allow_none=True)
+    resolvedAt = Timestamp(attribute="resolved_at", allow_none=True)
+    resolution = fields.String(allow_none=True)
+    resolutionNote = fields.String(attribute="resolution_note", allow_none=True)
+
+
+class ReportListQuerySchema(PageQuerySchema):
+    status = fields.String(load_default="open", validate=validate.OneOf(("open", "resolved")))
+
+
+class ReportListSchema(ma.Schema):
+    reports = fields.List(fields.Nested(ModeratorReportSchema))
+    pagination = fields.Nested(PaginationSchema)
+
+
+class ResolveInputSchema(InputSchema):
+    action = fields.String(load_default="none", validate=validate.OneOf(("none", "message_deleted", "user_suspended")))
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class SuspendInputSchema(InputSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class AuditEntrySchema(ma.Schema.from_dict(id_fields())):
+    moderator = ObjectIdString()
+    action = fields.String()
+    target = ObjectIdString()
+    details = fields.Dict()
+    createdAt = Timestamp(attribute="created_at")
+
+
+class AuditLogSchema(ma.Schema):
+    entries = fields.List(fields.Nested(AuditEntrySchema))
+    pagination = fields.Nested(PaginationSchema)

@@ -1,0 +1,124 @@
+"""Reports keep their evidence; moderators (MODERATOR_PHONES, or the set-role command) list and
+resolve them, suspend accounts, delete messages, see sessions, all in the audit log; anyone
+else finds no /admin at all."""
+import pytest
+
+from support.people import Person, next_phone, register_on
+
+ADMIN_ROUTES = [("get", "/admin/reports", None), ("post", "/admin/reports/{report}/resolve", {"action": "none"}),
+                ("post", "/admin/users/{user}/suspend", {"reason": "spam"}),
+                ("post", "/admin/users/{user}/unsuspend", None),
+                ("get", "/admin/users/{user}/sessions", None), ("delete", "/admin/messages/{message}", None),
+                ("get", "/admin/audit", None)]
+
+
+@pytest.fixture
+def moderated(make_app, otp_inbox, befriend_on):
+    """An app whose moderator is Mo (by MODERATOR_PHONES); Me and Ada chat; Ada reported a message of mine."""
+    mo_phone = next_phone()
+    client = make_app(use_redis=False, MODERATOR_PHONES=mo_phone).test_client()
+    mo = Person(register_on(client, otp_inbox, phone=mo_phone, name="Mo"))
+    me, ada = (Person(register_on(client, otp_inbox, name=name, password="a-good-password")) for name in ("Me", "Ada"))
+    befriend_on(client, me, ada)
+    sent = client.post("/messages", headers=me.headers, json={"to": ada.id, "text": "buy cheap pills"}).get_json()
+    report = client.post("/reports", headers=ada.headers, json={"messageId": sent["id"], "reason": "spam",
+                                                                "note": "again"})
+    assert report.status_code == 201, report.get_json()
+    return client, mo, me, ada, sent, report.get_json()
+
+
+@pytest.fixture
+def befriend_on():
+    def sync(client, owner, *others):
+        response = client.post("/contacts/sync", headers=owner.headers,
+                               json={"contacts": [{"phone": o.phone, "name": o.name} for o in others]})
+        assert response.status_code == 200
+
+    return sync
+
+
+def open_reports(client, mo):
+    response = client.get("/admin/reports", headers=mo.headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["reports"]
+
+
+def test_a_report_keeps_the_message_as_it_was_after_it_is_deleted(moderated):
+    client, mo, me, ada, sent, report = moderated
+    assert (report["messageId"], report["userId"], report["status"]) == (sent["id"], me.id, "open")
+    assert client.delete(f"/messages/{sent['id']}", headers=me.headers).status_code == 200
+    [listed] = open_reports(client, mo)
+    assert listed["reporter"] == ada.id and listed["note"] == "again"
+    assert [e["text"] for e in listed["evidence"]] == ["buy cheap pills"]
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"reason": "spam"}, 400),
+    ({"userId": "5f1d7c0e2b3a4c5d6e7f8091", "conversationId": "5f1d7c0e2b3a4c5d6e7f8091", "reason": "spam"}, 400),
+    ({"userId": "5f1d7c0e2b3a4c5d6e7f8091", "reason": "rude"}, 400),
+    ({"userId": "5f1d7c0e2b3a4c5d6e7f8091", "reason": "spam"}, 404),
+])
+def test_bad_reports_are_refused(moderated, body, status):
+    client, _, _, ada, _, _ = moderated
+    assert client.post("/reports", headers=ada.headers, json=body).status_code == status
+
+
+def test_only_who_can_see_it_may_report_it_and_reporting_may_block(moderated, otp_inbox):
+    client, mo, me, ada, sent, _ = moderated
+    stranger = Person(register_on(client, otp_inbox, name="Stranger"))
+    for body in ({"messageId": sent["id"]}, {"conversationId": sent["conversationId"]}):
+        assert client.post("/reports", headers=stranger.headers, json={**body, "reason": "abuse"}).status_code == 404
+    response = client.post("/reports", headers=ada.headers, json={"userId": me.id, "reason": "abuse", "block": True})
+    assert response.status_code == 201 and response.get_json()["userId"] == me.id
+    assert [u["id"] for u in client.get("/users/blocked", headers=ada.headers).get_json()["users"]] == [me.id]
+    evidence = next(r for r in open_reports(client, mo) if r["userId"] == me.id and not r["messageId"])["evidence"]
+    assert [e["text"] for e in evidence] == ["buy cheap pills"]
+
+
+def test_everyone_but_a_moderator_finds_no_admin_at_all(moderated):
+    client, _, me, ada, sent, report = moderated
+    for method, path, body in ADMIN_ROUTES:
+        url = path.format(report=report["id"], user=me.id, message=sent["id"])
+        for who in (me, ada):
+            response = getattr(client, method)(url, headers=who.headers, json=body)
+            assert response.status_code == 404, (method, url, response.get_json())
+        assert getattr(client, method)(url, json=body).status_code == 401
+
+
+def test_a_suspension_refuses_the_accounts_tokens_and_sign_ins_until_lifted(moderated):
+    client, mo, me, ada, _, report = moderated
+    resolved = client.post(f"/admin/reports/{report['id']}/resolve", headers=mo.headers,
+                           json={"action": "user_suspended", "note": "spam, third time"})
+    assert resolved.status_code == 200 and resolved.get_json()["status"] == "resolved"
+    refused = client.get("/users/me", headers=me.headers)
+    assert refused.status_code == 403 and refused.get_json()["code"] == "account_suspended"
+    login = client.post("/auth/login", json={"phone": me.phone, "password": "a-good-password"})
+    assert login.status_code == 403 and login.get_json()["code"] == "account_suspended"
+    assert client.get("/admin/reports", headers=mo.headers).get_json()["reports"] == []
+    assert client.post(f"/admin/users/{me.id}/unsuspend", headers=mo.headers).status_code == 200
+    assert client.get("/users/me", headers=me.headers).status_code == 200
+
+
+def test_moderators_delete_messages_see_sessions_and_every_action_is_audited(moderated):
+    client, mo, me, ada, sent, report = moderated
+    assert client.delete(f"/admin/messages/{sent['id']}", headers=mo.headers).status_code == 200
+    history = client.get("/messages", headers=ada.headers, query_string={"conversationId": sent["conversationId"]})
+    assert [m["deleted"] for m in history.get_json()["messages"]] == [True]
+    sessions = client.get(f"/admin/users/{me.id}/sessions", headers=mo.headers).get_json()["sessions"]
+    assert len(sessions) == 1
+    client.post(f"/admin/reports/{report['id']}/resolve", headers=mo.headers, json={"action": "none"})
+    entries = client.get("/admin/audit", headers=mo.headers).get_json()["entries"]
+    assert [e["action"] for e in entries] == ["report_resolved", "sessions_viewed", "message_deleted"]
+    assert all(e["moderator"] == mo.id for e in entries)
+
+
+def test_the_set_role_command_makes_and_unmakes_a_moderator(moderated):
+    client, _, me, _, _, _ = moderated
+    runner = client.application.test_cli_runner()
+    result = runner.invoke(args=["users", "set-role", me.phone, "moderator"])
+    assert result.exit_code == 0 and "is now a moderator" in result.output
+    assert client.get("/admin/reports", headers=me.headers).status_code == 200
+    runner.invoke(args=["users", "set-role", me.phone, "user"])
+    assert client.get("/admin/reports", headers=me.headers).status_code == 404
+    unknown = runner.invoke(args=["users", "set-role", "+14155550100", "moderator"])
+    assert unknown.exit_code != 0 and "No account" in unknown.output
