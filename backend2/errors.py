@@ -72,6 +72,7 @@ class Codes:
     CHAT_REQUEST_REQUIRED = Code("chat_request_required", "Not a contact: send a chat request first")
     CHAT_REQUEST_NOT_NEEDED = Code("chat_request_not_needed", "You can already chat with this user")
     CHAT_REQUEST_NOT_FOUND = Code("chat_request_not_found", "No such chat request of the caller")
+    REQUESTS_CLOSED = Code("requests_closed", "This user takes chat requests only from people in their contacts")
     CHAT_REQUEST_CLOSED = Code("chat_request_closed", "The chat request was already answered or cancelled")
     NOT_A_GROUP = Code("not_a_group", "This is not a group conversation")
     ADMIN_REQUIRED = Code("admin_required", "Only group admins may do this")

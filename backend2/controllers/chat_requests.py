@@ -3,7 +3,9 @@
 There is at most one pending request between two people, either way: sending one when theirs
 is waiting accepts theirs. Only the recipient accepts or rejects, only the sender cancels, and
 a request answered once stays answered (409 `chat_request_closed`). Accepting opens the direct
-conversation.
+conversation. Someone who set `requestsFromStrangers: false` (`PATCH /users/me`) takes requests
+only from people in their contacts (403 `requests_closed`), and one account sends at most
+`RATE_LIMIT_CHAT_REQUESTS` (20 a day; 429 `rate_limited`).
 """
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint

@@ -38,6 +38,7 @@ class User(TimestampedDocument):
     suspended_at = me.DateTimeField(db_field="suspendedAt")  # tokens refused, sockets closed, until lifted
     push_previews = me.BooleanField(db_field="pushPreviews", default=True)
     badge_includes_muted = me.BooleanField(db_field="badgeIncludesMuted", default=True)
+    requests_from_strangers = me.BooleanField(db_field="requestsFromStrangers", default=True)
 
     @classmethod
     def by_id_or_legacy_id(cls, user_id):

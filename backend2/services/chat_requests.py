@@ -3,7 +3,8 @@ from mongoengine import NotUniqueError, Q
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import ChatRequest, User
-from backend2.services import presence
+from backend2.services import presence, rate_budgets
+from backend2.services.contacts import has_contact
 from backend2.services.blocks import hidden_user_ids
 from backend2.services.conversations import direct_conversation_for, may_chat_without_request, participant_key
 from backend2.services.users import visible_user
@@ -20,6 +21,13 @@ def send_request(user, target_id, message):
     if may_chat_without_request(user, other):
         raise Conflict("You can already chat with this user", code=Codes.CHAT_REQUEST_NOT_NEEDED)
     key = participant_key(user.id, other.id)
+    theirs = ChatRequest.objects(pending_key=key, sender=other.id).first()
+    if theirs is not None:  # they asked first: asking back is accepting
+        accept_request(user, theirs.id)
+        return ChatRequest.objects(id=theirs.id).get(), False
+    if not other.requests_from_strangers and not has_contact(other, user.phone):
+        raise Forbidden("This user takes chat requests only from people in their contacts", code=Codes.REQUESTS_CLOSED)
+    rate_budgets.spend("chat_requests", user.id)
     try:
         request = ChatRequest(sender=user.id, to=other.id, message=message, pending_key=key).save()
         return request, True

@@ -1,5 +1,5 @@
-"""Budgets of actions that REST and sockets spend together: messages, typing and calls per
-account, and every event of one socket connection.
+"""Budgets of actions that REST and sockets spend together: messages, typing, calls and chat
+requests per account, and every event of one socket connection.
 
 A message sent over REST and one sent over a socket come out of one budget, kept where the
 REST rate limits are (Redis when it is there, so every process counts together). A spent
@@ -19,7 +19,7 @@ from backend2.extensions import limiter
 
 log = logging.getLogger(__name__)
 BUDGETS = {"messages": "RATE_LIMIT_MESSAGES", "typing": "RATE_LIMIT_TYPING", "calls": "RATE_LIMIT_CALLS",
-           "socket_events": "RATE_LIMIT_SOCKET_EVENTS"}
+           "chat_requests": "RATE_LIMIT_CHAT_REQUESTS", "socket_events": "RATE_LIMIT_SOCKET_EVENTS"}
 
 
 def spend(budget, owner):

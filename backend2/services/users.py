@@ -50,7 +50,8 @@ def update_profile(context, changes):
     current_password = changes.pop("currentPassword", None)
     if "password" in changes:
         _change_password(context, changes.pop("password"), current_password)
-    for field, attribute in (("pushPreviews", "push_previews"), ("badgeIncludesMuted", "badge_includes_muted")):
+    for field, attribute in (("pushPreviews", "push_previews"), ("badgeIncludesMuted", "badge_includes_muted"),
+                             ("requestsFromStrangers", "requests_from_strangers")):
         if field in changes:
             setattr(user, attribute, changes[field])
     for field in ("name", "about", "avatar"):

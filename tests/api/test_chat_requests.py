@@ -109,3 +109,31 @@ def test_a_request_from_someone_since_blocked_cannot_be_accepted_and_stays_pendi
     client.delete(f"/users/{pest.id}/block", headers=me.headers)
     pending = client.get("/chat-requests?direction=incoming", headers=me.headers).get_json()["requests"]
     assert [r["status"] for r in pending] == ["pending"]
+
+
+def test_someone_who_closed_requests_hears_only_from_people_in_their_contacts(client, person, befriend):
+    me, closed, known = person("Me"), person("Closed"), person("Known")
+    assert client.patch("/users/me", headers=closed.headers, json={"requestsFromStrangers": False}).get_json()[
+        "requestsFromStrangers"] is False
+    refused = send(client, me, closed)
+    assert refused.status_code == 403 and refused.get_json()["code"] == "requests_closed"
+    befriend(closed, known)  # Closed has Known's number; Known does not have Closed's
+    assert send(client, known, closed).status_code == 201
+
+
+def test_asking_back_accepts_even_when_requests_are_closed(client, person):
+    me, closed = person("Me"), person("Closed")
+    client.patch("/users/me", headers=closed.headers, json={"requestsFromStrangers": False})
+    assert send(client, closed, me).status_code == 201  # Closed asked first
+    response = send(client, me, closed)
+    assert response.status_code == 200 and response.get_json()["status"] == "accepted"
+
+
+def test_chat_requests_are_limited_per_account(make_app, otp_inbox):
+    from support.people import Person, register_on
+
+    client = make_app(use_redis=False, RATE_LIMIT_CHAT_REQUESTS="2 per day").test_client()
+    me, *strangers = (Person(register_on(client, otp_inbox, name=f"P{n}")) for n in range(4))
+    assert [send(client, me, s).status_code for s in strangers[:2]] == [201, 201]
+    limited = send(client, me, strangers[2])
+    assert limited.status_code == 429 and limited.get_json()["code"] == "rate_limited"
