@@ -27,7 +27,7 @@ contacts_bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 def sync(data):
     """Replace the caller's address book; returns who of them uses the app, with the saved names"""
     matches, stats = contacts.sync_contacts(current_user(), data["contacts"], current_app.config["DEFAULT_REGION"])
-    return {"users": presence.mark_online(matches), **stats}
+    return {"users": presence.mark_online(matches, current_user()), **stats}
 
 
 @contacts_bp.post("/start-chat")

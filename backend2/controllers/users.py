@@ -19,6 +19,14 @@ chat with them). The phone number can register again as a new person. With
 `ACCOUNT_DELETION_GRACE_DAYS` the erasure waits that long (`status: scheduled`, `deleteAt`)
 and signing in meanwhile cancels it. `GET /users/me/export` is everything stored about the
 caller, as a zip (see that endpoint).
+
+Privacy (`GET/PATCH /users/me/settings`): `lastSeen` and `onlineStatus` (everyone, contacts,
+nobody) and `profilePhoto` (everyone, contacts) decide who sees them, where "contacts" are the
+people in the user's synced address book; everywhere a profile or presence appears (profiles,
+conversations, search, calls, requests, `presence` and `user-status-changed` events) hides
+the rest. With `readReceipts` off, others see at most "delivered" from the user (`status`,
+`readUpTo`, `read_up_to` events become `delivered`), and the user sees no one's read state.
+`previewsInPush` is the same setting as `pushPreviews`.
 """
 import io
 
@@ -33,19 +41,21 @@ from backend2.schemas.users import (
     AccountDeletionResultSchema,
     AccountDeletionSchema,
     BlockedListSchema,
+    PrivacySettingsInputSchema,
+    PrivacySettingsSchema,
     ProfileUpdateSchema,
     PublicUserSchema,
     UserListSchema,
     UserSchema,
     UserSearchQuerySchema,
 )
-from backend2.services import account_deletion, account_export, blocks, presence, users
+from backend2.services import account_deletion, account_export, blocks, presence, privacy, users
 
 users_bp = Blueprint("users", __name__, url_prefix="/users")
 
 
 def _with_presence(user):
-    return presence.mark_online([user])[0]
+    return presence.mark_online([user], current_user())[0]
 
 
 @users_bp.get("")
@@ -55,7 +65,7 @@ def _with_presence(user):
 def search(query):
     """Find other users by name or phone (blocked users are left out both ways)"""
     found, pagination = users.search_users(current_user(), query["q"], query["page"], query["limit"])
-    return {"users": presence.mark_online(found), "pagination": pagination}
+    return {"users": presence.mark_online(found, current_user()), "pagination": pagination}
 
 
 @users_bp.get("/profile")
@@ -65,6 +75,24 @@ def search(query):
 def profile():
     """The signed-in user's own profile"""
     return _with_presence(current_user())
+
+
+@users_bp.get("/me/settings")
+@authenticate(token_auth)
+@response(PrivacySettingsSchema)
+def settings():
+    """The caller's privacy settings"""
+    return privacy.settings_of(current_user())
+
+
+@users_bp.patch("/me/settings")
+@authenticate(token_auth)
+@json_body(PrivacySettingsInputSchema)
+@response(PrivacySettingsSchema)
+def update_settings(changes):
+    """Change privacy settings: who sees last seen, online status and profile photo (everyone,
+    contacts, nobody), read receipts, previews in pushes, requests from strangers"""
+    return privacy.update_settings(current_user(), changes)
 
 
 @users_bp.delete("/me")
@@ -112,7 +140,7 @@ def upload_avatar(upload):
 @response(BlockedListSchema)
 def list_blocked():
     """The users the caller has blocked"""
-    return {"users": presence.mark_online(blocks.blocked_users(current_user()))}
+    return {"users": presence.mark_online(blocks.blocked_users(current_user()), current_user())}
 
 
 @users_bp.get("/<user_id>")

@@ -39,6 +39,14 @@ class User(TimestampedDocument):
     push_previews = me.BooleanField(db_field="pushPreviews", default=True)
     badge_includes_muted = me.BooleanField(db_field="badgeIncludesMuted", default=True)
     requests_from_strangers = me.BooleanField(db_field="requestsFromStrangers", default=True)
+    # Privacy: who sees what of this person (services/privacy.py).
+    last_seen_visibility = me.StringField(db_field="lastSeenVisibility", default="everyone",
+                                          choices=("everyone", "contacts", "nobody"))
+    online_visibility = me.StringField(db_field="onlineStatusVisibility", default="everyone",
+                                       choices=("everyone", "contacts", "nobody"))
+    photo_visibility = me.StringField(db_field="profilePhotoVisibility", default="everyone",
+                                      choices=("everyone", "contacts"))
+    read_receipts = me.BooleanField(db_field="readReceipts", default=True)
 
     @classmethod
     def by_id_or_legacy_id(cls, user_id):

@@ -46,6 +46,26 @@ class BlockedListSchema(ma.Schema):
     users = fields.List(fields.Nested(PublicUserSchema))
 
 
+def _privacy_fields(required):
+    audience = ("everyone", "contacts", "nobody")
+    flag = {"truthy": {True}, "falsy": {False}, "required": required}
+    return {
+        "lastSeen": fields.String(validate=validate.OneOf(audience), required=required),
+        "onlineStatus": fields.String(validate=validate.OneOf(audience), required=required),
+        "profilePhoto": fields.String(validate=validate.OneOf(audience[:2]), required=required),
+        "readReceipts": fields.Boolean(**flag),
+        "previewsInPush": fields.Boolean(**flag),
+        "requestsFromStrangers": fields.Boolean(**flag),
+    }
+
+
+class PrivacySettingsInputSchema(InputSchema.from_dict(_privacy_fields(required=False))):
+    """Any of the settings; the others stay as they are."""
+
+
+PrivacySettingsSchema = ma.Schema.from_dict(_privacy_fields(required=True), name="PrivacySettingsSchema")
+
+
 class AccountDeletionSchema(InputSchema):
     ALIASES = {"code": "otp", "currentPassword": "password"}
     password = fields.String(validate=validate.Length(max=1024))

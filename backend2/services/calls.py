@@ -54,7 +54,8 @@ def invite(user, device_id, data):
     call_state.start(call_id, {"caller": str(user.id), "callee": str(callee.id), "type": call.type,
                                "conversation": str(conversation.id), "offer": json.dumps(data["offer"])}, device_id)
     deadlines.schedule("call-timeout", call_id, time.time() + current_app.config["CALL_TIMEOUT_SECONDS"])
-    _emit("call:invite", _invitation(call_id, user, call.type, data["offer"], conversation.id), users=[callee.id])
+    _emit("call:invite", _invitation(call_id, user.id, callee, call.type, data["offer"], conversation.id),
+          users=[callee.id])
     _emit("call:outgoing", {"callId": call_id, "to": str(callee.id), "type": call.type,
                             "conversationId": str(conversation.id)}, users=[user.id], skip_device=device_id)
     return call_id
@@ -71,9 +72,10 @@ def _direct_conversation(user, callee, conversation_id):
     return conversation
 
 
-def _invitation(call_id, caller, kind, offer, conversation_id):
-    """`from` is the caller, whose public profile the socket layer sends."""
-    presence.mark_online([caller])
+def _invitation(call_id, caller_id, callee, kind, offer, conversation_id):
+    """`from` is the caller as the callee may see them (a copy: privacy settings hide parts), whose
+    public profile the socket layer sends."""
+    caller = presence.mark_online([User.objects(id=caller_id).first()], callee)[0]
     return {"callId": call_id, "from": events.PublicProfile(caller), "type": kind, "offer": offer,
             "conversationId": str(conversation_id)}
 
@@ -179,10 +181,11 @@ def device_joined(user_id, device_id):
             call_state.link_device(device_id, call_id)
             call_state.forget_devices(call_id, [gone])
     elif role == "calleeDevice" and call["state"] == "ringing":
-        caller = User.objects(id=call["caller"]).first()
-        if caller is not None:
-            _emit("call:invite", _invitation(call_id, caller, call["type"], json.loads(call["offer"]), call["conversation"]),
-                  devices=[device_id])
+        callee = User.objects(id=user_id).first()
+        invitation = _invitation(call_id, call["caller"], callee, call["type"], json.loads(call["offer"]),
+                                 call["conversation"])
+        if invitation["from"].user is not None:
+            _emit("call:invite", invitation, devices=[device_id])
 
 
 @deadlines.handles("call-timeout")
@@ -241,7 +244,7 @@ def list_calls(user, page, limit):
     """The user's calls, made or received, newest first; each knows its direction."""
     items, pagination = paginate(Call.objects(participants=user.id).order_by("-created_at", "-id"), page, limit)
     people = {u.id: u for u in presence.mark_online(list(User.objects(
-        id__in=list({c.caller if c.callee == user.id else c.callee for c in items}))))}
+        id__in=list({c.caller if c.callee == user.id else c.callee for c in items}))), user)}
     for call in items:
         outgoing = call.caller == user.id
         call.direction = "outgoing" if outgoing else "incoming"

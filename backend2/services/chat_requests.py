@@ -95,7 +95,7 @@ def list_requests(user, direction, status):
     requests = list(ChatRequest.objects(where, status=status).order_by("-created_at"))
     hidden = hidden_user_ids(user)
     others = {u.id: u for u in presence.mark_online(
-        list(User.objects(id__in=[r.sender if r.to == user.id else r.to for r in requests])))}
+        list(User.objects(id__in=[r.sender if r.to == user.id else r.to for r in requests])), user)}
     visible = []
     for request in requests:
         other_id = request.sender if request.to == user.id else request.to

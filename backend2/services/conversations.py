@@ -120,11 +120,11 @@ def list_conversations(user, page, limit):
     return paginate(query, page, limit)
 
 
-def with_people(conversations):
-    """Attach `people` (participants' User documents, marked online or not) to each conversation,
-    with one query and one presence lookup for all of them."""
+def with_people(conversations, viewer):
+    """Attach `people` (participants' User documents, marked online or not, as `viewer` may see
+    them) to each conversation, with one query and one presence lookup for all of them."""
     ids = {uid for conversation in conversations for uid in conversation.participants}
-    users = {u.id: u for u in presence.mark_online(list(User.objects(id__in=list(ids))))}
+    users = {u.id: u for u in presence.mark_online(list(User.objects(id__in=list(ids))), viewer)}
     for conversation in conversations:
         conversation.people = [users[uid] for uid in conversation.participants if uid in users]
     return conversations

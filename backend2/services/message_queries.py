@@ -7,7 +7,7 @@ from mongoengine import Q
 from backend2.errors import ValidationFailed
 from backend2.models import Conversation, Message
 from backend2.services.conversations import conversation_for
-from backend2.services.message_views import present_messages
+from backend2.services.message_views import hide_read_cursors, present_messages
 from backend2.utils.cursors import LAST_ID, decode_cursor, encode_cursor
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, parse_iso, utcnow
@@ -95,7 +95,7 @@ def sync_changes(user, since, limit):
     shown = [m for m in changed if user.id not in m.hidden_for]
     receipts = [
         {"conversationId": c.id, "deliveredUpTo": c.delivered_up_to, "readUpTo": c.read_up_to}
-        for c in conversations.values()
+        for c in hide_read_cursors(user, list(conversations.values()))
         if c.receipts_updated_at and moment < as_utc(c.receipts_updated_at) <= end[0]
     ]
     return {

@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 
 from backend2.extensions import redis_store
 from backend2.models import Conversation, User
-from backend2.services import deadlines, events
+from backend2.services import deadlines, events, privacy
 from backend2.services.blocks import blocked_between
 from backend2.utils.time import utcnow
 
@@ -129,9 +129,10 @@ def live_sessions(user_ids):
     return live
 
 
-def mark_online(users):
+def mark_online(users, viewer=None):
     """Set `online` on each user (for their JSON) with one lookup for all; a profile must not fail
-    for want of it, so everyone counts as offline while Redis is down. Returns `users`."""
+    for want of it, so everyone counts as offline while Redis is down. With `viewer`, what each
+    user's privacy settings keep from the viewer is hidden too. Returns `users`."""
     present = [user for user in users if user is not None]
     try:
         online = online_user_ids({user.id for user in present})
@@ -139,16 +140,18 @@ def mark_online(users):
         online = set()
     for user in present:
         user.online = str(user.id) in online
-    return users
+    return privacy.mask_people(viewer, users)
 
 
 def presence_of(viewer, user_ids):
     """[{userId, online, lastSeen}] as `viewer` may see it: blocked users look offline."""
-    users = {str(u.id): u for u in User.objects(id__in=list(user_ids)).only("id", "last_seen")}
+    users = {str(u.id): u for u in User.objects(id__in=list(user_ids))}
     visible = [uid for uid in users if not blocked_between(viewer, users[uid].id)]
     online = online_user_ids(visible)
-    return [{"userId": uid, "online": uid in online, "lastSeen": users[uid].last_seen if uid in visible else None}
-            for uid in users]
+    shown = privacy.shown_to(viewer, list(users.values()))
+    return [{"userId": uid, "online": uid in online and "online" in shown[user.id],
+             "lastSeen": user.last_seen if uid in visible and "lastSeen" in shown[user.id] else None}
+            for uid, user in users.items()]
 
 
 def watchers_of(user_id):

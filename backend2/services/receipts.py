@@ -72,8 +72,9 @@ def unread_query(user, conversation):
     return query.filter(Q(created_at__gt=read)) if read else query
 
 
-def status_of(message, conversation):
-    """`sent`, `delivered` or `read`, derived from the other participants' cursors."""
+def status_of(message, conversation, hidden_readers=lambda: ()):
+    """`sent`, `delivered` or `read`, derived from the other participants' cursors; never `read`
+    while one of them is among `hidden_readers()` (asked only then: read receipts turned off)."""
     others = [str(p) for p in conversation.participants if p != message.sender]
     if not others:
         return "sent"
@@ -82,6 +83,6 @@ def status_of(message, conversation):
     def all_reached(cursors):
         return all(cursors.get(uid) is not None and as_utc(cursors[uid]) >= sent_at for uid in others)
 
-    if all_reached(conversation.read_up_to):
+    if all_reached(conversation.read_up_to) and not {str(uid) for uid in hidden_readers()} & set(others):
         return "read"
     return "delivered" if all_reached(conversation.delivered_up_to) else "sent"

@@ -1,6 +1,6 @@
 """Delivers domain events to the apps' devices, whatever transport caused them."""
 from backend2.extensions import socketio
-from backend2.services import events, presence
+from backend2.services import events, presence, privacy
 from backend2.sockets.payloads import message_json, public_user_json
 from backend2.sockets.rooms import emit_to_users, user_room
 from backend2.utils.time import iso
@@ -34,9 +34,16 @@ def on_message_deleted(message, conversation, scope, actor_id):
 
 @events.receipt_moved.connect
 def on_receipt_moved(conversation, kind, user_id, up_to):
-    event = "read_up_to" if kind == "read" else "delivered"
+    """A read by someone who turned read receipts off reaches their own devices as a read and
+    everyone else as a delivery."""
     payload = {"conversationId": str(conversation.id), "userId": str(user_id), "upTo": iso(up_to)}
-    emit_to_users(event, payload, conversation.participants)
+    if kind != "read":
+        emit_to_users("delivered", payload, conversation.participants)
+    elif privacy.receipts_off(user_id):
+        emit_to_users("read_up_to", payload, [user_id])
+        emit_to_users("delivered", payload, [p for p in conversation.participants if str(p) != str(user_id)])
+    else:
+        emit_to_users("read_up_to", payload, conversation.participants)
 
 
 @events.typing_changed.connect
@@ -74,11 +81,19 @@ def on_account_suspended(user_id):
 
 @events.presence_changed.connect
 def on_presence_changed(user_id, online, last_seen):
-    watchers = presence.watchers_of(user_id)
-    last_seen = iso(last_seen)
-    emit_to_users("presence", {"userId": str(user_id), "online": online, "lastSeen": last_seen}, watchers)
-    emit_to_users("user-status-changed", {"userId": str(user_id), "status": "online" if online else "offline",
-                                          "lastSeen": last_seen}, watchers)
+    """To the people who share a chat with the user, as much as the user's privacy settings show
+    each of them: a watcher who may see neither online status nor last seen hears nothing."""
+    shown = privacy.watchers_shown(user_id, presence.watchers_of(user_id))
+    audiences = {}
+    for watcher, what in shown.items():
+        if {"online", "lastSeen"} & what:
+            audiences.setdefault(("online" in what, "lastSeen" in what), []).append(watcher)
+    for (sees_online, sees_last_seen), watchers in audiences.items():
+        now_online = online if sees_online else False
+        seen = iso(last_seen) if sees_last_seen else None
+        emit_to_users("presence", {"userId": str(user_id), "online": now_online, "lastSeen": seen}, watchers)
+        emit_to_users("user-status-changed", {"userId": str(user_id), "status": "online" if now_online else "offline",
+                                              "lastSeen": seen}, watchers)
 
 
 @events.call_event.connect

@@ -234,6 +234,34 @@ def test_presence_query_answers_who_is_online(live_server, connect, pair):
     assert {u["userId"]: u["online"] for u in asker.call("presence", {"userIds": [ada.id]})["users"]} == {ada.id: True}
 
 
+def test_a_hidden_online_status_is_kept_from_events_lookups_and_profiles(live_server, connect, pair):
+    me, ada, _ = pair
+    hidden = requests.patch(f"{live_server.base}/users/me/settings", headers=me.headers,
+                            json={"onlineStatus": "nobody", "lastSeen": "nobody"})
+    assert hidden.status_code == 200, hidden.text
+    watcher = connect(live_server.base, ada.token)
+    connect(live_server.base, me.token)
+    answer = {u["userId"]: u for u in watcher.call("presence", {"userIds": [me.id]})["users"]}
+    assert answer[me.id]["online"] is False and answer[me.id]["lastSeen"] is None
+    assert requests.get(f"{live_server.base}/users/{me.id}", headers=ada.headers).json()["online"] is False
+    requests.patch(f"{live_server.base}/users/me/settings", headers=me.headers, json={"onlineStatus": "everyone"})
+    connect(live_server.base, ada.token)  # another device of Ada's: no event; one of mine below is not my first
+    assert watcher.received("presence", lambda p: p["userId"] == me.id) == []  # nothing while it was hidden
+    assert {u["userId"]: u["online"] for u in watcher.call("presence", {"userIds": [me.id]})["users"]} == {me.id: True}
+
+
+def test_a_read_by_someone_with_read_receipts_off_reaches_others_as_delivered(live_server, connect, pair):
+    me, ada, conversation_id = pair
+    requests.patch(f"{live_server.base}/users/me/settings", headers=ada.headers, json={"readReceipts": False})
+    sender, reader = connect(live_server.base, me.token), connect(live_server.base, ada.token)
+    sent = sender.call("message", {"conversationId": conversation_id, "text": "read me"})
+    reader.call("read_up_to", {"conversationId": conversation_id, "upTo": sent["id"]})
+    assert reader.wait_for("read_up_to", lambda r: r["userId"] == ada.id)  # her own devices know
+    assert sender.wait_for("delivered", lambda r: r["userId"] == ada.id)
+    time.sleep(0.3)
+    assert sender.received("read_up_to", lambda r: r["userId"] == ada.id) == []
+
+
 # --- bad input --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("event, payload", [

@@ -1,0 +1,86 @@
+"""Who sees what of a person: their last seen time, whether they are online, their profile
+photo (`everyone`, `contacts`: the people in their synced address book, or `nobody`), and their
+read receipts.
+
+With read receipts off, a person's read cursor still moves for their own devices and unread
+counts, but others see at most "delivered" from them, and they see no one's read state.
+Nobody's own view of themselves is ever hidden.
+"""
+from backend2.models import ContactBook, User
+
+SETTINGS = {"lastSeen": "last_seen_visibility", "onlineStatus": "online_visibility",
+            "profilePhoto": "photo_visibility", "readReceipts": "read_receipts", "previewsInPush": "push_previews",
+            "requestsFromStrangers": "requests_from_strangers"}
+SHOWN = {"lastSeen": "last_seen_visibility", "online": "online_visibility", "photo": "photo_visibility"}
+
+
+def settings_of(user):
+    return {name: getattr(user, attribute) for name, attribute in SETTINGS.items()}
+
+
+def update_settings(user, changes):
+    User.objects(id=user.id).update_one(**{f"set__{SETTINGS[name]}": value for name, value in changes.items()})
+    user.reload(*[SETTINGS[name] for name in changes])
+    return settings_of(user)
+
+
+def _contacts_of(owner_ids, viewer_phone):
+    """Those of `owner_ids` who have `viewer_phone` in their address book."""
+    if not owner_ids or not viewer_phone:
+        return set()
+    return set(ContactBook.objects(user__in=list(owner_ids), entries__phone=viewer_phone).scalar("user"))
+
+
+def shown_to(viewer, owners):
+    """{owner id: {"lastSeen", "online", "photo"} the viewer may see of that owner}."""
+    need_contacts = {o.id for o in owners if "contacts" in (getattr(o, a) for a in SHOWN.values())}
+    contacts = _contacts_of(need_contacts, viewer.phone)
+    shown = {}
+    for owner in owners:
+        if owner.id == viewer.id:
+            shown[owner.id] = set(SHOWN)
+            continue
+        shown[owner.id] = {what for what, attribute in SHOWN.items()
+                           if getattr(owner, attribute) == "everyone"
+                           or (getattr(owner, attribute) == "contacts" and owner.id in contacts)}
+    return shown
+
+
+def mask_people(viewer, users):
+    """Hide, on these users (loaded for presenting only), what `viewer` may not see."""
+    people = [user for user in users if user is not None]
+    if viewer is None or not people:
+        return users
+    shown = shown_to(viewer, people)
+    for user in people:
+        if "lastSeen" not in shown[user.id]:
+            user.last_seen = None
+        if "online" not in shown[user.id]:
+            user.online = False
+        if "photo" not in shown[user.id]:
+            user.avatar = None
+    return users
+
+
+def watchers_shown(owner_id, watcher_ids):
+    """{watcher id: what of `owner_id`'s presence they may see}, for presence events."""
+    owner = User.objects(id=owner_id).first()
+    watchers = list(User.objects(id__in=list(watcher_ids)).only("id", "phone"))
+    if owner is None:
+        return {w.id: set() for w in watchers}
+    contacts = {entry.phone for book in ContactBook.objects(user=owner.id) for entry in book.entries}
+    return {w.id: {what for what, attribute in SHOWN.items()
+                   if getattr(owner, attribute) == "everyone"
+                   or (getattr(owner, attribute) == "contacts" and w.phone in contacts)} for w in watchers}
+
+
+def hidden_readers(viewer_id, user_ids):
+    """The users whose read state `viewer_id` may not see: all others when the viewer turned
+    read receipts off, else those who did."""
+    others = [uid for uid in user_ids if uid != viewer_id]
+    off = set(User.objects(id__in=[viewer_id, *others], read_receipts=False).scalar("id"))
+    return set(others) if viewer_id in off else off & set(others)
+
+
+def receipts_off(user_id):
+    return User.objects(id=user_id, read_receipts=False).count() > 0
