@@ -18,7 +18,8 @@ tombstones, and they appear as "Deleted account" (`user_deleted` to the people w
 chat with them). The phone number can register again as a new person. With
 `ACCOUNT_DELETION_GRACE_DAYS` the erasure waits that long (`status: scheduled`, `deleteAt`)
 and signing in meanwhile cancels it. `GET /users/me/export` is everything stored about the
-caller, as a zip (see that endpoint).
+caller, as a zip; one whose files exceed `EXPORT_INLINE_MAX_BYTES` is built by a job (202
+`{jobId}`), polled at `GET /users/me/export/<jobId>` until `url` (the zip) is there.
 
 Privacy (`GET/PATCH /users/me/settings`): `lastSeen` and `onlineStatus` (everyone, contacts,
 nobody) and `profilePhoto` (everyone, contacts) decide who sees them, where "contacts" are the
@@ -41,6 +42,7 @@ from backend2.schemas.users import (
     AccountDeletionResultSchema,
     AccountDeletionSchema,
     BlockedListSchema,
+    ExportJobSchema,
     PrivacySettingsInputSchema,
     PrivacySettingsSchema,
     ProfileUpdateSchema,
@@ -107,12 +109,24 @@ def delete_account(data):
 
 @users_bp.get("/me/export")
 @authenticate(token_auth)
-@other_responses({200: "A zip: backend2-export.json and the caller's files (or signed links to them)"})
+@other_responses({200: "A zip: backend2-export.json and the caller's files under files/",
+                  202: (ExportJobSchema, "Too large to answer at once: a job; ask GET /users/me/export/<jobId>")})
 def export_account():
     """Everything stored about the caller, as a zip"""
-    archive = account_export.export_archive(current_user())
-    return send_file(io.BytesIO(archive), mimetype="application/zip", as_attachment=True,
+    kind, result = account_export.export_now_or_later(current_user())
+    if kind == "job":
+        return ExportJobSchema().dump(result), 202
+    return send_file(io.BytesIO(result), mimetype="application/zip", as_attachment=True,
                      download_name="backend2-export.zip")
+
+
+@users_bp.get("/me/export/<job_id>")
+@authenticate(token_auth)
+@response(ExportJobSchema)
+@other_responses({404: "No such export of the caller"})
+def export_job(job_id):
+    """How a large export is going; `url` is the zip once it is ready"""
+    return account_export.export_job(current_user(), job_id)
 
 
 @users_bp.patch("/me")

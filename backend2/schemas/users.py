@@ -66,6 +66,12 @@ class PrivacySettingsInputSchema(InputSchema.from_dict(_privacy_fields(required=
 PrivacySettingsSchema = ma.Schema.from_dict(_privacy_fields(required=True), name="PrivacySettingsSchema")
 
 
+class ExportJobSchema(ma.Schema):
+    jobId = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["pending", "ready", "failed"]})
+    url = MediaLink(allow_none=True, metadata={"description": "the zip, once ready: a signed link"})
+
+
 class AccountDeletionSchema(InputSchema):
     ALIASES = {"code": "otp", "currentPassword": "password"}
     password = fields.String(validate=validate.Length(max=1024))

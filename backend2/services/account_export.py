@@ -1,35 +1,80 @@
 """Everything stored about a person, for them to take away (`GET /users/me/export`).
 
 A zip holding `backend2-export.json` (profile and settings, sessions, contacts, blocks,
-conversations, their own messages, calls, chat requests, the list of their files) and, when
-their files come to at most EXPORT_INLINE_MAX_BYTES, the files under `files/`; otherwise the
-list gives each file a signed link that lasts UPLOAD_LINK_TTL_SECONDS.
+conversations, their own messages, calls, chat requests, the list of their files) and the
+files under `files/`. When the files come to at most EXPORT_INLINE_MAX_BYTES the zip is the
+answer; otherwise a job builds it in the background and stores it as an upload of the person
+(so only they may fetch it, and the orphan sweep removes it after UPLOAD_ORPHAN_TTL_HOURS), and
+`export_job` tells how it is going and, when done, where to fetch it.
 """
 import io
 import json
-import time
+import logging
+import threading
+import uuid
 import zipfile
 
 from flask import current_app
 
+from backend2.errors import Codes, NotFound
+from backend2.extensions import redis_store
 from backend2.models import Call, ChatRequest, ContactBook, Conversation, Message, Session, Upload
 from backend2.services import file_store
-from backend2.utils.links import signed
 from backend2.utils.time import iso, utcnow
 
 ARCHIVE_NAME = "backend2-export.json"
+JOB_TTL_SECONDS = 24 * 3600
+log = logging.getLogger(__name__)
 
 
-def export_archive(user):
-    """The zip's bytes."""
-    uploads = list(Upload.objects(owner=user.id))
-    inline = sum(upload.size for upload in uploads) <= current_app.config["EXPORT_INLINE_MAX_BYTES"]
+def export_now_or_later(user):
+    """("zip", bytes) when small enough, else ("job", {jobId, status}) of a job just started."""
+    uploads = [u for u in Upload.objects(owner=user.id) if not u.stored_name.startswith("export-")]
+    if sum(upload.size for upload in uploads) <= current_app.config["EXPORT_INLINE_MAX_BYTES"]:
+        return "zip", export_archive(user, uploads)
+    job_id = uuid.uuid4().hex
+    pipe = redis_store.state.pipeline(transaction=True)
+    pipe.hset(_job_key(job_id), mapping={"owner": str(user.id), "status": "pending"})
+    pipe.expire(_job_key(job_id), JOB_TTL_SECONDS)
+    pipe.execute()
+    app = current_app._get_current_object()
+    threading.Thread(target=_build, args=(app, user, uploads, job_id), daemon=True).start()
+    return "job", {"jobId": job_id, "status": "pending", "url": None}
+
+
+def export_job(user, job_id):
+    """{jobId, status (pending, ready, failed), url}: `url` is the zip's upload link once ready."""
+    job = {key.decode(): value.decode() for key, value in redis_store.state.hgetall(_job_key(job_id)).items()}
+    if job.get("owner") != str(user.id):
+        raise NotFound("No such export of the caller", code=Codes.NOT_FOUND)
+    return {"jobId": job_id, "status": job["status"], "url": job.get("url")}
+
+
+def _job_key(job_id):
+    return redis_store.key("export", job_id)
+
+
+def _build(app, user, uploads, job_id):
+    with app.app_context():
+        try:
+            name = f"export-{job_id}.zip"
+            data = export_archive(user, uploads)
+            file_store.save({name: data})
+            Upload(stored_name=name, owner=user.id, name="backend2-export.zip", size=len(data),
+                   mime_type="application/zip").save()
+            redis_store.state.hset(_job_key(job_id), mapping={"status": "ready", "url": file_store.upload_url(name)})
+        except Exception:
+            log.exception("Export %s of %s failed", job_id, user.id)
+            redis_store.state.hset(_job_key(job_id), "status", "failed")
+
+
+def export_archive(user, uploads):
+    """The zip's bytes, with the files of `uploads` in it."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(ARCHIVE_NAME, json.dumps({**_records(user), "files": _files(uploads, inline)}, indent=2))
-        if inline:
-            for upload in uploads:
-                archive.writestr(f"files/{upload.stored_name}", file_store.read(upload.stored_name))
+        archive.writestr(ARCHIVE_NAME, json.dumps({**_records(user), "files": _files(uploads)}, indent=2))
+        for upload in uploads:
+            archive.writestr(f"files/{upload.stored_name}", file_store.read(upload.stored_name))
     return buffer.getvalue()
 
 
@@ -72,16 +117,6 @@ def _message(message):
             "previousVersions": [{"text": e.text, "editedAt": iso(e.edited_at)} for e in message.edits]}
 
 
-def _files(uploads, inline):
-    config = current_app.config
-    files = []
-    for upload in uploads:
-        entry = {"name": upload.name, "storedName": upload.stored_name, "size": upload.size,
-                 "mimeType": upload.mime_type, "createdAt": iso(upload.created_at)}
-        if inline:
-            entry["path"] = f"files/{upload.stored_name}"
-        else:
-            entry["url"] = signed(file_store.upload_url(upload.stored_name), f"{config['PUBLIC_URL']}/uploads/",
-                                  config["JWT_SECRET"], config["UPLOAD_LINK_TTL_SECONDS"], time.time())
-        files.append(entry)
-    return files
+def _files(uploads):
+    return [{"name": upload.name, "storedName": upload.stored_name, "size": upload.size, "mimeType": upload.mime_type,
+             "createdAt": iso(upload.created_at), "path": f"files/{upload.stored_name}"} for upload in uploads]

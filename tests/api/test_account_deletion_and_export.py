@@ -3,6 +3,7 @@ chats keep their shape with tombstones from "Deleted account"; the number can re
 Exporting it: everything stored about the person, in a zip."""
 import io
 import json
+import time
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -150,15 +151,27 @@ def test_the_export_holds_everything_stored_about_the_caller_and_their_files(cli
     assert theirs["profile"]["phone"] == ada.phone and me.phone not in json.dumps(theirs["profile"])
 
 
-def test_a_large_export_links_to_its_files_instead(make_app, otp_inbox):
+def test_a_large_export_is_built_by_a_job_only_its_owner_may_follow(make_app, otp_inbox):
     client = make_app(use_redis=False, EXPORT_INLINE_MAX_BYTES=10).test_client()
-    me = Person(register_on(client, otp_inbox, name="Me"))
-    client.post("/uploads", headers=me.headers, data={"file": (io.BytesIO(png()), "a.png")},
-                content_type="multipart/form-data")
-    archive, data = exported(client, me)
-    [entry] = data["files"]
-    assert archive.namelist() == ["backend2-export.json"] and "sig=" in entry["url"]
-    assert client.get(entry["url"]).status_code == 200  # a signed link: no header needed
+    me, other = (Person(register_on(client, otp_inbox, name=name)) for name in ("Me", "Other"))
+    upload = client.post("/uploads", headers=me.headers, data={"file": (io.BytesIO(png()), "a.png")},
+                         content_type="multipart/form-data").get_json()
+    started = client.get("/users/me/export", headers=me.headers)
+    assert started.status_code == 202 and started.get_json()["status"] == "pending"
+    job = f"/users/me/export/{started.get_json()['jobId']}"
+    assert client.get(job, headers=other.headers).status_code == 404
+    deadline = time.monotonic() + 10
+    while (state := client.get(job, headers=me.headers).get_json())["status"] == "pending":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert state["status"] == "ready" and "sig=" in state["url"]
+    archive = zipfile.ZipFile(io.BytesIO(client.get(state["url"]).data))  # a signed link: no header needed
+    stored = upload["url"].split("?")[0].rsplit("/", 1)[1]
+    assert f"files/{stored}" in archive.namelist() and "backend2-export.json" in archive.namelist()
+    assert client.get("/users/me/export/0123456789abcdef", headers=me.headers).status_code == 404
+    client.application.config["EXPORT_INLINE_MAX_BYTES"] = 10**9
+    _, data = exported(client, me)
+    assert [f["storedName"] for f in data["files"]] == [stored]  # an earlier export is not one of my files
 
 
 def test_only_the_signed_in_caller_exports(client):
