@@ -19,8 +19,10 @@ def settings_of(user):
 
 
 def update_settings(user, changes):
-    User.objects(id=user.id).update_one(**{f"set__{SETTINGS[name]}": value for name, value in changes.items()})
-    user.reload(*[SETTINGS[name] for name in changes])
+    """Apply the settings given (none is fine); returns them all."""
+    if changes:
+        User.objects(id=user.id).update_one(**{f"set__{SETTINGS[name]}": value for name, value in changes.items()})
+        user.reload(*[SETTINGS[name] for name in changes])
     return settings_of(user)
 
 

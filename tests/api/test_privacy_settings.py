@@ -49,6 +49,7 @@ def test_the_defaults_show_everything_and_settings_are_checked(client, person):
         "previewsInPush": True, "requestsFromStrangers": True}
     for bad in ({"lastSeen": "friends"}, {"profilePhoto": "nobody"}, {"readReceipts": "no"}, {"colour": "blue"}):
         assert client.patch("/users/me/settings", headers=me.headers, json=bad).status_code == 400
+    assert set_privacy(client, me)["lastSeen"] == "everyone"  # nothing to change is fine
     assert set_privacy(client, me, previewsInPush=False)["previewsInPush"] is False
     assert client.get("/users/me", headers=me.headers).get_json()["pushPreviews"] is False
 
