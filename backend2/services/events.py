@@ -12,9 +12,11 @@ _events = Namespace()
 message_created = _events.signal("message-created")      # sender: Message; conversation
 message_edited = _events.signal("message-edited")        # sender: Message; conversation
 message_deleted = _events.signal("message-deleted")      # sender: Message; conversation, scope, actor_id
-receipt_moved = _events.signal("receipt-moved")          # sender: Conversation; kind, user_id, up_to
+receipt_moved = _events.signal("receipt-moved")          # sender: Conversation; kind, user_id, up_to,
+#                                                           private (the reader turned read receipts off)
 typing_changed = _events.signal("typing-changed")        # sender: Conversation; user_id, typing
-presence_changed = _events.signal("presence-changed")    # sender: user id; online, last_seen
+presence_changed = _events.signal("presence-changed")    # sender: user id; online, last_seen, owner (the
+#                                                           User, with its privacy settings, or None)
 conversation_settings_changed = _events.signal("conversation-settings-changed")  # sender: Conversation;
 #                                                           user_id, settings
 account_deleted = _events.signal("account-deleted")    # sender: user id; watchers (who shared a chat)

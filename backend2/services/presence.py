@@ -53,8 +53,8 @@ def device_connected(user_id, device_id, session_id=None):
     count = pipe.execute()[-1]
     deadlines.schedule("presence", _deadline_key(user_id, device_id), now + _ttl())
     if count == 1:
-        user = User.objects(id=user_id).only("last_seen").first()
-        events.presence_changed.send(user_id, online=True, last_seen=user.last_seen if user else None)
+        user = User.objects(id=user_id).only("last_seen", *privacy.SHOWN.values()).first()
+        events.presence_changed.send(user_id, online=True, last_seen=user.last_seen if user else None, owner=user)
 
 
 def device_disconnected(user_id, device_id):
@@ -70,8 +70,8 @@ def device_disconnected(user_id, device_id):
     events.device_gone.send(device_id, user_id=user_id)
     if removed and count == 0:
         last_seen = utcnow()
-        User.objects(id=user_id).update_one(set__last_seen=last_seen)
-        events.presence_changed.send(user_id, online=False, last_seen=last_seen)
+        user = User.objects(id=user_id).only(*privacy.SHOWN.values()).modify(set__last_seen=last_seen, new=True)
+        events.presence_changed.send(user_id, online=False, last_seen=last_seen, owner=user)
 
 
 @deadlines.handles("presence")

@@ -64,9 +64,11 @@ def mask_people(viewer, users):
     return users
 
 
-def watchers_shown(owner_id, watcher_ids):
-    """{watcher id: what of `owner_id`'s presence they may see}, for presence events."""
-    owner = User.objects(id=owner_id).first()
+def watchers_shown(owner, watcher_ids):
+    """{watcher id: what of `owner`'s presence (a User with its settings, or None when gone) they
+    may see}, for presence events: no query when the owner shows it to everyone, as most do."""
+    if owner is not None and all(getattr(owner, attribute) == "everyone" for attribute in SHOWN.values()):
+        return {watcher: set(SHOWN) for watcher in watcher_ids}
     watchers = list(User.objects(id__in=list(watcher_ids)).only("id", "phone"))
     if owner is None:
         return {w.id: set() for w in watchers}
@@ -84,5 +86,3 @@ def hidden_readers(viewer_id, user_ids):
     return set(others) if viewer_id in off else off & set(others)
 
 
-def receipts_off(user_id):
-    return User.objects(id=user_id, read_receipts=False).count() > 0

@@ -52,7 +52,7 @@ def _on_delete(message, conversation, scope, actor_id):
 
 
 @events.receipt_moved.connect
-def _on_receipt(conversation, kind, user_id, up_to):
+def _on_receipt(conversation, kind, user_id, up_to, private=False):
     if kind == "read":
         at = as_utc(up_to).timestamp()
         _plan_later(f"read:{user_id}:{conversation.id}:{at}", event="read", userId=user_id,

@@ -2,9 +2,11 @@
 requests per account, and every event of one socket connection.
 
 A message sent over REST and one sent over a socket come out of one budget, kept where the
-REST rate limits are (Redis when it is there, so every process counts together). A spent
-budget is 429 `rate_limited` with `retryAfter`. Like the REST limits, budgets fail open while
-their store is unreachable: a Redis outage must not stop people chatting.
+REST rate limits are (Redis when it is there, so every process counts together). A
+connection's own budget is kept by the connection (`ConnectionBudget`): it lives in one
+process, so nothing needs sharing, and no event pays a round trip for it. A spent budget is 429
+`rate_limited` with `retryAfter`. Like the REST limits, budgets fail open while their store is
+unreachable: a Redis outage must not stop people chatting.
 """
 import logging
 import math
@@ -23,7 +25,7 @@ BUDGETS = {"messages": "RATE_LIMIT_MESSAGES", "typing": "RATE_LIMIT_TYPING", "ca
 
 
 def spend(budget, owner):
-    """Take one from `owner`'s (an account's or a connection's) `budget`, or raise 429."""
+    """Take one from `owner`'s (an account's) `budget`, shared by every process, or raise 429."""
     item = parse(current_app.config[BUDGETS[budget]])
     keys = (current_app.config["RATELIMIT_KEY_PREFIX"], "budget", budget, str(owner))
     try:
@@ -33,5 +35,26 @@ def spend(budget, owner):
     except RedisError:
         log.warning("Rate budget %s not counted: its store is unreachable", budget)
         return
+    _spent(budget, item, reset_at)
+
+
+def _spent(budget, item, reset_at):
     raise TooManyRequests(f"Too many {budget.replace('_', ' ')}: at most {item}; slow down",
                           code=Codes.RATE_LIMITED, retry_after=max(1, math.ceil(reset_at - time.time())))
+
+
+class ConnectionBudget:
+    """A connection's own budget (RATE_LIMIT_SOCKET_EVENTS), a fixed window the connection keeps:
+    a connection lives in one process, so nothing is shared and no store is asked."""
+
+    def __init__(self):
+        self.window_start, self.count = 0.0, 0
+
+    def spend(self):
+        item = parse(current_app.config[BUDGETS["socket_events"]])
+        now = time.time()
+        if now - self.window_start >= item.get_expiry():
+            self.window_start, self.count = now, 0
+        self.count += 1
+        if self.count > item.amount:
+            _spent("socket_events", item, self.window_start + item.get_expiry())

@@ -54,7 +54,7 @@ def move_cursor(user, conversation_id, kind, raw_up_to=None):
     delivered, read = current.delivered_up_to.get(key), current.read_up_to.get(key)
     moved_to = (read if kind == "read" else delivered) or up_to
     if updated is not None:
-        events.receipt_moved.send(current, kind=kind, user_id=key, up_to=moved_to)
+        events.receipt_moved.send(current, kind=kind, user_id=key, up_to=moved_to, private=not user.read_receipts)
     return {
         "conversationId": str(conversation.id),
         "userId": key,

@@ -33,13 +33,13 @@ def on_message_deleted(message, conversation, scope, actor_id):
 
 
 @events.receipt_moved.connect
-def on_receipt_moved(conversation, kind, user_id, up_to):
+def on_receipt_moved(conversation, kind, user_id, up_to, private=False):
     """A read by someone who turned read receipts off reaches their own devices as a read and
     everyone else as a delivery."""
     payload = {"conversationId": str(conversation.id), "userId": str(user_id), "upTo": iso(up_to)}
     if kind != "read":
         emit_to_users("delivered", payload, conversation.participants)
-    elif privacy.receipts_off(user_id):
+    elif private:
         emit_to_users("read_up_to", payload, [user_id])
         emit_to_users("delivered", payload, [p for p in conversation.participants if str(p) != str(user_id)])
     else:
@@ -80,10 +80,10 @@ def on_account_suspended(user_id):
 
 
 @events.presence_changed.connect
-def on_presence_changed(user_id, online, last_seen):
+def on_presence_changed(user_id, online, last_seen, owner=None):
     """To the people who share a chat with the user, as much as the user's privacy settings show
     each of them: a watcher who may see neither online status nor last seen hears nothing."""
-    shown = privacy.watchers_shown(user_id, presence.watchers_of(user_id))
+    shown = privacy.watchers_shown(owner, presence.watchers_of(user_id))
     audiences = {}
     for watcher, what in shown.items():
         if {"online", "lastSeen"} & what:

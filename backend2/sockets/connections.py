@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from flask import current_app, request
 
 from backend2.errors import Codes, Unauthorized
-from backend2.services import sessions, users
+from backend2.services import rate_budgets, sessions, users
 
 
 @dataclass
@@ -16,6 +16,7 @@ class Connection:
     checked_at: float = field(default_factory=time.monotonic)
     typing_in: set = field(default_factory=set)
     rate_warnings: int = 0  # events answered `rate_limited`; past SOCKET_FLOOD_WARNINGS it is closed
+    budget: rate_budgets.ConnectionBudget = field(default_factory=rate_budgets.ConnectionBudget)
 
 
 CONNECTIONS = {}

@@ -13,8 +13,7 @@ from marshmallow import ValidationError
 
 from backend2.errors import Codes, ValidationFailed, to_app_error
 from backend2.extensions import socketio
-from backend2.services import rate_budgets
-from backend2.sockets.connections import CONNECTIONS, current_socket_user
+from backend2.sockets.connections import CONNECTIONS, current_connection, current_socket_user
 from backend2.infra.socketio_acks import ack_requested
 from backend2.infra.socketio_packets import MALFORMED_EVENT
 
@@ -36,7 +35,7 @@ def socket_event(name, schema=None):
         @wraps(function)
         def handler(payload=None, *extra):
             try:
-                rate_budgets.spend("socket_events", request.sid)
+                current_connection().budget.spend()
                 user = current_socket_user()
                 data = load(schema(), payload) if schema else payload
                 return function(user, data)

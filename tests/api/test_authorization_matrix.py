@@ -31,7 +31,8 @@ def world(client, person, befriend):
     revoked = person("Gone")
     client.post("/auth/logout", headers=revoked.headers)
     ids = {"conversation_id": group, "message_id": message, "user_id": olga.id, "request_id": request_id,
-           "session_id": olga.body["session"]["id"], "name": "nothing.png", "report_id": message}
+           "session_id": olga.body["session"]["id"], "name": "nothing.png", "report_id": message,
+           "job_id": "0123456789abcdef"}
     return {"olga": olga, "max": max_, "otto": otto, "bea": bea, "revoked": revoked, "ids": ids}
 
 
