@@ -78,7 +78,9 @@ def test_five_hundred_devices_for_two_minutes_lose_nothing(cluster, tmp_path):
 
     acked_total = sum(len(result["acked"]) for result in results.values())
     hops = sum(result["hops"] for result in results.values())
-    assert acked_total > len(clients) * SOAK_SECONDS / 30, acked_total  # they really chatted
+    # They really chatted: at least half of what they set out to send (one per SEND_EVERY_MS each),
+    # whatever reconnecting and a saturated devdb cost.
+    assert acked_total > len(clients) * SOAK_SECONDS * 1000 / SEND_EVERY_MS / 2, acked_total
     assert hops > len(clients) * SOAK_SECONDS / 1000, hops  # and really moved between the processes
     dropped = Counter(reason for result in results.values() for reason in result["dropped"])  # reported below
 
