@@ -5,7 +5,6 @@ import time
 
 import pytest
 import requests
-import socketio
 
 from support.people import next_phone, open_chat
 from support.servers import LiveServer
@@ -51,7 +50,7 @@ def test_a_suspended_accounts_devices_are_closed_and_cannot_come_back(module_web
         assert response.status_code == 200, response.text
         assert device.wait_for("account_suspended")["userId"] == me.id
         assert wait_closed(device)
-        with pytest.raises(socketio.exceptions.ConnectionError):
-            connect(server.base, me.token)
+        refused = requests.get(f"{server.base}/users/me", headers=me.headers)
+        assert refused.status_code == 403 and refused.json()["code"] == "account_suspended"
     finally:
         server.stop()
