@@ -80,6 +80,9 @@ class Codes:
     ADMIN_NOT_FOUND = Code("admin_not_found", "Not an admin of this group")
     LAST_ADMIN = Code("last_admin", "A group needs at least one admin")
     GROUP_TOO_LARGE = Code("group_too_large", "More members than GROUP_MAX_MEMBERS")
+    ADMINS_ONLY_SEND = Code("admins_only_send", "Only admins may send messages in this group (announcements)")
+    INVITE_NOT_FOUND = Code("invite_not_found", "No such invite link, or it was revoked")
+    TOO_MANY_PINNED_CHATS = Code("too_many_pinned_chats", "PINNED_CHATS_MAX conversations are pinned already")
     # Messages and receipts
     MESSAGE_NOT_FOUND = Code("message_not_found", "No such message of the caller's conversations")
     EMPTY_MESSAGE = Code("empty_message", "A message needs text, an attachment, a location or a contact")
@@ -92,6 +95,11 @@ class Codes:
     NOT_ALLOWED = Code("not_allowed", "Not allowed to do this to someone else's message or request")
     MESSAGE_DELETED = Code("message_deleted", "The message was deleted")
     EDIT_CONFLICT = Code("edit_conflict", "The message is being changed by another request; try again")
+    INVALID_EMOJI = Code("invalid_emoji", "A reaction is exactly one emoji")
+    TOO_MANY_REACTIONS = Code("too_many_reactions", "The message has REACTIONS_MAX_DISTINCT different emoji already")
+    NOT_FORWARDABLE = Code("not_forwardable", "This message cannot be forwarded (a call or system entry)")
+    INVALID_MENTION = Code("invalid_mention", "A mentioned user is not a member of this conversation")
+    TOO_MANY_PINS = Code("too_many_pins", "PINS_MAX messages are pinned in this conversation already")
     INVALID_UP_TO = Code("invalid_up_to", "upTo is not a message of this conversation or an ISO time")
     # Files
     UNSUPPORTED_FILE_TYPE = Code("unsupported_file_type", "This kind of file is not allowed")

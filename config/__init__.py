@@ -108,6 +108,10 @@ class Config:
         self.SYNC_SETTLE_MS = int(get("SYNC_SETTLE_MS", 1000))
         self.CONTACT_SYNC_MAX = int(get("CONTACT_SYNC_MAX", 5000))
         self.GROUP_MAX_MEMBERS = int(get("GROUP_MAX_MEMBERS", 256))
+        self.REACTIONS_MAX_DISTINCT = int(get("REACTIONS_MAX_DISTINCT", 20))
+        self.FORWARD_MAX_TARGETS = int(get("FORWARD_MAX_TARGETS", 5))
+        self.PINS_MAX = int(get("PINS_MAX", 3))
+        self.PINNED_CHATS_MAX = int(get("PINNED_CHATS_MAX", 5))
 
         self.DEFAULT_REGION = get("DEFAULT_REGION", "US").upper()
         self.OTP_TTL_SECONDS = int(get("OTP_TTL_SECONDS", 300))

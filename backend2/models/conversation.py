@@ -3,6 +3,12 @@ import mongoengine as me
 from backend2.models.base import TimestampedDocument
 
 
+class PinnedMessage(me.EmbeddedDocument):
+    message = me.ObjectIdField(required=True)
+    pinned_by = me.ObjectIdField(db_field="pinnedBy")
+    pinned_at = me.DateTimeField(db_field="pinnedAt")
+
+
 class Conversation(TimestampedDocument):
     """A direct chat between two users or a group; `participants` is in joining order."""
 
@@ -15,6 +21,8 @@ class Conversation(TimestampedDocument):
             {"fields": ["participants", "receipts_updated_at"]},
             # A chat both Express servers held is one conversation; the apps may still ask by either id.
             {"fields": ["legacy_ids"], "sparse": True},
+            # Joining by invite link.
+            {"fields": ["invite_token"], "unique": True, "sparse": True},
         ],
     }
 
@@ -31,8 +39,13 @@ class Conversation(TimestampedDocument):
     # Moves with receipt cursors (not updatedAt, which orders the list by activity).
     receipts_updated_at = me.DateTimeField(db_field="receiptsUpdatedAt")
     legacy_ids = me.ListField(me.ObjectIdField(), db_field="legacyIds", default=None)
-    # Each participant's own settings, by user id: {mutedUntil}.
+    # Each participant's own settings, by user id: {mutedUntil, archived, pinnedAt, markedUnread, clearedAt}.
     member_settings = me.DictField(db_field="memberSettings", default=dict)
+    description = me.StringField()
+    only_admins_can_send = me.BooleanField(db_field="onlyAdminsCanSend", default=False)
+    only_admins_can_pin = me.BooleanField(db_field="onlyAdminsCanPin", default=False)
+    pins = me.EmbeddedDocumentListField(PinnedMessage, default=list)  # oldest first
+    invite_token = me.StringField(db_field="inviteToken")
 
     @classmethod
     def find_for_participant(cls, conversation_id, user_id):
@@ -40,6 +53,17 @@ class Conversation(TimestampedDocument):
         `user_id` takes part in it; None otherwise."""
         return (cls.find_one_raw({"_id": conversation_id, "participants": user_id})
                 or cls.find_one_raw({"legacyIds": conversation_id, "participants": user_id}))
+
+    @classmethod
+    def update_raw(cls, conversation_id, update):
+        """Apply a raw MongoDB update (stored field names) to one conversation."""
+        cls._get_collection().update_one({"_id": conversation_id}, update)
+
+    @classmethod
+    def pull_pin(cls, conversation_id, message_id):
+        """Unpin a message; True when it was pinned."""
+        return cls._get_collection().update_one({"_id": conversation_id, "pins.message": message_id},
+                                                {"$pull": {"pins": {"message": message_id}}}).modified_count == 1
 
     @classmethod
     def bump(cls, conversation_id, message_id, at):

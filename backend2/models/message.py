@@ -21,6 +21,13 @@ class Edit(me.EmbeddedDocument):
     edited_at = me.DateTimeField(db_field="editedAt")
 
 
+class Reaction(me.EmbeddedDocument):
+    """One emoji on a message and who reacted with it, in reacting order."""
+
+    emoji = me.StringField(required=True)
+    users = me.ListField(me.ObjectIdField(), default=list)
+
+
 class Message(TimestampedDocument):
     """One message. `updatedAt` moves on every change, which is what sync reads."""
 
@@ -33,6 +40,8 @@ class Message(TimestampedDocument):
             {"fields": ["conversation", "updated_at", "id"]},
             # Who may fetch an attached file: the conversations of the messages that hold it.
             {"fields": ["attachments.url"]},
+            # Search: messages holding a word, newest first (`searchTerms` is multikey).
+            {"fields": ["search_terms", "-created_at", "-id"]},
             # Exactly-once sends: one message per sender and client id, where one was given.
             {"fields": ["sender", "client_id"], "unique": True,
              "partialFilterExpression": {"clientId": {"$type": "string"}}},
@@ -54,6 +63,18 @@ class Message(TimestampedDocument):
     deleted = me.BooleanField(default=False)
     deleted_at = me.DateTimeField(db_field="deletedAt")
     hidden_for = me.ListField(me.ObjectIdField(), db_field="hiddenFor", default=list)
+    reactions = me.EmbeddedDocumentListField(Reaction, default=list)
+    mentions = me.ListField(me.ObjectIdField(), default=list)
+    forwarded = me.BooleanField(default=False)
+    forward_count = me.IntField(db_field="forwardCount", default=0)  # hops from the first sender
+    system = me.DictField()  # type "system": {action, actorId, userIds, changes}
+    # The words of the text, normalised (utils/search_terms.py): what search looks up.
+    search_terms = me.ListField(me.StringField(), db_field="searchTerms", default=list)
+
+    @classmethod
+    def update_raw(cls, query, update):
+        """Apply a raw MongoDB update (stored field names) to the first match; True when it changed it."""
+        return cls._get_collection().update_one(query, update).modified_count == 1
 
     @classmethod
     def conversations_holding(cls, url):

@@ -38,6 +38,7 @@ class User(TimestampedDocument):
     suspended_at = me.DateTimeField(db_field="suspendedAt")  # tokens refused, sockets closed, until lifted
     push_previews = me.BooleanField(db_field="pushPreviews", default=True)
     badge_includes_muted = me.BooleanField(db_field="badgeIncludesMuted", default=True)
+    mentions_bypass_mute = me.BooleanField(db_field="mentionsBypassMute", default=True)
     requests_from_strangers = me.BooleanField(db_field="requestsFromStrangers", default=True)
     # Privacy: who sees what of this person (services/privacy.py).
     last_seen_visibility = me.StringField(db_field="lastSeenVisibility", default="everyone",
