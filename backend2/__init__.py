@@ -83,6 +83,7 @@ def create_app(config_name=None, env=None):
 
 def _init_extensions(app, config):
     import backend2.sockets  # noqa: F401  registers the event handlers before init_app hands them over
+    import backend2.services.system_messages  # noqa: F401  a line in the chat for every group change
     from backend2.extensions import apifairy, cors, jwt, limiter, ma, push_gateways, redis_store, socketio, storage
     from backend2.infra.ping_timers import use_ping_timers
     from backend2.infra.socketio_acks import track_ack_requests

@@ -17,7 +17,7 @@ import redis as redis_lib
 
 from backend2 import create_app
 from support.environment import TEST_JWT_SECRET, TEST_MONGODB_URI, TEST_REDIS_URL, redis_available
-from support.people import Person, register_on
+from support.people import AppWorld, Person, register_on
 from support.servers import Cluster, LiveServer
 from support.sockets import SocketClient
 from support.webhook import WebhookReceiver
@@ -104,6 +104,12 @@ def otp_inbox(caplog):
 @pytest.fixture
 def register(client, otp_inbox):
     return lambda **fields: register_on(client, otp_inbox, **fields)
+
+
+@pytest.fixture
+def world_with(make_app, otp_inbox):
+    """`world_with(SETTING=value, ...)`: an AppWorld on an app of its own with those settings."""
+    return lambda **settings: AppWorld(make_app(use_redis=False, **settings).test_client(), otp_inbox)
 
 
 @pytest.fixture

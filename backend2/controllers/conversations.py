@@ -22,9 +22,9 @@ from flask import Blueprint
 
 from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body, query_args
-from backend2.schemas.common import PageQuerySchema
 from backend2.schemas.conversations import (
     ConversationCreateSchema,
+    ConversationListQuerySchema,
     ConversationListSchema,
     ConversationSchema,
     ConversationSettingsInputSchema,
@@ -61,11 +61,12 @@ def create(data):
 
 @conversations_bp.get("")
 @authenticate(token_auth)
-@query_args(PageQuerySchema)
+@query_args(ConversationListQuerySchema)
 @response(ConversationListSchema)
 def list_all(query):
-    """The caller's conversations, most recent activity first"""
-    items, pagination = conversations.list_conversations(current_user(), query["page"], query["limit"])
+    """The caller's conversations: pinned ones first, then most recent activity first"""
+    items, pagination = conversations.list_conversations(current_user(), query["page"], query["limit"],
+                                                         query.get("archived"))
     return {"conversations": present_conversations(current_user(), items), "pagination": pagination}
 
 

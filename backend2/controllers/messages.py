@@ -40,7 +40,7 @@ from backend2.schemas.messages import (
     SyncSchema,
 )
 from backend2.services import message_queries, messages
-from backend2.services.message_views import present_messages
+from backend2.services.message_views import present_one
 
 messages_bp = Blueprint("messages", __name__, url_prefix="/messages")
 
@@ -48,7 +48,7 @@ NOT_FOUND = {404: "No such message in the caller's conversations"}
 
 
 def _presented(message, conversation):
-    return present_messages(current_user().id, [message], {conversation.id: conversation})[0]
+    return present_one(current_user().id, message, conversation)
 
 
 @messages_bp.post("")

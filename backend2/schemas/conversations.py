@@ -5,6 +5,7 @@ from backend2.schemas.common import (
     InputSchema,
     MediaLink,
     ObjectIdString,
+    PageQuerySchema,
     PaginationSchema,
     Timestamp,
     display_name_field,
@@ -24,12 +25,16 @@ class ConversationCreateSchema(InputSchema):
     type = fields.String(validate=validate.OneOf(("direct", "group")))
     name = fields.String(validate=validate.Length(max=100))
     avatar = url_field()
+    description = fields.String(validate=validate.Length(max=2000))
 
 
 class GroupUpdateSchema(InputSchema):
     ALIASES = {"avatarUrl": "avatar"}
     name = display_name_field(100)
     avatar = url_field()
+    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    onlyAdminsCanSend = fields.Boolean(truthy={True}, falsy={False}, metadata={"description": "an announcement group"})
+    onlyAdminsCanPin = fields.Boolean(truthy={True}, falsy={False})
 
 
 class MembersInputSchema(InputSchema):
@@ -49,14 +54,37 @@ class MutedUntil(fields.String):
         return moment
 
 
+def strict_boolean(**kwargs):
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+
 class ConversationSettingsInputSchema(InputSchema):
-    mutedUntil = MutedUntil(required=True, allow_none=True)
+    mutedUntil = MutedUntil(allow_none=True)
+    archived = strict_boolean()
+    pinned = strict_boolean(metadata={"description": "pin to the top of the caller's list"})
+    markedUnread = strict_boolean()
+    clearHistory = strict_boolean(metadata={"description": "true: hide everything up to now, for the caller only"})
 
 
 class ConversationSettingsSchema(ma.Schema):
     conversationId = ObjectIdString()
     mutedUntil = Timestamp(allow_none=True, metadata={"description": "9999-12-31T23:59:59.999Z: forever"})
     muted = fields.Boolean()
+    archived = fields.Boolean()
+    pinned = fields.Boolean()
+    pinnedAt = Timestamp(allow_none=True)
+    markedUnread = fields.Boolean()
+    clearedAt = Timestamp(allow_none=True, metadata={"description": "the caller's history before this is cleared"})
+
+
+class ConversationListQuerySchema(PageQuerySchema):
+    archived = fields.Boolean(metadata={"description": "false: leave archived chats out; true: only those"})
+
+
+class PinnedMessageSchema(ma.Schema):
+    messageId = ObjectIdString(attribute="message")
+    pinnedBy = ObjectIdString(attribute="pinned_by")
+    pinnedAt = Timestamp(attribute="pinned_at")
 
 
 class ConversationSchema(ma.Schema.from_dict(id_fields())):
@@ -71,9 +99,19 @@ class ConversationSchema(ma.Schema.from_dict(id_fields())):
     admins = fields.List(ObjectIdString())
     createdBy = ObjectIdString(attribute="created_by", allow_none=True)
     lastMessage = fields.Nested(MessageSchema, attribute="last_message_view", dump_default=None, allow_none=True)
+    description = fields.String(allow_none=True)
+    onlyAdminsCanSend = fields.Boolean(attribute="only_admins_can_send")
+    onlyAdminsCanPin = fields.Boolean(attribute="only_admins_can_pin")
+    pins = fields.List(fields.Nested(PinnedMessageSchema), metadata={"description": "pinned messages, oldest first"})
     unreadCount = fields.Integer(attribute="unread_count", dump_default=0)
-    mutedUntil = Timestamp(attribute="muted_until", allow_none=True, dump_default=None)
-    muted = fields.Boolean(dump_default=False)
+    unreadMentions = fields.Integer(attribute="unread_mentions", dump_default=0,
+                                    metadata={"description": "unread messages that mention the caller"})
+    mutedUntil = Timestamp(attribute="own_settings.mutedUntil", allow_none=True, dump_default=None)
+    muted = fields.Boolean(attribute="own_settings.muted", dump_default=False)
+    archived = fields.Boolean(attribute="own_settings.archived", dump_default=False)
+    pinned = fields.Boolean(attribute="own_settings.pinned", dump_default=False)
+    markedUnread = fields.Boolean(attribute="own_settings.markedUnread", dump_default=False)
+    clearedAt = Timestamp(attribute="own_settings.clearedAt", allow_none=True, dump_default=None)
     deliveredUpTo = fields.Dict(keys=fields.String(), values=Timestamp(), attribute="delivered_up_to")
     readUpTo = fields.Dict(keys=fields.String(), values=Timestamp(), attribute="read_up_to")
     createdAt = Timestamp(attribute="created_at")

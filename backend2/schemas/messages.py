@@ -6,6 +6,7 @@ from backend2.schemas.common import InputSchema, MediaLink, ObjectIdString, Time
 from backend2.schemas.receipts import ReceiptCursorsSchema
 
 MESSAGE_TYPES = ("text", "image", "file", "audio", "video", "location", "contact")
+MAX_MENTIONS = 50
 
 
 def validate_text_length(value):
@@ -51,6 +52,7 @@ class MessageSendSchema(InputSchema):
     location = fields.Nested(LocationSchema)
     contact = fields.Nested(SharedContactSchema)
     replyTo = object_id_field(allow_none=True)
+    mentions = fields.List(object_id_field(), load_default=list, validate=validate.Length(max=MAX_MENTIONS))
     clientId = fields.String(validate=validate.Length(min=1, max=100))
 
     @validates_schema
@@ -119,6 +121,21 @@ class ReplyPreviewSchema(ma.Schema.from_dict(id_fields())):
     deleted = fields.Boolean()
 
 
+class ReactionSchema(ma.Schema):
+    emoji = fields.String()
+    count = fields.Integer()
+    userIds = fields.List(ObjectIdString(), attribute="user_ids", metadata={"description": "the first few who reacted"})
+    mine = fields.Boolean(metadata={"description": "the viewer reacted with this emoji"})
+
+
+class SystemEntrySchema(ma.Schema):
+    action = fields.String(metadata={"enum": ["group_created", "members_added", "member_removed", "member_left",
+                                              "member_joined", "admin_added", "admin_removed", "group_updated"]})
+    actorId = ObjectIdString()
+    userIds = fields.List(ObjectIdString())
+    changes = fields.List(fields.String(), metadata={"description": "group_updated: the fields that changed"})
+
+
 class MessageSchema(ma.Schema.from_dict(id_fields())):
     conversation = ObjectIdString()
     conversationId = ObjectIdString(attribute="conversation", dump_only=True)
@@ -133,6 +150,14 @@ class MessageSchema(ma.Schema.from_dict(id_fields())):
     contact = fields.Dict(allow_none=True)
     call = fields.Dict(allow_none=True, metadata={"description": "type 'call': {callId, type, outcome, duration}"})
     replyTo = fields.Nested(ReplyPreviewSchema, attribute="reply_preview", allow_none=True, dump_default=None)
+    reactions = fields.List(fields.Nested(ReactionSchema), attribute="reaction_summary", dump_default=list)
+    mentions = fields.List(ObjectIdString())
+    mentionsMe = fields.Boolean(attribute="mentions_me", dump_default=False)
+    forwarded = fields.Boolean()
+    forwardCount = fields.Integer(attribute="forward_count", metadata={"description": "hops from the first sender"})
+    forwardedManyTimes = fields.Boolean(attribute="forwarded_many_times", dump_default=False)
+    system = fields.Nested(SystemEntrySchema, allow_none=True,
+                           metadata={"description": "type 'system': a membership or group change"})
     clientId = fields.String(attribute="client_id", allow_none=True)
     status = fields.String(allow_none=True, dump_default=None,
                            metadata={"enum": ["sent", "delivered", "read"], "description": "sender's copy only"})

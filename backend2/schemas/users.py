@@ -27,6 +27,8 @@ class UserSchema(PublicUserSchema):
                                   metadata={"description": "pushes show the sender and text; else only 'New message'"})
     badgeIncludesMuted = fields.Boolean(attribute="badge_includes_muted",
                                         metadata={"description": "the badge counts muted chats' unread messages"})
+    mentionsBypassMute = fields.Boolean(attribute="mentions_bypass_mute",
+                                        metadata={"description": "a mention in a muted group still pushes"})
     requestsFromStrangers = fields.Boolean(attribute="requests_from_strangers",
                                            metadata={"description": "false: chat requests only from my contacts"})
     createdAt = Timestamp(attribute="created_at")
@@ -93,4 +95,5 @@ class ProfileUpdateSchema(InputSchema):
     currentPassword = fields.String(validate=validate.Length(max=1024))
     pushPreviews = fields.Boolean(truthy={True}, falsy={False})
     badgeIncludesMuted = fields.Boolean(truthy={True}, falsy={False})
+    mentionsBypassMute = fields.Boolean(truthy={True}, falsy={False})
     requestsFromStrangers = fields.Boolean(truthy={True}, falsy={False})

@@ -3,10 +3,11 @@ erased, and what other people hold keeps its shape.
 
 Erased: profile (name, phone, email, password, avatar, about), sessions and their push
 registrations, one-time codes, the contact book, blocks either way, chat requests either way,
-every file the person uploaded, group memberships. Their messages in others' chats become
-tombstones (text and attachments erased, ids kept, `updatedAt` moved so /messages/sync carries
-them), and the person becomes "Deleted account": the user document stays with nothing else,
-so the ids other people's apps hold still resolve. The phone number can register again as a
+stars, every file the person uploaded, group memberships. Their messages in others' chats become
+tombstones (text, attachments, reactions to them and search words erased, ids kept,
+`updatedAt` moved so /messages/sync carries them), and the person becomes "Deleted account":
+the user document stays with nothing else, so the ids other people's apps hold still resolve.
+Reactions they gave stay, as "Deleted account"'s. The phone number can register again as a
 new person. Calls stay in the other party's history.
 """
 from datetime import timedelta
@@ -14,9 +15,10 @@ from datetime import timedelta
 from flask import current_app
 
 from backend2.errors import Codes, ValidationFailed
-from backend2.models import ChatRequest, ContactBook, Conversation, Message, Otp, Session, Upload, User
+from backend2.models import ChatRequest, ContactBook, Conversation, Message, Otp, Session, Star, Upload, User
 from backend2.services import events, file_store, otps, presence, sessions
 from backend2.services.conversations import hand_over_admin
+from backend2.services.messages import tombstone_changes
 from backend2.utils.passwords import check_password
 from backend2.utils.time import utcnow
 
@@ -70,9 +72,8 @@ def erase(user):
     """Everything about `user`, as the module says. Safe to run again after a failure."""
     uid, now = user.id, utcnow()
     watchers = presence.watchers_of(uid)
-    Message.objects(sender=uid, deleted=False).update(
-        set__deleted=True, set__deleted_at=now, set__updated_at=now, set__text="", set__attachments=[],
-        set__edits=[], unset__location=True, unset__contact=True)
+    Message.objects(sender=uid, deleted=False).update(**tombstone_changes(now))
+    Star.objects(user=uid).delete()
     for group in Conversation.objects(type="group", participants=uid).only("id"):
         Conversation.objects(id=group.id).update_one(pull__participants=uid, pull__admins=uid, set__updated_at=now)
         hand_over_admin(group.id)

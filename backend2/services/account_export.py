@@ -18,7 +18,7 @@ from flask import current_app
 
 from backend2.errors import Codes, NotFound
 from backend2.extensions import redis_store
-from backend2.models import Call, ChatRequest, ContactBook, Conversation, Message, Session, Upload
+from backend2.models import Call, ChatRequest, ContactBook, Conversation, Message, Session, Star, Upload
 from backend2.services import file_store
 from backend2.utils.time import iso, utcnow
 
@@ -85,7 +85,8 @@ def _records(user):
         "exportedAt": iso(utcnow()),
         "profile": {"id": str(uid), "name": user.name, "phone": user.phone, "email": user.email, "about": user.about,
                     "avatar": user.avatar, "createdAt": iso(user.created_at), "lastSeen": iso(user.last_seen),
-                    "settings": {"pushPreviews": user.push_previews, "badgeIncludesMuted": user.badge_includes_muted}},
+                    "settings": {"pushPreviews": user.push_previews, "badgeIncludesMuted": user.badge_includes_muted,
+                                 "mentionsBypassMute": user.mentions_bypass_mute}},
         "sessions": [{"id": str(s.id), "platform": s.platform, "deviceName": s.device_name, "ip": s.ip,
                       "userAgent": s.user_agent, "createdAt": iso(s.created_at), "lastSeenAt": iso(s.last_seen_at),
                       "expiresAt": iso(s.expires_at), "revokedAt": iso(s.revoked_at),
@@ -97,6 +98,8 @@ def _records(user):
                            "mutedUntil": iso((c.member_settings.get(str(uid)) or {}).get("mutedUntil"))}
                           for c in Conversation.objects(participants=uid)],
         "messages": [_message(m) for m in Message.objects(sender=uid).order_by("created_at")],
+        "starred": [{"messageId": str(s.message), "conversationId": str(s.conversation), "starredAt": iso(s.created_at)}
+                    for s in Star.objects(user=uid).order_by("id")],
         "calls": [{"id": str(c.id), "caller": str(c.caller), "callee": str(c.callee), "type": c.type,
                    "outcome": c.outcome, "duration": c.duration, "createdAt": iso(c.created_at)}
                   for c in Call.objects(participants=uid).order_by("created_at")],

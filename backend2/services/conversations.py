@@ -4,7 +4,7 @@ from mongoengine import NotUniqueError
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import ChatRequest, Conversation, User
-from backend2.services import presence, uploads
+from backend2.services import events, presence, uploads
 from backend2.services.contacts import has_contact
 from backend2.services.pagination import paginate
 from backend2.services.users import visible_user
@@ -77,10 +77,12 @@ def _create_group(user, member_ids, data):
     _check_group_size(len(member_ids) + 1)
     members = [oid for oid in dict.fromkeys(visible_user(user, member_id).id for member_id in member_ids)
                if oid != user.id]
-    return Conversation(
+    group = Conversation(
         type="group", participants=[user.id, *members], admins=[user.id], created_by=user.id,
-        name=data["name"].strip(), avatar=_kept(data.get("avatar")),
+        name=data["name"].strip(), avatar=_kept(data.get("avatar")), description=data.get("description"),
     ).save()
+    events.group_changed.send(group, actor_id=user.id, action="group_created", user_ids=members)
+    return group
 
 
 def _kept(avatar):
@@ -115,8 +117,14 @@ def conversation_for(user, conversation_id):
     return conversation
 
 
-def list_conversations(user, page, limit):
-    query = Conversation.objects(participants=user.id).order_by("-updated_at", "-id")
+def list_conversations(user, page, limit, archived=None):
+    """The user's conversations: those they pinned first (latest pin first), then by latest
+    activity; `archived` true or false keeps only archived or only other chats. (The pin order
+    is the user's own, so MongoDB sorts a user's chats in memory: a few hundred documents.)"""
+    own = f"memberSettings.{user.id}"
+    only = {} if archived is None else {f"{own}.archived": True if archived else {"$ne": True}}
+    query = Conversation.objects(participants=user.id, __raw__=only).order_by(
+        f"-member_settings.{user.id}.pinnedAt", "-updated_at", "-id")
     return paginate(query, page, limit)
 
 
@@ -130,7 +138,7 @@ def with_people(conversations, viewer):
     return conversations
 
 
-def _admin_group(user, conversation_id):
+def admin_group(user, conversation_id):
     conversation = _group_for(user, conversation_id)
     if user.id not in conversation.admins:
         raise Forbidden("Only group admins may do this", code=Codes.ADMIN_REQUIRED)
@@ -144,19 +152,33 @@ def _group_for(user, conversation_id):
     return conversation
 
 
+GROUP_SETTINGS = {"description": "description", "onlyAdminsCanSend": "only_admins_can_send",
+                  "onlyAdminsCanPin": "only_admins_can_pin"}
+
+
 def update_group(user, conversation_id, changes):
-    conversation = _admin_group(user, conversation_id)
+    """Name, avatar, description, and who may send and pin (admins); each change is announced in the chat."""
+    conversation = admin_group(user, conversation_id)
+    before = {field: getattr(conversation, field) for field in ("name", "avatar", *GROUP_SETTINGS.values())}
     if "name" in changes:
         if not has_visible_text(changes["name"]):
             raise ValidationFailed("A group needs a name", details={"name": ["Empty"]})
         conversation.name = changes["name"].strip()
     if "avatar" in changes:
         conversation.avatar = _kept(changes["avatar"])
-    return conversation.save()
+    for name, field in GROUP_SETTINGS.items():
+        if name in changes:
+            setattr(conversation, field, changes[name])
+    changed = [field for field, value in before.items() if getattr(conversation, field) != value]
+    if not changed:
+        return conversation
+    conversation.save()
+    events.group_changed.send(conversation, actor_id=user.id, action="group_updated", changes=changed)
+    return conversation
 
 
 def add_members(user, conversation_id, raw_ids):
-    conversation = _admin_group(user, conversation_id)
+    conversation = admin_group(user, conversation_id)
     requested = _distinct_ids(raw_ids)
     _check_group_size(len(set(conversation.participants) | set(requested)))
     new_ids = [oid for oid in dict.fromkeys(visible_user(user, oid).id for oid in requested)
@@ -164,17 +186,32 @@ def add_members(user, conversation_id, raw_ids):
     if new_ids:
         Conversation.objects(id=conversation.id).update_one(add_to_set__participants=new_ids)
         conversation.reload()
+        events.group_changed.send(conversation, actor_id=user.id, action="members_added", user_ids=new_ids)
+    return conversation
+
+
+def join_group(user, conversation):
+    """The user joins a group by its invite link (services/invites.py); nothing changes for a member."""
+    if user.id in conversation.participants:
+        return conversation
+    _check_group_size(len(conversation.participants) + 1)
+    Conversation.objects(id=conversation.id).update_one(add_to_set__participants=user.id)
+    conversation.reload()
+    events.group_changed.send(conversation, actor_id=user.id, action="member_joined", user_ids=[user.id])
     return conversation
 
 
 def remove_member(user, conversation_id, member_id):
     """An admin removes anyone; anyone may remove themselves (leave). Admin passes on if needed."""
     target = member_id_of(user, member_id)
-    conversation = _group_for(user, conversation_id) if target == user.id else _admin_group(user, conversation_id)
+    conversation = _group_for(user, conversation_id) if target == user.id else admin_group(user, conversation_id)
     if target not in conversation.participants:
         raise NotFound("Not a member of this group", code=Codes.MEMBER_NOT_FOUND)
     Conversation.objects(id=conversation.id).update_one(pull__participants=target, pull__admins=target)
     hand_over_admin(conversation.id)
+    # Announced to the members before the change, so the one who left or was removed hears it too.
+    action = "member_left" if target == user.id else "member_removed"
+    events.group_changed.send(conversation, actor_id=user.id, action=action, user_ids=[target])
     conversation.reload()
     return conversation
 
@@ -197,17 +234,18 @@ def hand_over_admin(conversation_id):
 
 
 def add_admin(user, conversation_id, member_id):
-    conversation = _admin_group(user, conversation_id)
+    conversation = admin_group(user, conversation_id)
     target = member_id_of(user, member_id)
     if target not in conversation.participants:
         raise NotFound("Not a member of this group", code=Codes.MEMBER_NOT_FOUND)
-    Conversation.objects(id=conversation.id).update_one(add_to_set__admins=target)
-    conversation.reload()
+    if Conversation.objects(id=conversation.id, admins__ne=target).update_one(add_to_set__admins=target):
+        conversation.reload()
+        events.group_changed.send(conversation, actor_id=user.id, action="admin_added", user_ids=[target])
     return conversation
 
 
 def remove_admin(user, conversation_id, member_id):
-    conversation = _admin_group(user, conversation_id)
+    conversation = admin_group(user, conversation_id)
     target = member_id_of(user, member_id)
     if target not in conversation.admins:
         raise NotFound("Not an admin of this group", code=Codes.ADMIN_NOT_FOUND)
@@ -217,6 +255,7 @@ def remove_admin(user, conversation_id, member_id):
     ):
         raise Conflict("A group needs at least one admin; make someone else admin first", code=Codes.LAST_ADMIN)
     conversation.reload()
+    events.group_changed.send(conversation, actor_id=user.id, action="admin_removed", user_ids=[target])
     return conversation
 
 

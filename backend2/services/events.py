@@ -12,6 +12,11 @@ _events = Namespace()
 message_created = _events.signal("message-created")      # sender: Message; conversation
 message_edited = _events.signal("message-edited")        # sender: Message; conversation
 message_deleted = _events.signal("message-deleted")      # sender: Message; conversation, scope, actor_id
+message_reacted = _events.signal("message-reacted")      # sender: Message; conversation, user_id, emoji, added
+message_pinned = _events.signal("message-pinned")        # sender: Message; conversation, actor_id
+message_unpinned = _events.signal("message-unpinned")    # sender: Message; conversation, actor_id
+group_changed = _events.signal("group-changed")          # sender: Conversation (its members hear it);
+#                                                           actor_id, action, user_ids, changes
 receipt_moved = _events.signal("receipt-moved")          # sender: Conversation; kind, user_id, up_to,
 #                                                           private (the reader turned read receipts off)
 typing_changed = _events.signal("typing-changed")        # sender: Conversation; user_id, typing

@@ -7,7 +7,8 @@ from mongoengine import Q
 from backend2.errors import ValidationFailed
 from backend2.models import Conversation, Message
 from backend2.services.conversations import conversation_for
-from backend2.services.message_views import hide_read_cursors, present_messages
+from backend2.services.conversation_settings import cleared_at
+from backend2.services.message_views import hide_read_cursors, present_messages, visible_to
 from backend2.utils.cursors import LAST_ID, decode_cursor, encode_cursor
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, parse_iso, utcnow
@@ -19,6 +20,9 @@ def list_messages(user, query):
     a cursor never skips or repeats one."""
     conversation = conversation_for(user, query["conversationId"])
     visible = Message.objects(conversation=conversation.id, hidden_for__ne=user.id).exclude("edits")
+    cleared = cleared_at(conversation, user.id)
+    if cleared:
+        visible = visible.filter(created_at__gt=cleared)
     limit = query["limit"]
     pagination = {"limit": limit}
     if "page" in query:
@@ -68,8 +72,8 @@ def _after(conversation, raw):
 
 
 def sync_changes(user, since, limit):
-    """Everything that changed for the user after `since`: messages (new, edited, deleted),
-    messages they hid, and receipt cursors, with the cursor to ask from next time.
+    """Everything that changed for the user after `since`: messages (new, edited, deleted,
+    reacted to), messages they hid or cleared, and receipt cursors, with the cursor to ask from next time.
 
     Only changes older than SYNC_SETTLE_MS are reported, so a write that is still in flight
     when we read cannot be skipped: it is picked up by the next call.
@@ -91,8 +95,9 @@ def sync_changes(user, since, limit):
     has_more = len(changed) > limit
     changed = changed[:limit]
     end = (as_utc(changed[-1].updated_at), changed[-1].id) if has_more else (horizon, LAST_ID)
-    hidden = [m.id for m in changed if user.id in m.hidden_for]
-    shown = [m for m in changed if user.id not in m.hidden_for]
+    seen = {m.id: visible_to(user.id, m, conversations[m.conversation]) for m in changed}
+    shown = [m for m in changed if seen[m.id]]
+    hidden = [m.id for m in changed if not seen[m.id]]
     receipts = [
         {"conversationId": c.id, "deliveredUpTo": c.delivered_up_to, "readUpTo": c.read_up_to}
         for c in hide_read_cursors(user, list(conversations.values()))

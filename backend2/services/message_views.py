@@ -1,11 +1,15 @@
 """What a viewer sees of messages and conversations: recipients, reply previews, status,
-the last message and the unread count, each gathered in as few queries as possible."""
+reactions, mentions, the last message and the unread counts, each gathered in as few queries
+as possible."""
 from backend2.models import Conversation, Message
 from backend2.services import privacy, receipts
-from backend2.services.conversation_settings import settings_of
+from backend2.services.conversation_settings import cleared_at, settings_of
 from backend2.services.conversations import with_people
+from backend2.utils.time import as_utc
 
 REPLY_PREVIEW_CHARS = 100
+REACTION_USERS_SHOWN = 3
+FORWARDED_MANY_TIMES = 5  # hops after which a forward is labelled "forwarded many times"
 
 
 def present_messages(viewer_id, messages, conversations=None):
@@ -27,7 +31,34 @@ def present_messages(viewer_id, messages, conversations=None):
         message.status = (receipts.status_of(message, conversation, hidden_readers(conversation))
                           if conversation is not None and message.sender == viewer_id else None)
         message.reply_preview = _preview(replied.get(message.reply_to)) if message.reply_to else None
+        message.forwarded_many_times = message.forward_count >= FORWARDED_MANY_TIMES
+        message.__dict__.update(viewer_fields(message, viewer_id))
     return messages
+
+
+def present_one(viewer_id, message, conversation):
+    return present_messages(viewer_id, [message], {conversation.id: conversation})[0]
+
+
+def forward_results(viewer_id, results):
+    """A forward's outcome per target: {conversationId, ok, message} or {conversationId, ok: false, error}."""
+    return [{"conversationId": target, "ok": error is None,
+             "message": present_one(viewer_id, *sent) if sent else None,
+             "error": error.to_dict() if error else None} for target, sent, error in results]
+
+
+def viewer_fields(message, viewer_id):
+    """What differs between two recipients' copies of a message: `mentions_me` and each reaction's `mine`."""
+    return {"mentions_me": viewer_id in message.mentions,
+            "reaction_summary": [{"emoji": reaction.emoji, "count": len(reaction.users),
+                                  "user_ids": reaction.users[:REACTION_USERS_SHOWN],
+                                  "mine": viewer_id in reaction.users}
+                                 for reaction in message.reactions]}
+
+
+def viewer_key(message, viewer_id):
+    """Recipients with equal keys see equal copies (one emit for all of them)."""
+    return viewer_id in message.mentions, tuple(viewer_id in reaction.users for reaction in message.reactions)
 
 
 def _recipient(message, conversation):
@@ -51,11 +82,19 @@ def present_conversations(viewer, conversations):
     last = {m.id: m for m in present_messages(viewer.id, list(Message.objects(id__in=last_ids).exclude("edits")), by_id)}
     for conversation in conversations:
         message = last.get(conversation.last_message)
-        conversation.last_message_view = None if message is None or viewer.id in message.hidden_for else message
-        conversation.unread_count = receipts.unread_query(viewer, conversation).count()
-        settings = settings_of(conversation, viewer.id)
-        conversation.muted_until, conversation.muted = settings["mutedUntil"], settings["muted"]
+        conversation.last_message_view = message if message is not None and visible_to(viewer.id, message,
+                                                                                        conversation) else None
+        unread = receipts.unread_query(viewer, conversation)
+        conversation.unread_count = unread.count()
+        conversation.unread_mentions = unread.filter(mentions=viewer.id).count() if conversation.type == "group" else 0
+        conversation.own_settings = settings_of(conversation, viewer.id)
     return hide_read_cursors(viewer, conversations)
+
+
+def visible_to(viewer_id, message, conversation):
+    """False for a message the viewer deleted for themselves or cleared from their history."""
+    cleared = cleared_at(conversation, viewer_id)
+    return viewer_id not in message.hidden_for and not (cleared and as_utc(message.created_at) <= cleared)
 
 
 def hide_read_cursors(viewer, conversations):

@@ -1,6 +1,7 @@
 """Sending, editing and deleting messages: every rule, for REST and Socket.IO alike."""
 import logging
 
+from bson import ObjectId
 from flask import current_app
 from mongoengine import NotUniqueError
 from pymongo.errors import ConnectionFailure
@@ -11,7 +12,9 @@ from backend2.services import events, rate_budgets, unannounced_sends
 from backend2.services.blocks import blocked_between
 from backend2.services.conversations import conversation_for, open_direct_conversation
 from backend2.services.uploads import attachments_for
+from backend2.services.message_views import visible_to
 from backend2.utils.ids import parse_object_id
+from backend2.utils.search_terms import terms_of
 from backend2.utils.time import utcnow
 
 EDIT_ATTEMPTS = 3
@@ -27,7 +30,7 @@ def send_message(user, data):
     conversation = _target_conversation(user, data)
     message = _build_message(user, conversation, data)
     try:
-        _store(message, conversation)
+        store(message, conversation)
     except NotUniqueError:  # a retry: this sender's clientId is stored already (unique index)
         earlier = Message.objects(sender=user.id, client_id=message.client_id).exclude("edits").get()
         conversation = conversation_for(user, earlier.conversation)
@@ -37,7 +40,7 @@ def send_message(user, data):
     return message, conversation, True
 
 
-def _store(message, conversation):
+def store(message, conversation):
     """Insert the message, then announce it. An insert that failed may have been applied all
     the same (a timeout): the retry that finds it stored announces it then."""
     try:
@@ -80,7 +83,7 @@ def record_call(call):
         call={"callId": str(call.id), "type": call.type, "outcome": call.outcome, "duration": call.duration},
         created_at=now, updated_at=now,
     )
-    _store(message, conversation)
+    store(message, conversation)
     return message
 
 
@@ -89,11 +92,19 @@ def _target_conversation(user, data):
         conversation = conversation_for(user, data["conversationId"])
     else:
         conversation, _ = open_direct_conversation(user, data["to"])
+    check_may_send(user, conversation)
+    return conversation
+
+
+def check_may_send(user, conversation):
+    """Refuse a message to a user who blocked the sender (or whom they blocked), and a member's
+    message to an announcement group."""
     if conversation.type == "direct":
         other = next((p for p in conversation.participants if p != user.id), None)
         if other is not None and blocked_between(user, other):
             raise Forbidden("You cannot message this user", code=Codes.BLOCKED)
-    return conversation
+    elif conversation.only_admins_can_send and user.id not in conversation.admins:
+        raise Forbidden("Only admins may send messages in this group", code=Codes.ADMINS_ONLY_SEND)
 
 
 def _build_message(user, conversation, data):
@@ -105,14 +116,33 @@ def _build_message(user, conversation, data):
     if kind in ("location", "contact") and not data.get(kind):
         raise ValidationFailed(f"A {kind} message needs '{kind}'", details={kind: ["Missing data for required field."]})
     reply_to = data.get("replyTo")
-    if reply_to and not Message.objects(id=reply_to, conversation=conversation.id).count():
-        raise ValidationFailed("replyTo must be a message of this conversation", code=Codes.INVALID_REPLY)
+    if reply_to:
+        _check_reply(user, conversation, reply_to)
     now = utcnow()
     return Message(
         conversation=conversation.id, sender=user.id, type=kind, text=text, attachments=attachments,
         location=data.get("location"), contact=data.get("contact"), reply_to=reply_to,
+        mentions=_mentions(conversation, data.get("mentions", [])), search_terms=terms_of(text),
         client_id=data.get("clientId"), created_at=now, updated_at=now,
     )
+
+
+def _check_reply(user, conversation, reply_to):
+    """A reply quotes a message of this conversation that the sender can still see."""
+    quoted = Message.objects(id=reply_to, conversation=conversation.id).only(
+        "id", "hidden_for", "created_at").first()
+    if quoted is None or not visible_to(user.id, quoted, conversation):
+        raise ValidationFailed("replyTo must be a message of this conversation", code=Codes.INVALID_REPLY)
+
+
+def _mentions(conversation, raw_ids):
+    """The mentioned user ids, each a member of the conversation."""
+    mentioned = list(dict.fromkeys(ObjectId(raw) for raw in raw_ids))
+    strangers = [str(uid) for uid in mentioned if uid not in conversation.participants]
+    if strangers:
+        raise ValidationFailed("Only members of this conversation can be mentioned", code=Codes.INVALID_MENTION,
+                               details={"mentions": [f"Not a member: {uid}" for uid in strangers[:5]]})
+    return mentioned
 
 
 def _kind_of(attachments, data):
@@ -132,6 +162,8 @@ def message_for(user, message_id):
         conversation = conversation_for(user, message.conversation)
     except NotFound:
         raise NotFound("Message not found", code=Codes.MESSAGE_NOT_FOUND)
+    if not visible_to(user.id, message, conversation):  # cleared from the user's history
+        raise NotFound("Message not found", code=Codes.MESSAGE_NOT_FOUND)
     return message, conversation
 
 
@@ -142,8 +174,8 @@ def edit_message(user, message_id, text):
         message, conversation = message_for(user, message_id)
         if message.sender != user.id:
             raise Forbidden("Only the sender may edit a message", code=Codes.NOT_SENDER)
-        if message.type == "call":
-            raise Forbidden("A call entry cannot be edited", code=Codes.NOT_EDITABLE)
+        if message.type in ("call", "system"):
+            raise Forbidden("A call or system entry cannot be edited", code=Codes.NOT_EDITABLE)
         if message.deleted:
             raise Conflict("This message was deleted", code=Codes.MESSAGE_DELETED)
         if len(text) > max_chars or (not text.strip() and not message.attachments):
@@ -152,7 +184,8 @@ def edit_message(user, message_id, text):
         previous = Edit(text=message.text, edited_at=message.edited_at or message.created_at)
         # Only if nobody changed it since we read it; otherwise read again and retry.
         edited = Message.objects(id=message.id, deleted=False, updated_at=message.updated_at).modify(
-            push__edits=previous, set__text=text, set__edited_at=now, set__updated_at=now, new=True)
+            push__edits=previous, set__text=text, set__search_terms=terms_of(text), set__edited_at=now,
+            set__updated_at=now, new=True)
         if edited is not None:
             events.message_edited.send(edited, conversation=conversation)
             return edited, conversation
@@ -173,16 +206,21 @@ def delete_message(user, message_id, scope):
 
 
 def tombstone(message, conversation, actor_id):
-    """Delete a message for everyone (text, attachments, versions erased; the id kept) and tell
-    the participants; returns it as it is now."""
-    now = utcnow()
-    if Message.objects(id=message.id, deleted=False).update_one(
-        set__deleted=True, set__deleted_at=now, set__updated_at=now, set__text="", set__attachments=[],
-        set__edits=[], unset__location=True, unset__contact=True,
-    ):
+    """Delete a message for everyone (text, attachments, versions, reactions, mentions and its pin
+    erased; the id kept) and tell the participants; returns it as it is now."""
+    if Message.objects(id=message.id, deleted=False).update_one(**tombstone_changes(utcnow())):
         message.reload()
+        if Conversation.pull_pin(conversation.id, message.id):
+            events.message_unpinned.send(message, conversation=conversation, actor_id=actor_id)
         events.message_deleted.send(message, conversation=conversation, scope="everyone", actor_id=actor_id)
     return message
+
+
+def tombstone_changes(now):
+    """The update that makes messages tombstones: everything they said is erased, the ids stay."""
+    return dict(set__deleted=True, set__deleted_at=now, set__updated_at=now, set__text="", set__attachments=[],
+                set__edits=[], set__reactions=[], set__mentions=[], set__search_terms=[], unset__location=True,
+                unset__contact=True)
 
 
 def message_history(user, message_id):

@@ -3,7 +3,8 @@
 Listeners queue one planning job per event (a Redis write: the message path never waits for a
 provider); the push worker runs the plan, which becomes one delivery job per device:
 - a new message: every session of each recipient with a registration and no live socket,
-  unless the recipient muted the chat or blocked the sender; with the recipient's badge;
+  unless the recipient muted the chat (a mention still pushes, if they keep `mentionsBypassMute`)
+  or blocked the sender; with the recipient's badge;
 - an edit or a deletion for everyone: the sessions its push went to, while still unread;
 - a read: the reader's unconnected sessions get a silent push with the new badge;
 - a call: the callee's unconnected sessions ring until the ring time ends; when the call is
@@ -84,7 +85,8 @@ def _unconnected(user_ids, only=None):
 
 def _new_message(job):
     message = Message.objects(id=job["messageId"]).exclude("edits").first()
-    if message is None or message.deleted or (message.type == "call" and message.call.get("outcome") != "missed"):
+    if message is None or message.deleted or message.type == "system" or (
+            message.type == "call" and message.call.get("outcome") != "missed"):
         return []
     conversation = Conversation.objects(id=message.conversation).first()
     recipients = [p for p in conversation.participants if p != message.sender and p not in message.hidden_for]
@@ -94,7 +96,8 @@ def _new_message(job):
     sender = User.objects(id=message.sender).only("id", "name").first()
     deliveries = []
     for user in User.objects(id__in=list(targets)):
-        if is_muted(conversation, user.id) or message.sender in user.blocked_users:
+        silenced = is_muted(conversation, user.id) and not (user.mentions_bypass_mute and user.id in message.mentions)
+        if silenced or message.sender in user.blocked_users:
             continue
         push = push_content.message_push("message", message, conversation, sender, user, badges.unread_total(user))
         sessions = targets[str(user.id)]

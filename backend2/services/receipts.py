@@ -9,6 +9,7 @@ from mongoengine import Q
 from backend2.errors import Codes, ValidationFailed
 from backend2.models import Conversation, Message
 from backend2.services import events
+from backend2.services.conversation_settings import clear_marked_unread, unread_after
 from backend2.services.conversations import conversation_for
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, parse_iso, utcnow
@@ -53,6 +54,8 @@ def move_cursor(user, conversation_id, kind, raw_up_to=None):
     current = updated or conversation
     delivered, read = current.delivered_up_to.get(key), current.read_up_to.get(key)
     moved_to = (read if kind == "read" else delivered) or up_to
+    if kind == "read":
+        clear_marked_unread(conversation, user.id)
     if updated is not None:
         events.receipt_moved.send(current, kind=kind, user_id=key, up_to=moved_to, private=not user.read_receipts)
     return {
@@ -66,10 +69,11 @@ def move_cursor(user, conversation_id, kind, raw_up_to=None):
 
 
 def unread_query(user, conversation):
-    """Messages from others after the user's read cursor that the user can see."""
-    query = Message.objects(conversation=conversation.id, sender__ne=user.id, deleted=False, hidden_for__ne=user.id)
-    read = conversation.read_up_to.get(str(user.id))
-    return query.filter(Q(created_at__gt=read)) if read else query
+    """Messages from others after the user's read cursor (and any clear) that the user can see."""
+    query = Message.objects(conversation=conversation.id, sender__ne=user.id, deleted=False, hidden_for__ne=user.id,
+                            type__ne="system")
+    after = unread_after(conversation, user.id)
+    return query.filter(Q(created_at__gt=after)) if after else query
 
 
 def status_of(message, conversation, hidden_readers=lambda: ()):

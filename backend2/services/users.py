@@ -51,6 +51,7 @@ def update_profile(context, changes):
     if "password" in changes:
         _change_password(context, changes.pop("password"), current_password)
     for field, attribute in (("pushPreviews", "push_previews"), ("badgeIncludesMuted", "badge_includes_muted"),
+                             ("mentionsBypassMute", "mentions_bypass_mute"),
                              ("requestsFromStrangers", "requests_from_strangers")):
         if field in changes:
             setattr(user, attribute, changes[field])

@@ -5,4 +5,6 @@ broadcasts and the shutdown hook. It must happen before `socketio.init_app`, whi
 registered handlers to each new server. `background` brings the push planner, whose
 listeners queue pushes for what services announce.
 """
-from backend2.sockets import background, broadcasts, calls, chat, connection, presence, receipts, shutdown, typing  # noqa: F401
+from backend2.sockets import (  # noqa: F401
+    background, broadcasts, calls, chat, connection, message_actions, presence, receipts, shutdown, typing,
+)

@@ -1,17 +1,50 @@
 """Delivers domain events to the apps' devices, whatever transport caused them."""
 from backend2.extensions import socketio
 from backend2.services import events, presence, privacy
-from backend2.sockets.payloads import message_json, public_user_json
+from backend2.services.message_views import viewer_key
+from backend2.sockets.payloads import message_json, pins_json, public_user_json, settings_json, viewer_json
 from backend2.sockets.rooms import emit_to_users, user_room
 from backend2.utils.time import iso
 
 
 def _to_participants(event, message, conversation, extra=None):
-    """The sender's devices get their copy (with status); everyone else gets theirs."""
+    """The sender's devices get their copy (with status); everyone else gets theirs, one emit
+    per group of recipients whose copies are alike (mentioned or not, which reactions are theirs)."""
     sender_copy = {**message_json(message.sender, message, conversation), **(extra or {})}
     emit_to_users(event, sender_copy, [message.sender])
-    others = [p for p in conversation.participants if p != message.sender]
-    emit_to_users(event, {**sender_copy, "status": None}, others)
+    for viewer_id, others in _alike(message, [p for p in conversation.participants if p != message.sender]):
+        emit_to_users(event, {**sender_copy, **viewer_json(message, viewer_id), "status": None}, others)
+
+
+def _alike(message, user_ids):
+    """(one of them, all of them) for each group of users who see the message alike."""
+    groups = {}
+    for user_id in user_ids:
+        groups.setdefault(viewer_key(message, user_id), []).append(user_id)
+    return [(members[0], members) for members in groups.values()]
+
+
+@events.message_reacted.connect
+def on_message_reacted(message, conversation, user_id, emoji, added):
+    base = {"messageId": str(message.id), "conversationId": str(conversation.id), "userId": str(user_id),
+            "emoji": emoji, "action": "add" if added else "remove", "updatedAt": iso(message.updated_at)}
+    for viewer_id, viewers in _alike(message, conversation.participants):
+        emit_to_users("message_reaction", {**base, "reactions": viewer_json(message, viewer_id)["reactions"]}, viewers)
+
+
+def _pin_event(event, message, conversation, actor_id):
+    emit_to_users(event, {"messageId": str(message.id), "conversationId": str(conversation.id),
+                          "userId": str(actor_id), "pins": pins_json(conversation)}, conversation.participants)
+
+
+@events.message_pinned.connect
+def on_message_pinned(message, conversation, actor_id):
+    _pin_event("message_pinned", message, conversation, actor_id)
+
+
+@events.message_unpinned.connect
+def on_message_unpinned(message, conversation, actor_id):
+    _pin_event("message_unpinned", message, conversation, actor_id)
 
 
 @events.message_created.connect
@@ -56,8 +89,7 @@ def on_typing_changed(conversation, user_id, typing):
 @events.conversation_settings_changed.connect
 def on_conversation_settings_changed(conversation, user_id, settings):
     """The user's own devices: their settings of a conversation changed."""
-    emit_to_users("conversation_settings", {**settings, "conversationId": str(conversation.id),
-                                            "mutedUntil": iso(settings["mutedUntil"])}, [user_id])
+    emit_to_users("conversation_settings", settings_json(settings), [user_id])
 
 
 def _close_devices(event, user_id):

@@ -1,10 +1,14 @@
 """JSON for socket events, made by the same schemas as REST responses."""
+from backend2.schemas.conversations import ConversationSettingsSchema, PinnedMessageSchema
 from backend2.schemas.messages import MessageSchema
 from backend2.schemas.users import PublicUserSchema
-from backend2.services.message_views import present_messages
+from backend2.services.message_views import present_one, viewer_fields
 
 _message_schema = MessageSchema()
+_viewer_schema = MessageSchema(only=("mentionsMe", "reactions"))
 _public_user_schema = PublicUserSchema()
+_settings_schema = ConversationSettingsSchema()
+_pins_schema = PinnedMessageSchema(many=True)
 
 
 def public_user_json(user):
@@ -20,6 +24,19 @@ def message_json(viewer_id, message, conversation):
     made = message.__dict__.setdefault("_json_by_viewer", {})
     key = (viewer_id, message.updated_at)
     if key not in made:
-        presented = present_messages(viewer_id, [message], {conversation.id: conversation})[0]
+        presented = present_one(viewer_id, message, conversation)
         made[key] = _message_schema.dump(presented)
     return made[key]
+
+
+def viewer_json(message, viewer_id):
+    """The fields of the message JSON that differ from one recipient to another."""
+    return _viewer_schema.dump(viewer_fields(message, viewer_id))
+
+
+def settings_json(settings):
+    return _settings_schema.dump(settings)
+
+
+def pins_json(conversation):
+    return _pins_schema.dump(conversation.pins)

@@ -30,9 +30,10 @@ def world(client, person, befriend):
     client.post(f"/users/{bea.id}/block", headers=olga.headers)
     revoked = person("Gone")
     client.post("/auth/logout", headers=revoked.headers)
+    invite = client.post(f"/conversations/{group}/invite-link", headers=olga.headers).get_json()["token"]
     ids = {"conversation_id": group, "message_id": message, "user_id": olga.id, "request_id": request_id,
            "session_id": olga.body["session"]["id"], "name": "nothing.png", "report_id": message,
-           "job_id": "0123456789abcdef"}
+           "job_id": "0123456789abcdef", "token": invite, "emoji": "%F0%9F%91%8D"}
     return {"olga": olga, "max": max_, "otto": otto, "bea": bea, "revoked": revoked, "ids": ids}
 
 
@@ -104,6 +105,23 @@ ROLE_MATRIX = [
     ("max", "DELETE", "/admin/messages/{message_id}", None, 404, "not_found"),
     ("max", "GET", "/admin/users/{user_id}/sessions", None, 404, "not_found"),
     ("olga", "DELETE", "/users/me", {"password": "not-hers"}, 400, "invalid_current_password"),
+    ("otto", "PUT", "/messages/{message_id}/reactions", {"emoji": "👍"}, 404, "message_not_found"),
+    ("otto", "DELETE", "/messages/{message_id}/reactions/{emoji}", None, 404, "message_not_found"),
+    ("otto", "POST", "/messages/{message_id}/forward", {"conversationIds": ["{conversation_id}"]}, 404,
+     "message_not_found"),
+    ("otto", "PUT", "/messages/{message_id}/pin", None, 404, "message_not_found"),
+    ("otto", "DELETE", "/messages/{message_id}/pin", None, 404, "message_not_found"),
+    ("otto", "GET", "/conversations/{conversation_id}/pins", None, 404, "conversation_not_found"),
+    ("otto", "PUT", "/messages/{message_id}/star", None, 404, "message_not_found"),
+    ("otto", "GET", "/messages/search?q=private&conversationId={conversation_id}", None, 404,
+     "conversation_not_found"),
+    ("otto", "PATCH", "/conversations/{conversation_id}/settings", {"archived": True}, 404, "conversation_not_found"),
+    ("otto", "POST", "/conversations/{conversation_id}/invite-link", None, 404, "conversation_not_found"),
+    ("max", "POST", "/conversations/{conversation_id}/invite-link", None, 403, "admin_required"),
+    ("max", "GET", "/conversations/{conversation_id}/invite-link", None, 403, "admin_required"),
+    ("max", "DELETE", "/conversations/{conversation_id}/invite-link", None, 403, "admin_required"),
+    ("otto", "GET", "/invite/not-a-token", None, 404, "invite_not_found"),
+    ("otto", "POST", "/invite/not-a-token/join", None, 404, "invite_not_found"),
 ]
 
 
@@ -130,7 +148,7 @@ def test_members_outsiders_and_blocked_users_get_the_documented_refusal(client, 
 def test_what_others_may_read_shows_nothing_private(client, world):
     otto, olga = world["otto"], world["olga"]
     for path in (f"/users/{olga.id}", "/users?q=Olga", "/messages/sync", "/conversations", "/calls",
-                 "/chat-requests?status=pending"):
+                 "/chat-requests?status=pending", "/messages/search?q=private", "/messages/starred"):
         response = client.get(path, headers=otto.headers)
         assert response.status_code == 200, path
         assert not leaks(response, olga), path
@@ -149,6 +167,10 @@ SOCKET_MATRIX = [
     ("max", "message_deleted", {"id": "{message_id}", "scope": "everyone"}, "not_allowed"),
     ("bea", "call:invite", {"to": "{user_id}", "offer": "v=0"}, "user_not_found"),
     ("otto", "call:hangup", {"callId": "{message_id}"}, "call_not_found"),
+    ("otto", "reaction", {"messageId": "{message_id}", "emoji": "👍"}, "message_not_found"),
+    ("otto", "forward", {"messageId": "{message_id}", "conversationIds": ["{conversation_id}"]}, "message_not_found"),
+    ("otto", "pin", {"messageId": "{message_id}"}, "message_not_found"),
+    ("otto", "unpin", {"messageId": "{message_id}"}, "message_not_found"),
     ("otto", "call:answer", {"callId": "{call_id}", "answer": "v=0"}, "call_not_found"),
     ("otto", "call:candidate", {"callId": "{call_id}", "candidate": "c"}, "call_not_found"),
     ("otto", "call:hangup", {"callId": "{call_id}"}, "call_not_found"),

@@ -45,3 +45,25 @@ def open_chat(base, first, second):
     response = requests.post(f"{base}/conversations", headers=first.headers, json={"participants": [second.id]})
     assert response.status_code in (200, 201), response.text
     return response.json()["id"]
+
+
+class AppWorld:
+    """People, chats and messages on one test client: for tests that need their own settings."""
+
+    def __init__(self, client, otp_inbox):
+        self.client, self.otp_inbox = client, otp_inbox
+
+    def person(self, name="Someone"):
+        return Person(register_on(self.client, self.otp_inbox, name=name))
+
+    def chat(self, first, second):
+        self.client.post("/contacts/sync", headers=first.headers, json={"phones": [second.phone]})
+        response = self.client.post("/conversations", headers=first.headers, json={"participants": [second.id]})
+        assert response.status_code in (200, 201), response.get_json()
+        return response.get_json()["id"]
+
+    def say(self, who, conversation_id, text="hello", **fields):
+        response = self.client.post("/messages", headers=who.headers,
+                                    json={"conversationId": conversation_id, "text": text, **fields})
+        assert response.status_code in (200, 201), response.get_json()
+        return response.get_json()

@@ -1,0 +1,55 @@
+"""A line in the chat for every group change ("Alice added Bob"), as both apps show them.
+
+A `type: "system"` message from the person who made the change, with `system: {action, actorId,
+userIds, changes}` for apps that draw their own text, and the text in English for those that
+show it as it is. It is stored and announced like any message, so history, sync and every
+device have it; it counts in no unread count and pushes nothing.
+"""
+import logging
+
+from backend2.models import Message, User
+from backend2.services import events
+from backend2.services.messages import store
+from backend2.utils.time import utcnow
+
+log = logging.getLogger(__name__)
+
+SETTING_NAMES = {"name": "the group name", "avatar": "the group photo", "description": "the group description",
+                 "only_admins_can_send": "who can send messages", "only_admins_can_pin": "who can pin messages"}
+TEXTS = {
+    "group_created": "{actor} created the group",
+    "members_added": "{actor} added {users}",
+    "member_removed": "{actor} removed {users}",
+    "member_left": "{actor} left",
+    "member_joined": "{actor} joined using an invite link",
+    "admin_added": "{actor} made {users} an admin",
+    "admin_removed": "{actor} removed {users} as an admin",
+    "group_updated": "{actor} changed {changes}",
+}
+
+
+@events.group_changed.connect
+def on_group_changed(conversation, actor_id, action, user_ids=(), changes=()):
+    """Persist, then announce: a failure here never undoes the change it describes."""
+    try:
+        store(_entry(conversation, actor_id, action, list(user_ids), list(changes)), conversation)
+    except Exception:
+        log.exception("Group %s changed (%s), but its system message was not stored", conversation.id, action)
+
+
+def _entry(conversation, actor_id, action, user_ids, changes):
+    names = {u.id: u.name or "Someone" for u in User.objects(id__in=[actor_id, *user_ids]).only("id", "name")}
+    text = TEXTS[action].format(actor=names.get(actor_id, "Someone"),
+                                users=_listed([names.get(uid, "someone") for uid in user_ids]),
+                                changes=_listed([SETTING_NAMES.get(field, field) for field in changes]))
+    now = utcnow()
+    return Message(conversation=conversation.id, sender=actor_id, type="system", text=text,
+                   system={"action": action, "actorId": actor_id, "userIds": user_ids, "changes": changes},
+                   created_at=now, updated_at=now)
+
+
+def _listed(items):
+    """"Bob", "Bob and Carol", "Bob, Carol and Dan"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
