@@ -72,6 +72,18 @@ class Message(TimestampedDocument):
     search_terms = me.ListField(me.StringField(), db_field="searchTerms", default=list)
 
     @classmethod
+    def unindexed_for_search(cls, after_id, limit):
+        """Stored messages (not deleted) without `searchTerms`, after `after_id` in id order: {_id, text}."""
+        query = {"searchTerms": {"$exists": False}, "deleted": {"$ne": True}}
+        if after_id is not None:
+            query["_id"] = {"$gt": after_id}
+        return list(cls._get_collection().find(query, {"text": 1}).sort("_id", 1).limit(limit))
+
+    @classmethod
+    def count_unindexed_for_search(cls):
+        return cls._get_collection().count_documents({"searchTerms": {"$exists": False}, "deleted": {"$ne": True}})
+
+    @classmethod
     def update_raw(cls, query, update):
         """Apply a raw MongoDB update (stored field names) to the first match; True when it changed it."""
         return cls._get_collection().update_one(query, update).modified_count == 1

@@ -73,3 +73,22 @@ def test_bad_searches_are_400_or_404(client, person, chat, say):
     foreign = client.get("/messages/search", headers=stranger.headers,
                          query_string={"q": "a", "conversationId": conversation_id})
     assert foreign.status_code == 404
+
+
+def test_messages_stored_before_search_get_their_words_from_the_command(app, client, person, chat, say):
+    from backend2.models import Message
+    me, ada = person(), person()
+    conversation_id = chat(me, ada)
+    old = [say(ada, conversation_id, f"archived note {i}") for i in range(3)]
+    deleted = say(ada, conversation_id, "archived but deleted")
+    client.delete(f"/messages/{deleted['id']}", headers=ada.headers)
+    with app.app_context():
+        Message.objects(conversation=conversation_id).update(unset__search_terms=True)  # as stored before search
+    assert search(client, me, q="archived")["messages"] == []
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["messages", "index-search", "--dry-run"])
+    assert dry.exit_code == 0 and "would index 3 messages" in dry.output
+    done = runner.invoke(args=["messages", "index-search"])
+    assert done.exit_code == 0 and "indexed 3 messages, 0 failed" in done.output
+    assert [m["id"] for m in search(client, me, q="archived note")["messages"]] == [m["id"] for m in old[::-1]]
+    assert "indexed 0 messages" in runner.invoke(args=["messages", "index-search"]).output

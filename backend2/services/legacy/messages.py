@@ -14,6 +14,7 @@ from backend2.services.conversations import participant_key
 from backend2.services.legacy.cursors import settle
 from backend2.services.legacy.engine import Plan
 from backend2.services.legacy.chat_shapes import read_message
+from backend2.utils.search_terms import terms_of
 
 FILE_TYPES = ("image", "audio", "video", "file")
 TYPE_NAMES = {"voice": "audio", "document": "file", "photo": "image", "sticker": "image", "gif": "image"}
@@ -90,7 +91,8 @@ def _message_plan(run, record, conversation, sender, attachments):
     return Plan(
         target_id=record.doc.legacy_id, docs=[record.doc], updated_at=record.updated_at,
         fields={"conversation": conversation, "sender": sender, "type": _kind(record, attachments),
-                "text": "" if deleted else record.text, "attachments": attachments,
+                "text": "" if deleted else record.text, "searchTerms": [] if deleted else terms_of(record.text),
+                "attachments": attachments,
                 "location": None if deleted else record.location, "contact": None if deleted else record.contact,
                 "replyTo": record.reply_to, "editedAt": record.edited_at, "deleted": deleted,
                 "deletedAt": record.deleted_at,
