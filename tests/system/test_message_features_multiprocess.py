@@ -22,12 +22,13 @@ def test_changes_made_on_one_process_reach_devices_on_the_other(cluster, connect
     on_a.call("pin", {"messageId": sent["id"]})
     assert ada_on_b.wait_for("message_pinned", lambda e: e["messageId"] == sent["id"])["userId"] == me.id
 
-    requests.patch(f"{a.base}/conversations/{conversation_id}/settings", headers=me.headers, json={"markedUnread": True})
+    requests.patch(f"{a.base}/conversations/{conversation_id}/settings", headers=me.headers,
+                   json={"markedUnread": True})
     assert my_laptop_on_b.wait_for("conversation_settings")["markedUnread"] is True
 
     requests.post(f"{a.base}/contacts/sync", headers=me.headers, json={"phones": [bob.phone]})
     group = requests.post(f"{a.base}/conversations", headers=me.headers,
                           json={"type": "group", "name": "G", "participants": [ada.id]}).json()["id"]
     requests.post(f"{a.base}/conversations/{group}/members", headers=me.headers, json={"members": [bob.id]})
-    line = ada_on_b.wait_for("message", lambda m: m.get("system", {}) and m["system"]["action"] == "members_added")
+    line = ada_on_b.wait_for("message", lambda m: (m["system"] or {}).get("action") == "members_added")
     assert line["text"] == "Me added Bob" and line["conversationId"] == group
