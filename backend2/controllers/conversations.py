@@ -2,13 +2,24 @@
 
 A conversation carries `id, _id, type (direct|group), participants and members` (the same list
 of public profiles), `participantKey` (direct: both user ids sorted and joined), `name, avatar,
-avatarUrl, admins, createdBy, lastMessage, unreadCount, deliveredUpTo, readUpTo, createdAt,
-updatedAt`. A direct chat opens at once with someone in the caller's synced contacts, in an
+avatarUrl, description, admins, createdBy, onlyAdminsCanSend` (an announcement group),
+`onlyAdminsCanPin, pins, lastMessage, unreadCount, unreadMentions, deliveredUpTo, readUpTo,
+createdAt, updatedAt`, and the caller's own settings: `mutedUntil, muted, archived, pinned,
+markedUnread, clearedAt`. A direct chat opens at once with someone in the caller's synced contacts, in an
 existing chat, or after an accepted chat request; anyone else needs a request (403
 `chat_request_required`). Simultaneous creations of one direct chat meet at the unique
 `participantKey` index: one gets 201, every other 200 with the same conversation. When a
 group's last admin leaves, the oldest member becomes admin. A group has at most
-`GROUP_MAX_MEMBERS` members.
+`GROUP_MAX_MEMBERS` members. Every membership or group change puts a `type: "system"` message in
+the chat ("Alice added Bob").
+
+Each participant organises their own list with `PATCH /conversations/<id>/settings`: mute
+(`mutedUntil`: a time, "forever" or null), `archived`, `pinned` (at most `PINNED_CHATS_MAX`;
+pinned chats come first in `GET /conversations`, latest pin first), `markedUnread` (until the
+next read), `clearHistory: true` (everything up to now disappears for the caller only: pages,
+sync, search, unread counts, the last message). `GET /conversations?archived=false` leaves
+archived chats out, `=true` lists only them. The caller's other devices get
+`conversation_settings`.
 
 Receipts are two cursors per participant, `deliveredUpTo` and `readUpTo`: one request is one
 conditional write, a cursor never moves back, and read moves delivered too; `moved: false`
@@ -85,7 +96,7 @@ def get_one(conversation_id):
 @response(ConversationSchema)
 @other_responses(GROUP_ERRORS)
 def update_group(changes, conversation_id):
-    """Rename a group or change its avatar (admins)"""
+    """Change a group's name, avatar, description, or who may send and pin (admins)"""
     return conversation_response(conversations.update_group(current_user(), conversation_id, changes))
 
 
@@ -93,9 +104,9 @@ def update_group(changes, conversation_id):
 @authenticate(token_auth)
 @json_body(ConversationSettingsInputSchema)
 @response(ConversationSettingsSchema)
-@other_responses({**NOT_FOUND, 400: "Invalid mutedUntil"})
+@other_responses({**NOT_FOUND, 400: "Invalid settings", 409: "PINNED_CHATS_MAX chats pinned already"})
 def update_settings(changes, conversation_id):
-    """Mute or unmute a conversation for the caller"""
+    """The caller's own settings of a conversation: mute, archive, pin, mark unread, clear history"""
     return conversation_settings.update_settings(current_user(), conversation_id, changes)
 
 

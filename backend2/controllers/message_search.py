@@ -1,7 +1,8 @@
 """Searching messages: only what the caller could scroll to.
 
 `GET /messages/search?q=` finds the caller's messages holding every word of `q` (the last one
-may be unfinished), case and accents ignored, newest first; `conversationId` keeps to one chat,
+may be unfinished, unless `q` ends with a space or punctuation), case and accents ignored,
+newest first; `conversationId` keeps to one chat,
 `from` to one sender, `before` (`nextCursor`) pages on. Deleted messages, messages deleted for
 the caller, history they cleared and chats they left are never found.
 """

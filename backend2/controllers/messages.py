@@ -2,9 +2,13 @@
 
 A message carries `id, _id, conversation and conversationId, sender and from, to` (the other
 participant of a direct chat), `text and content, type` (`text, image, file, audio, video,
-location, contact, call`), `attachments, location, contact, replyTo` (a preview: `{id, sender,
-text (100 characters), type, deleted}`), `clientId, status` (the sender's copy only: `sent,
-delivered, read`), `createdAt, updatedAt, editedAt, deleted, deletedAt`.
+location, contact, call, system`), `attachments, location, contact, replyTo` (a preview: `{id,
+sender, text (100 characters), type, deleted}`, as the original is now), `clientId, status` (the
+sender's copy only: `sent, delivered, read`), `reactions` (`[{emoji, count, userIds, mine}]`),
+`mentions, mentionsMe, forwarded, forwardCount, forwardedManyTimes, system` (a group change:
+`{action, actorId, userIds, changes}`), `createdAt, updatedAt, editedAt, deleted, deletedAt`.
+`mentions` (user ids, members of the chat) may be sent with a message; a reply must quote a
+message the sender can still see (400 `invalid_reply`).
 
 A repeated `clientId` from the same sender returns the first message with 200, also when
 retries race, and the other devices hear of it once. `to` opens the direct chat under the same

@@ -1,7 +1,8 @@
 """Searching the caller's messages: only what they could scroll to.
 
 Every word of the query must be a word of the message, the last one possibly unfinished
-("see you tomor" finds "See you tomorrow!"), case and accents folded (utils/search_terms.py).
+("see you tomor" finds "See you tomorrow!") unless the query ends after it (a space, a
+punctuation mark), case and accents folded (utils/search_terms.py).
 Results are the caller's conversations' messages that are not deleted, not deleted for them
 and not cleared from their history, newest first, paged by `before` (the last result's id). MongoDB serves it from the multikey index on
 `searchTerms` (with `createdAt` for the order); bench/search.py measures it.
@@ -30,7 +31,8 @@ def search(user, query):
         conversations = list(Conversation.objects(participants=user.id))
     if not conversations:
         return [], {"limit": query["limit"], "hasMore": False, "nextCursor": None}
-    clauses = [_words_clause(terms), _scope_clause(user, conversations),
+    unfinished = bool(re.search(r"\w$", query["q"]))
+    clauses = [_words_clause(terms, unfinished), _scope_clause(user, conversations),
                {"deleted": {"$ne": True}, "hiddenFor": {"$ne": user.id}}]
     if "from" in query:
         clauses.append({"sender": member_id_of(user, query["from"])})
@@ -44,7 +46,11 @@ def search(user, query):
     return present_messages(user.id, found, {c.id: c for c in conversations}), pagination
 
 
-def _words_clause(terms):
+def _words_clause(terms, unfinished):
+    """Whole words are equalities on the index (newest first, as stored); an unfinished last word
+    is a range of it."""
+    if not unfinished:
+        return {"searchTerms": {"$all": terms}}
     *whole, last = terms
     clause = {"searchTerms": {"$regex": "^" + re.escape(last)}}
     return {"$and": [{"searchTerms": {"$all": whole}}, clause]} if whole else clause

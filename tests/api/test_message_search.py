@@ -21,6 +21,9 @@ def test_words_match_whole_the_last_as_a_prefix_ignoring_case_and_accents(client
                                                        "see you TOMORROW at the cafe", "Café tomorrow?"]
     assert texts(search(client, me, q="tomorrow coff")) == ["coffee tomorrow"]  # in any order
     assert texts(search(client, me, q="tomor cafe")) == []  # only the last word may be unfinished
+    assert texts(search(client, me, q="tomor ")) == []  # and not once the query ends after it
+    assert texts(search(client, me, q="tomorrow ")) == ["coffee tomorrow", "see you TOMORROW at the cafe",
+                                                        "Café tomorrow?"]
 
 
 def test_results_are_paged_newest_first_and_filtered_by_chat_and_sender(client, person, chat, say):

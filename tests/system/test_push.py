@@ -371,6 +371,29 @@ def test_a_group_message_from_someone_the_recipient_blocked_is_not_pushed(server
     assert fcm.matching(lambda p: p["data"].get("messageId") == blocked["id"]) == []
 
 
+def test_a_mention_pushes_through_a_muted_group_unless_the_user_turned_that_off(server, fcm, pair):
+    me, ada, _ = pair
+    group_id, bo = climbers(server, me, ada)
+    _, token = phone_with_fcm(server, ada)
+    requests.patch(f"{server.base}/conversations/{group_id}/settings", json={"mutedUntil": "forever"},
+                   headers=ada.headers)
+
+    def mention(text, **extra):
+        response = requests.post(f"{server.base}/messages", headers=me.headers,
+                                 json={"conversationId": group_id, "text": text, **extra})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    plain = mention("for everyone")
+    mentioned = mention("@Ada for you", mentions=[ada.id])
+    assert [p["data"]["messageId"] for p in fcm.wait_for(fcm_to(token))] == [mentioned["id"]]
+    assert requests.patch(f"{server.base}/users/me", json={"mentionsBypassMute": False},
+                          headers=ada.headers).json()["mentionsBypassMute"] is False
+    quiet = mention("@Ada again", mentions=[ada.id])
+    time.sleep(QUIET_SECONDS)
+    assert fcm.matching(lambda p: p["data"].get("messageId") in (plain["id"], quiet["id"])) == []
+
+
 def test_push_include_content_false_hides_every_preview(fcm, push_providers, module_webhook):
     # A deployment of its own: its queue and deadlines are not the other server's to run.
     private = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, OTP_SENDER="webhook",
