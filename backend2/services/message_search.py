@@ -4,8 +4,9 @@ Every word of the query must be a word of the message, the last one possibly unf
 ("see you tomor" finds "See you tomorrow!") unless the query ends after it (a space, a
 punctuation mark), case and accents folded (utils/search_terms.py).
 Results are the caller's conversations' messages that are not deleted, not deleted for them
-and not cleared from their history, newest first, paged by `before` (the last result's id). MongoDB serves it from the multikey index on
-`searchTerms` (with `createdAt` for the order); bench/search.py measures it.
+and not cleared from their history, newest first, paged by `before` (the last result's id).
+MongoDB serves it from the multikey index on `searchTerms` (with `createdAt` for the order);
+bench/search.py measures it.
 """
 import re
 
