@@ -9,8 +9,8 @@ common word, a rare word, two words, an unfinished word and a search in one chat
 
 Besides the time, it reports what a MongoDB server would read for each query through the
 multikey index on `searchTerms` (`index_reads`), against the whole collection. The embedded
-database (mongomock) has no indexes and scans every message for every query, so its time is the cost of that scan, not of the index. For
-bench/RESULTS.md.
+database (mongomock) has no indexes and scans every message for every query, so its time is
+the cost of that scan, not of the index. For bench/RESULTS.md.
 """
 import argparse
 import random
