@@ -51,6 +51,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from backend2.version import VERSION
 from config import load_config
 
+TEXT_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
 
 def create_app(config_name=None, env=None):
     """Build the app for `config_name` (default: APP_ENV) from `env` (default: os.environ)."""
@@ -58,7 +60,8 @@ def create_app(config_name=None, env=None):
     app = Flask(__name__, static_folder=None)  # no static files: uploads have their own route
     app.config.from_object(config)
     app.config["APIFAIRY_VERSION"] = VERSION
-    _configure_logging(config.LOG_LEVEL)
+    _configure_logging(config.LOG_LEVEL, config.LOG_FORMAT)
+    _configure_observability(config)
     if config.TRUST_PROXY_HOPS:
         hops = config.TRUST_PROXY_HOPS
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -119,6 +122,21 @@ def _init_extensions(app, config):
     use_ping_timers()
 
 
-def _configure_logging(level):
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(level)
+def _configure_observability(config):
+    from backend2.infra import metrics
+    from backend2.infra.error_reporting import init_error_reporting
+
+    if init_error_reporting(config):
+        logging.getLogger(__name__).info("Reporting errors to Sentry (%s)", config.SENTRY_ENVIRONMENT)
+    if config.METRICS_PORT:
+        metrics.serve_on_port(config.METRICS_PORT)
+
+
+def _configure_logging(level, log_format):
+    from backend2.infra.json_logs import JsonFormatter
+
+    logging.basicConfig(level=level, format=TEXT_LOG_FORMAT)
+    root = logging.getLogger()
+    root.setLevel(level)
+    for handler in root.handlers:
+        handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_LOG_FORMAT))

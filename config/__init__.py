@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from config.observability import observability_problems, read_observability_settings
 from config.push import push_problems, read_push_settings
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ class Config:
         read_push_settings(self, get, _bool)
 
         self.LOG_LEVEL = get("LOG_LEVEL", "INFO").upper()
+        read_observability_settings(self, get)
         self.HOST = get("HOST", "0.0.0.0")
         self.PORT = int(get("PORT", 5000))
 
@@ -184,7 +186,7 @@ class Config:
             found.append(f"STORAGE_BACKEND must be one of {', '.join(STORAGE_BACKENDS)}")
         if self.STORAGE_BACKEND == "s3" and not self.S3_BUCKET:
             found.append("STORAGE_BACKEND=s3 needs S3_BUCKET")
-        return found + push_problems(self)
+        return found + push_problems(self) + observability_problems(self)
 
     def finalize(self):
         """Refuse unsafe settings, or fill in safe development fallbacks."""

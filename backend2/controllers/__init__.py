@@ -11,6 +11,7 @@ from backend2.controllers.invites import invites_bp
 from backend2.controllers.message_pins import message_pins_bp
 from backend2.controllers.message_search import message_search_bp
 from backend2.controllers.messages import messages_bp
+from backend2.controllers.metrics import metrics_bp
 from backend2.controllers.reactions import reactions_bp
 from backend2.controllers.reports import reports_bp
 from backend2.controllers.stars import stars_bp
@@ -21,7 +22,7 @@ from backend2.database import ensure_indexes
 DATA_BLUEPRINTS = (auth_bp, users_bp, contacts_bp, conversations_bp, invites_bp, chat_requests_bp, messages_bp,
                    message_search_bp, stars_bp, reactions_bp, forwarding_bp, message_pins_bp, uploads_bp, calls_bp,
                    reports_bp, admin_bp)
-BLUEPRINTS = (health_bp, *DATA_BLUEPRINTS)
+BLUEPRINTS = (health_bp, metrics_bp, *DATA_BLUEPRINTS)
 
 # Indexes exist before any data is touched, also when the database came up after us.
 for _blueprint in DATA_BLUEPRINTS:

@@ -10,22 +10,31 @@ tries the network again, and closes the breaker if it works.
 """
 import logging
 import time
+import weakref
 
 import redis
 from redis.connection import parse_url
 
 BREAK_SECONDS = 1.0
 log = logging.getLogger(__name__)
+BREAKERS = weakref.WeakSet()  # every pool's, for the metrics
+on_trip = []  # callables run on every network failure (the metrics count them)
 
 
 class Breaker:
     def __init__(self):
         self.open_until = 0.0
+        BREAKERS.add(self)
 
     def trip(self, error):
         if time.monotonic() >= self.open_until:
             log.warning("Redis did not answer (%s); failing fast for %ss", error, BREAK_SECONDS)
         self.open_until = time.monotonic() + BREAK_SECONDS
+        for listener in on_trip:
+            listener()
+
+    def is_open(self):
+        return time.monotonic() < self.open_until
 
     def check(self):
         if time.monotonic() < self.open_until:

@@ -16,9 +16,11 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError
 
 from backend2.errors import Codes, ServiceUnavailable
+from backend2.infra import metrics
 
 
 def _unavailable(exc):
+    metrics.storage_errors.inc()
     return ServiceUnavailable(f"File storage is unavailable; try again shortly ({type(exc).__name__})",
                               code=Codes.STORAGE_UNAVAILABLE)
 

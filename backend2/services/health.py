@@ -34,6 +34,14 @@ def health_report():
     }
 
 
+def push_counts():
+    """{sent, failed, retried, droppedTokens, dropped, queued} across every process; {} while Redis is down."""
+    try:
+        return push_queue.stats()
+    except Exception:
+        return {}
+
+
 def _push_report():
     report = {"enabled": push_gateways.enabled, "providers": sorted(push_gateways.by_provider)}
     try:

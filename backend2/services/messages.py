@@ -7,6 +7,7 @@ from mongoengine import NotUniqueError
 from pymongo.errors import ConnectionFailure
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
+from backend2.infra import metrics
 from backend2.models import Conversation, Edit, Message
 from backend2.services import events, rate_budgets, unannounced_sends
 from backend2.services.blocks import blocked_between
@@ -49,6 +50,7 @@ def store(message, conversation):
         if message.client_id:
             unannounced_sends.remember(message.sender, message.client_id)
         raise
+    metrics.messages_stored.labels(message.type).inc()
     _announce(message, conversation)
 
 

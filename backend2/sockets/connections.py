@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from flask import current_app, request
 
 from backend2.errors import Codes, Unauthorized
+from backend2.infra import metrics
 from backend2.services import rate_budgets, sessions, users
 
 
@@ -20,6 +21,7 @@ class Connection:
 
 
 CONNECTIONS = {}
+metrics.sockets_connected.set_function(lambda: len(CONNECTIONS))
 
 
 def current_connection():

@@ -5,6 +5,7 @@ Every event spends from its connection's budget (RATE_LIMIT_SOCKET_EVENTS); one 
 answered `rate_limited` and the connection stays up, until it has been answered so
 SOCKET_FLOOD_WARNINGS times: then it is closed, with an `error` event saying why."""
 import logging
+import time
 from functools import wraps
 
 from flask import current_app, request
@@ -13,6 +14,7 @@ from marshmallow import ValidationError
 
 from backend2.errors import Codes, ValidationFailed, to_app_error
 from backend2.extensions import socketio
+from backend2.infra import metrics
 from backend2.sockets.connections import CONNECTIONS, current_connection, current_socket_user
 from backend2.infra.socketio_acks import ack_requested
 from backend2.infra.socketio_packets import MALFORMED_EVENT
@@ -34,18 +36,24 @@ def socket_event(name, schema=None):
     def register(function):
         @wraps(function)
         def handler(payload=None, *extra):
+            started = time.perf_counter()
             try:
                 current_connection().budget.spend()
                 user = current_socket_user()
                 data = load(schema(), payload) if schema else payload
-                return function(user, data)
+                answer = function(user, data)
+                metrics.socket_events.labels(name, "ok").inc()
+                return answer
             except Exception as exc:
                 error = to_app_error(exc).to_dict()
+                metrics.socket_events.labels(name, error["code"]).inc()
                 if error["code"] == Codes.RATE_LIMITED:
                     _warned()
                 if not ack_requested():
                     socketio.emit("error", {**error, "event": name}, to=request.sid)
                 return {"error": error}
+            finally:
+                metrics.observe_since(metrics.socket_seconds, started, name)
 
         socketio.on_event(name, handler)
         return function

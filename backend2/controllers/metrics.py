@@ -1,0 +1,31 @@
+"""Prometheus metrics of the process that answers (each process exposes its own).
+
+`GET /metrics` answers a scraper that sends `Authorization: Bearer <METRICS_TOKEN>`; without
+METRICS_TOKEN it is 404 (set METRICS_PORT to serve them on a port of their own instead). See
+`backend2/infra/metrics.py` for what is measured.
+"""
+import hmac
+
+from flask import Blueprint, Response, current_app, request
+
+from backend2.errors import Codes, NotFound, Unauthorized
+from backend2.extensions import limiter
+from backend2.infra import metrics
+from backend2.services.health import push_counts
+
+metrics_bp = Blueprint("metrics", __name__)
+
+
+@metrics_bp.get("/metrics")
+@limiter.exempt
+def scrape():
+    """Prometheus metrics (text format), for a scraper holding METRICS_TOKEN"""
+    token = current_app.config["METRICS_TOKEN"]
+    if not token:
+        raise NotFound("No such path", code=Codes.NOT_FOUND)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise Unauthorized("Metrics need the METRICS_TOKEN bearer token", code=Codes.INVALID_TOKEN)
+    for outcome, value in push_counts().items():
+        metrics.push_totals.labels(outcome).set(value)
+    return Response(metrics.exposition(), mimetype=metrics.CONTENT_TYPE)
