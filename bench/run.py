@@ -9,8 +9,11 @@ unacknowledged messages at most, through bench/loadgen.js (npm socket.io-client,
 Server CPU is the processes' user+system time over the run; peak memory is VmHWM from /proc;
 memory before is the resident size once the users are registered, before the clients connect;
 held is the resident size with every client connected and idle, before sending.
-Backend2 targets: `single` is one process on the embedded database; `pair` is two processes
-sharing Redis and one database (backend2.devdb), clients split between them.
+Backend2 targets: `single` is one process on the embedded database; `wire` is one process
+whose database is served over the wire protocol by backend2.devdb in this (the benchmark's)
+process, as production talks to MongoDB over the network, with only the server's CPU counted;
+`pair` is two processes sharing Redis and one database (backend2.devdb), clients split between
+them. Each run reports the server CPU per delivered message (`serverCpuMsPerDelivered`).
 """
 import argparse
 import json
@@ -20,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +52,7 @@ def relay_clients(base, pairs):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--target", choices=["single", "pair", "relay"], required=True)
+    parser.add_argument("--target", choices=["single", "wire", "pair", "relay"], required=True)
     parser.add_argument("--connections", type=int, default=200)
     parser.add_argument("--messages", type=int, default=50, help="messages per sender")
     parser.add_argument("--window", type=int, default=4)
@@ -59,9 +63,15 @@ def main():
     pairs = args.connections // 2
     webhook = WebhookReceiver()
     settings = {"LOG_LEVEL": "WARNING", "OTP_SENDER": "webhook", "OTP_WEBHOOK_URL": webhook.url}
-    cluster = relay = None
+    cluster = relay = database = None
     if args.target == "single":
         servers = [LiveServer(f"{sys.executable} wsgi.py", webhook=webhook, REDIS_URL="", **settings)]
+    elif args.target == "wire":
+        from backend2.infra.devdb import SharedEmbeddedDatabase
+        database = SharedEmbeddedDatabase(port=0)
+        database.run()
+        servers = [LiveServer(f"{sys.executable} wsgi.py", webhook=webhook, REDIS_URL="",
+                              MONGODB_URI=f"{database.uri}/wire_{uuid.uuid4().hex[:8]}", **settings)]
     elif args.target == "pair":
         cluster = Cluster(webhook, **{k: v for k, v in settings.items() if not k.startswith("OTP")})
         servers = cluster.servers
@@ -98,9 +108,10 @@ def main():
             profiler.wait(timeout=60)
         report = json.loads(output.strip().splitlines()[-1])
         report.update(target=args.target, window=args.window,
-                      serverCpuSeconds=round(sum(cpu_seconds(pid) for pid in pids) - cpu_before, 1),
+                      serverCpuSeconds=round(sum(cpu_seconds(pid) for pid in pids) - cpu_before, 2),
                       serverMemoryBeforeMb=memory_before, serverMemoryHeldMb=memory_held,
                       serverPeakMemoryMb=[memory_mb(pid) for pid in pids])
+        report["serverCpuMsPerDelivered"] = round(report["serverCpuSeconds"] * 1000 / max(report["delivered"], 1), 3)
         print(json.dumps(report))
     finally:
         if relay:
@@ -109,6 +120,8 @@ def main():
             cluster.close()
         else:
             servers[0].stop()
+        if database:
+            database.close()
         webhook.close()
 
 
