@@ -87,7 +87,9 @@ def create_app(config_name=None, env=None):
 def _init_extensions(app, config):
     import backend2.sockets  # noqa: F401  registers the event handlers before init_app hands them over
     import backend2.services.system_messages  # noqa: F401  a line in the chat for every group change
-    from backend2.extensions import apifairy, cors, jwt, limiter, ma, push_gateways, redis_store, socketio, storage
+    from backend2.extensions import (
+        apifairy, cors, jwt, limiter, ma, push_gateways, redis_store, shared_cache, socketio, storage,
+    )
     from backend2.infra.ping_timers import use_ping_timers
     from backend2.infra.socketio_acks import track_ack_requests
     from backend2.infra.socketio_packets import SocketPacket
@@ -95,6 +97,7 @@ def _init_extensions(app, config):
 
     origins = config.ALLOWED_ORIGINS
     redis_store.init_app(app)
+    shared_cache.init_app(app, redis_store.client, redis_store.key("cache-invalidations"))
     storage.init_app(app)
     push_gateways.init_app(app)
     if redis_store.client:  # rate limits use the same pool, and so fail fast with it

@@ -12,6 +12,7 @@ from backend2.api_docs import add_shared_errors
 from config import ConfigError
 from backend2.infra.redis_pools import bounded_redis, in_process_redis
 from backend2.infra.push_gateways import PushGateways
+from backend2.infra.shared_cache import SharedCache
 from backend2.infra.storage import StorageHolder
 
 apifairy = APIFairy()
@@ -62,5 +63,6 @@ class RedisHolder:
 
 
 redis_store = RedisHolder()
+shared_cache = SharedCache()  # services/cached.py: what it holds and who forgets it
 storage = StorageHolder()
 push_gateways = PushGateways()

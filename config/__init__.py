@@ -109,6 +109,7 @@ class Config:
         self.SYNC_SETTLE_MS = int(get("SYNC_SETTLE_MS", 1000))
         self.CONTACT_SYNC_MAX = int(get("CONTACT_SYNC_MAX", 5000))
         self.GROUP_MAX_MEMBERS = int(get("GROUP_MAX_MEMBERS", 256))
+        self.CACHE_TTL_SECONDS = float(get("CACHE_TTL_SECONDS", 60))
         self.REACTIONS_MAX_DISTINCT = int(get("REACTIONS_MAX_DISTINCT", 20))
         self.FORWARD_MAX_TARGETS = int(get("FORWARD_MAX_TARGETS", 5))
         self.PINS_MAX = int(get("PINS_MAX", 3))

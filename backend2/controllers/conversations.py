@@ -76,9 +76,9 @@ def create(data):
 @response(ConversationListSchema)
 def list_all(query):
     """The caller's conversations: pinned ones first, then most recent activity first"""
-    items, pagination = conversations.list_conversations(current_user(), query["page"], query["limit"],
-                                                         query.get("archived"))
-    return {"conversations": present_conversations(current_user(), items), "pagination": pagination}
+    items, last_messages, pagination = conversations.list_conversations(current_user(), query["page"], query["limit"],
+                                                                        query.get("archived"))
+    return {"conversations": present_conversations(current_user(), items, last_messages), "pagination": pagination}
 
 
 @conversations_bp.get("/<conversation_id>")

@@ -33,6 +33,16 @@ class TimestampedDocument(me.Document):
         return None if son is None else cls._from_son(son)
 
     @classmethod
+    def raw_one(cls, query, fields=None):
+        """The first stored document matching a raw query, as stored (for caches), or None."""
+        return cls._get_collection().find_one(query, fields)
+
+    @classmethod
+    def from_raw(cls, son):
+        """A document made from a stored one (`raw_one`'s); its lists and dicts are its own."""
+        return cls._from_son(son)
+
+    @classmethod
     def raw_by_ids(cls, ids, fields=None):
         """{_id: stored document} for the ids that exist, in one query (stored field names)."""
         if not ids:

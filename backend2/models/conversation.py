@@ -55,6 +55,15 @@ class Conversation(TimestampedDocument):
                 or cls.find_one_raw({"legacyIds": conversation_id, "participants": user_id}))
 
     @classmethod
+    def page_with_last_messages(cls, match, sort, skip, limit):
+        """[(conversation, its last message as stored or None)] of one page, in one command."""
+        rows = cls._get_collection().aggregate([
+            {"$match": match}, {"$sort": sort}, {"$skip": skip}, {"$limit": limit},
+            {"$lookup": {"from": "messages", "localField": "lastMessage", "foreignField": "_id", "as": "lastMessages"}},
+        ])
+        return [(cls._from_son(row), (row.pop("lastMessages") or [None])[0]) for row in rows]
+
+    @classmethod
     def update_raw(cls, conversation_id, update):
         """Apply a raw MongoDB update (stored field names) to one conversation."""
         cls._get_collection().update_one({"_id": conversation_id}, update)

@@ -84,6 +84,18 @@ class Message(TimestampedDocument):
         return cls._get_collection().count_documents({"searchTerms": {"$exists": False}, "deleted": {"$ne": True}})
 
     @classmethod
+    def unread_counts(cls, viewer_id, scope):
+        """{conversation: (count, count mentioning the viewer)} of others' visible messages, not
+        system lines, within `scope` (a list of raw clauses, any of which a message may match)."""
+        mentioned = {"$cond": [{"$in": [viewer_id, {"$ifNull": ["$mentions", []]}]}, 1, 0]}
+        rows = cls._get_collection().aggregate([
+            {"$match": {"$or": scope, "sender": {"$ne": viewer_id}, "deleted": {"$ne": True},
+                        "hiddenFor": {"$ne": viewer_id}, "type": {"$ne": "system"}}},
+            {"$group": {"_id": "$conversation", "unread": {"$sum": 1}, "mentions": {"$sum": mentioned}}},
+        ])
+        return {row["_id"]: (row["unread"], row["mentions"]) for row in rows}
+
+    @classmethod
     def update_raw(cls, query, update):
         """Apply a raw MongoDB update (stored field names) to the first match; True when it changed it."""
         return cls._get_collection().update_one(query, update).modified_count == 1

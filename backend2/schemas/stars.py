@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from backend2.extensions import ma
-from backend2.schemas.common import InputSchema, ObjectIdString, Timestamp
+from backend2.schemas.common import InputSchema, ObjectIdString, Timestamp, object_id_field
 from backend2.schemas.messages import MessagePaginationSchema, MessageSchema
 
 
@@ -11,7 +11,7 @@ class StarSchema(ma.Schema):
 
 
 class StarredQuerySchema(InputSchema):
-    before = fields.String(validate=validate.Length(max=40), metadata={"description": "nextCursor of the last page"})
+    before = object_id_field(metadata={"description": "nextCursor of the last page"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 
 

@@ -16,7 +16,7 @@ from flask import current_app
 
 from backend2.errors import Codes, ValidationFailed
 from backend2.models import ChatRequest, ContactBook, Conversation, Message, Otp, Session, Star, Upload, User
-from backend2.services import events, file_store, otps, presence, sessions
+from backend2.services import cached, events, file_store, otps, presence, sessions
 from backend2.services.conversations import hand_over_admin
 from backend2.services.messages import tombstone_changes
 from backend2.utils.passwords import check_password
@@ -36,6 +36,7 @@ def request_deletion(context, data):
         return {"status": "deleted", "deleteAt": None}
     due = utcnow() + timedelta(days=grace_days)
     User.objects(id=user.id).update_one(set__deletion_due_at=due)
+    cached.forget_user(user.id)
     sessions.end_all(user.id)
     events.account_deleted.send(user.id, watchers=[])  # only to disconnect its devices
     return {"status": "scheduled", "deleteAt": due}
@@ -57,6 +58,7 @@ def cancel_scheduled_deletion(user):
     """A sign-in within the grace period keeps the account."""
     if user.deletion_due_at is not None:
         User.objects(id=user.id).update_one(unset__deletion_due_at=True)
+        cached.forget_user(user.id)
         user.deletion_due_at = None
 
 
@@ -90,4 +92,6 @@ def erase(user):
         set__name=DELETED_NAME, set__phone=f"deleted:{uid}", unset__email=True, unset__password_hash=True,
         unset__avatar=True, set__about="", set__blocked_users=[], unset__legacy_ids=True,
         unset__deletion_due_at=True, set__deleted_at=now, set__updated_at=now)
+    for forget in (cached.forget_users, cached.forget_sessions, cached.forget_blocks, cached.forget_conversations):
+        forget()  # the person, their sessions, others' blocks of them, their groups
     events.account_deleted.send(uid, watchers=watchers)

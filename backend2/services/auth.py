@@ -8,7 +8,7 @@ from mongoengine import NotUniqueError
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, Unauthorized
 from backend2.models import Session, User
-from backend2.services import account_deletion, otps, presence, sessions
+from backend2.services import account_deletion, cached, otps, presence, sessions
 from backend2.services.phones import normalize_phone
 from backend2.services.tokens import issue_token, read_token
 from backend2.utils.ids import parse_object_id
@@ -113,7 +113,7 @@ def authenticate_token(raw_token):
     if not claims.session_id and not current_app.config["ACCEPT_LEGACY_TOKENS"]:
         raise Unauthorized("Tokens without a session are no longer accepted", code=Codes.LEGACY_TOKEN_REJECTED)
     # An imported person may be named by an id an Express server gave them (legacy tokens).
-    user = User.by_id_or_legacy_id(user_id)
+    user = cached.user(user_id) or User.by_id_or_legacy_id(user_id)
     session = None
     if claims.session_id:
         session = sessions.active_session(claims.session_id, user.id if user else user_id)

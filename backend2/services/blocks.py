@@ -1,6 +1,7 @@
 """Blocking. A block hides each user from the other: search, profiles, requests, chats."""
 from backend2.errors import Codes, ValidationFailed
 from backend2.models import User
+from backend2.services import cached
 
 
 def hidden_user_ids(user):
@@ -10,21 +11,26 @@ def hidden_user_ids(user):
 
 
 def blocked_between(user, other_id):
-    """True when either of the two users blocked the other, read from the database in one
-    query (so a `user` loaded a while ago, like a socket's, still gets the current answer)."""
-    pair = [user.id, other_id]
-    return User.find_one_raw({"_id": {"$in": pair}, "blockedUsers": {"$in": pair}}) is not None
+    """True when either of the two users blocked the other, as of now (not as of when `user`
+    was loaded: a socket's user may be old), from the blocks every process keeps current."""
+    return other_id in cached.blocked_by(user.id) or user.id in cached.blocked_by(other_id)
 
 
 def block(user, other):
     if other.id == user.id:
         raise ValidationFailed("You cannot block yourself", code=Codes.CANNOT_BLOCK_SELF)
     User.objects(id=user.id).update_one(add_to_set__blocked_users=other.id)
-    user.reload("blocked_users")
+    _forget(user)
 
 
 def unblock(user, other_id):
     User.objects(id=user.id).update_one(pull__blocked_users=other_id)
+    _forget(user)
+
+
+def _forget(user):
+    cached.forget_blocks(user.id)
+    cached.forget_user(user.id)
     user.reload("blocked_users")
 
 

@@ -15,7 +15,7 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict
 from backend2.models import Conversation
-from backend2.services import events
+from backend2.services import cached, events
 from backend2.services.conversations import conversation_for
 from backend2.utils.time import as_utc, utcnow
 
@@ -44,6 +44,7 @@ def update_settings(user, conversation_id, changes):
     updates = {operator: fields for operator, fields in updates.items() if fields}
     if updates:
         Conversation.update_raw(conversation.id, updates)
+        cached.forget_conversation(conversation.id)
     conversation.reload("member_settings")
     settings = settings_of(conversation, user.id)
     events.conversation_settings_changed.send(conversation, user_id=str(user.id), settings=settings)
@@ -63,6 +64,7 @@ def clear_marked_unread(conversation, user_id):
     """The user read the chat: it is no longer marked unread (one write, only when it was)."""
     if (conversation.member_settings.get(str(user_id)) or {}).get("markedUnread"):
         Conversation.update_raw(conversation.id, {"$unset": {f"memberSettings.{user_id}.markedUnread": True}})
+        cached.forget_conversation(conversation.id)
         conversation.reload("member_settings")
         events.conversation_settings_changed.send(conversation, user_id=str(user_id),
                                                   settings=settings_of(conversation, user_id))

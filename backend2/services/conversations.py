@@ -3,10 +3,9 @@ from flask import current_app
 from mongoengine import NotUniqueError
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
-from backend2.models import ChatRequest, Conversation, User
-from backend2.services import events, presence, uploads
+from backend2.models import ChatRequest, Conversation, Message, User
+from backend2.services import cached, events, presence, uploads
 from backend2.services.contacts import has_contact
-from backend2.services.pagination import paginate
 from backend2.services.users import visible_user
 from backend2.utils.ids import parse_object_id
 from backend2.utils.text import has_visible_text
@@ -117,15 +116,31 @@ def conversation_for(user, conversation_id):
     return conversation
 
 
+def membership_for(user, conversation_id):
+    """As `conversation_for`, from the membership every process keeps current (services/cached.py):
+    for sending, typing and receipts, which need who is in it and its rules, not its cursors."""
+    oid = parse_object_id(conversation_id)
+    conversation = cached.membership(oid) if oid else None
+    if conversation is None or user.id not in conversation.participants:
+        return conversation_for(user, conversation_id)  # by an Express server's id, or 404
+    return conversation
+
+
 def list_conversations(user, page, limit, archived=None):
-    """The user's conversations: those they pinned first (latest pin first), then by latest
+    """One page of the user's conversations, with their last messages: (conversations, {id:
+    last message}, pagination). Those they pinned come first (latest pin first), then by latest
     activity; `archived` true or false keeps only archived or only other chats. (The pin order
     is the user's own, so MongoDB sorts a user's chats in memory: a few hundred documents.)"""
     own = f"memberSettings.{user.id}"
-    only = {} if archived is None else {f"{own}.archived": True if archived else {"$ne": True}}
-    query = Conversation.objects(participants=user.id, __raw__=only).order_by(
-        f"-member_settings.{user.id}.pinnedAt", "-updated_at", "-id")
-    return paginate(query, page, limit)
+    match = {"participants": user.id}
+    if archived is not None:
+        match[f"{own}.archived"] = True if archived else {"$ne": True}
+    total = Conversation.objects(__raw__=match).count()
+    rows = Conversation.page_with_last_messages(match, {f"{own}.pinnedAt": -1, "updatedAt": -1, "_id": -1},
+                                                (page - 1) * limit, limit)
+    last = {record["_id"]: Message.from_raw(record) for _, record in rows if record is not None}
+    pagination = {"page": page, "limit": limit, "total": total, "hasMore": page * limit < total}
+    return [conversation for conversation, _ in rows], last, pagination
 
 
 def with_people(conversations, viewer):
@@ -173,6 +188,7 @@ def update_group(user, conversation_id, changes):
     if not changed:
         return conversation
     conversation.save()
+    cached.forget_conversation(conversation.id)
     events.group_changed.send(conversation, actor_id=user.id, action="group_updated", changes=changed)
     return conversation
 
@@ -185,6 +201,7 @@ def add_members(user, conversation_id, raw_ids):
                if oid not in conversation.participants]
     if new_ids:
         Conversation.objects(id=conversation.id).update_one(add_to_set__participants=new_ids)
+        cached.forget_conversation(conversation.id)
         conversation.reload()
         events.group_changed.send(conversation, actor_id=user.id, action="members_added", user_ids=new_ids)
     return conversation
@@ -196,6 +213,7 @@ def join_group(user, conversation):
         return conversation
     _check_group_size(len(conversation.participants) + 1)
     Conversation.objects(id=conversation.id).update_one(add_to_set__participants=user.id)
+    cached.forget_conversation(conversation.id)
     conversation.reload()
     events.group_changed.send(conversation, actor_id=user.id, action="member_joined", user_ids=[user.id])
     return conversation
@@ -209,6 +227,7 @@ def remove_member(user, conversation_id, member_id):
         raise NotFound("Not a member of this group", code=Codes.MEMBER_NOT_FOUND)
     Conversation.objects(id=conversation.id).update_one(pull__participants=target, pull__admins=target)
     hand_over_admin(conversation.id)
+    cached.forget_conversation(conversation.id)
     # Announced to the members before the change, so the one who left or was removed hears it too.
     action = "member_left" if target == user.id else "member_removed"
     events.group_changed.send(conversation, actor_id=user.id, action=action, user_ids=[target])
@@ -239,6 +258,7 @@ def add_admin(user, conversation_id, member_id):
     if target not in conversation.participants:
         raise NotFound("Not a member of this group", code=Codes.MEMBER_NOT_FOUND)
     if Conversation.objects(id=conversation.id, admins__ne=target).update_one(add_to_set__admins=target):
+        cached.forget_conversation(conversation.id)
         conversation.reload()
         events.group_changed.send(conversation, actor_id=user.id, action="admin_added", user_ids=[target])
     return conversation
@@ -254,6 +274,7 @@ def remove_admin(user, conversation_id, member_id):
         pull__admins=target
     ):
         raise Conflict("A group needs at least one admin; make someone else admin first", code=Codes.LAST_ADMIN)
+    cached.forget_conversation(conversation.id)
     conversation.reload()
     events.group_changed.send(conversation, actor_id=user.id, action="admin_removed", user_ids=[target])
     return conversation

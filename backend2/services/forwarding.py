@@ -8,7 +8,7 @@ Targets are independent: each answers with its message or its own error, as a se
 from backend2.errors import AppError, Codes, Conflict, Forbidden
 from backend2.models import Message
 from backend2.services import rate_budgets
-from backend2.services.conversations import conversation_for
+from backend2.services.conversations import membership_for
 from backend2.services.messages import check_may_send, message_for, store
 from backend2.utils.time import utcnow
 
@@ -32,7 +32,7 @@ def forward(user, message_id, conversation_ids):
 
 
 def _copy_to(user, original, conversation_id):
-    conversation = conversation_for(user, conversation_id)
+    conversation = membership_for(user, conversation_id)
     check_may_send(user, conversation)
     rate_budgets.spend("messages", user.id)
     now = utcnow()

@@ -12,8 +12,9 @@ REACTION_USERS_SHOWN = 3
 FORWARDED_MANY_TIMES = 5  # hops after which a forward is labelled "forwarded many times"
 
 
-def present_messages(viewer_id, messages, conversations=None):
-    """Attach `to_user`, `status` (the copy of `viewer_id` when they sent it) and `reply_preview`."""
+def present_messages(viewer_id, messages, conversations=None, people=None):
+    """Attach `to_user`, `status` (the copy of `viewer_id` when they sent it) and `reply_preview`;
+    `people` ({id: User} of the participants, when the caller has them) spares privacy lookups."""
     conversations = conversations or {
         c.id: c for c in Conversation.objects(id__in=list({m.conversation for m in messages}))
     }
@@ -23,7 +24,8 @@ def present_messages(viewer_id, messages, conversations=None):
     hidden = {}  # per conversation, looked up only when a status would be `read`
 
     def hidden_readers(conversation):
-        return lambda: hidden.setdefault(conversation.id, privacy.hidden_readers(viewer_id, conversation.participants))
+        return lambda: hidden.setdefault(conversation.id, privacy.hidden_readers(viewer_id, conversation.participants,
+                                                                                 people))
 
     for message in messages:
         conversation = conversations.get(message.conversation)
@@ -74,21 +76,27 @@ def _preview(quoted):
             "text": quoted.text[:REPLY_PREVIEW_CHARS]}
 
 
-def present_conversations(viewer, conversations):
-    """Attach people, the presented last message, the viewer's unread count and settings."""
+def present_conversations(viewer, conversations, last_messages=None):
+    """Attach people, the presented last message, the viewer's unread counts and settings: the
+    same few queries for one conversation or a hundred. `last_messages` ({id: Message}), when
+    the caller has them, spares reading them."""
     with_people(conversations, viewer)
+    people = {user.id: user for conversation in conversations for user in conversation.people}
     by_id = {c.id: c for c in conversations}
-    last_ids = [c.last_message for c in conversations if c.last_message]
-    last = {m.id: m for m in present_messages(viewer.id, list(Message.objects(id__in=last_ids).exclude("edits")), by_id)}
+    if last_messages is None:
+        last_ids = [c.last_message for c in conversations if c.last_message]
+        last_messages = list(Message.objects(id__in=last_ids).exclude("edits")) if last_ids else []
+    else:
+        last_messages = list(last_messages.values())
+    last = {m.id: m for m in present_messages(viewer.id, last_messages, by_id, people)}
+    counts = receipts.unread_counts(viewer, conversations)
     for conversation in conversations:
         message = last.get(conversation.last_message)
         conversation.last_message_view = message if message is not None and visible_to(viewer.id, message,
                                                                                         conversation) else None
-        unread = receipts.unread_query(viewer, conversation)
-        conversation.unread_count = unread.count()
-        conversation.unread_mentions = unread.filter(mentions=viewer.id).count() if conversation.type == "group" else 0
+        conversation.unread_count, conversation.unread_mentions = counts.get(conversation.id, (0, 0))
         conversation.own_settings = settings_of(conversation, viewer.id)
-    return hide_read_cursors(viewer, conversations)
+    return hide_read_cursors(viewer, conversations, people)
 
 
 def visible_to(viewer_id, message, conversation):
@@ -97,10 +105,10 @@ def visible_to(viewer_id, message, conversation):
     return viewer_id not in message.hidden_for and not (cleared and as_utc(message.created_at) <= cleared)
 
 
-def hide_read_cursors(viewer, conversations):
+def hide_read_cursors(viewer, conversations, people=None):
     """`readUpTo` shows only the read state the viewer may see (read receipts turned off)."""
     hidden = {str(uid) for uid in privacy.hidden_readers(viewer.id, {uid for c in conversations
-                                                                     for uid in c.participants})}
+                                                                     for uid in c.participants}, people)}
     for conversation in conversations:
         conversation.read_up_to = {uid: at for uid, at in conversation.read_up_to.items() if uid not in hidden}
     return conversations

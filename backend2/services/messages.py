@@ -9,9 +9,14 @@ from pymongo.errors import ConnectionFailure
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.infra import metrics
 from backend2.models import Conversation, Edit, Message
-from backend2.services import events, rate_budgets, unannounced_sends
+from backend2.services import cached, events, rate_budgets, unannounced_sends
 from backend2.services.blocks import blocked_between
-from backend2.services.conversations import conversation_for, open_direct_conversation
+from backend2.services.conversations import (
+    conversation_for,
+    membership_for,
+    open_direct_conversation,
+    participant_key,
+)
 from backend2.services.uploads import attachments_for
 from backend2.services.message_views import visible_to
 from backend2.utils.ids import parse_object_id
@@ -91,9 +96,11 @@ def record_call(call):
 
 def _target_conversation(user, data):
     if "conversationId" in data:
-        conversation = conversation_for(user, data["conversationId"])
+        conversation = membership_for(user, data["conversationId"])
     else:
-        conversation, _ = open_direct_conversation(user, data["to"])
+        existing = cached.direct_conversation_id(participant_key(user.id, data["to"]))
+        conversation = (membership_for(user, existing) if existing
+                        else open_direct_conversation(user, data["to"])[0])  # checks who may start one
     check_may_send(user, conversation)
     return conversation
 

@@ -8,7 +8,7 @@ from flask import current_app
 
 from backend2.errors import Codes, NotFound
 from backend2.models import AuditEntry, Conversation, Message, Report, User
-from backend2.services import events, messages, sessions
+from backend2.services import cached, events, messages, sessions
 from backend2.services.pagination import paginate
 from backend2.utils.ids import parse_object_id
 from backend2.utils.phone import to_e164
@@ -20,6 +20,7 @@ def set_role(raw_phone, role):
     number = to_e164(raw_phone, current_app.config["DEFAULT_REGION"]) or raw_phone
     if not User.objects(phone=number, deleted_at=None).update_one(set__role=role):
         raise NotFound(f"No account has the phone number {number}", code=Codes.USER_NOT_FOUND)
+    cached.forget_users()
     return number
 
 
@@ -62,6 +63,7 @@ def suspend(user, user_id, reason):
     _moderator(user)
     target = _found(User, user_id, Codes.USER_NOT_FOUND)
     User.objects(id=target.id).update_one(set__suspended_at=utcnow())
+    cached.forget_user(target.id)
     _audit(user, "user_suspended", target.id, reason=reason)
     events.account_suspended.send(target.id)
     return target.reload()
@@ -71,6 +73,7 @@ def unsuspend(user, user_id):
     _moderator(user)
     target = _found(User, user_id, Codes.USER_NOT_FOUND)
     User.objects(id=target.id).update_one(unset__suspended_at=True)
+    cached.forget_user(target.id)
     _audit(user, "user_unsuspended", target.id)
     return target.reload()
 

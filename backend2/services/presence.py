@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 
 from backend2.extensions import redis_store
 from backend2.models import Conversation, User
-from backend2.services import deadlines, events, privacy
+from backend2.services import cached, deadlines, events, privacy
 from backend2.services.blocks import blocked_between
 from backend2.utils.time import utcnow
 
@@ -71,6 +71,7 @@ def device_disconnected(user_id, device_id):
     if removed and count == 0:
         last_seen = utcnow()
         user = User.objects(id=user_id).only(*privacy.SHOWN.values()).modify(set__last_seen=last_seen, new=True)
+        cached.forget_user(user_id)
         events.presence_changed.send(user_id, online=False, last_seen=last_seen, owner=user)
 
 

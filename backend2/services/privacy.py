@@ -7,6 +7,7 @@ counts, but others see at most "delivered" from them, and they see no one's read
 Nobody's own view of themselves is ever hidden.
 """
 from backend2.models import ContactBook, User
+from backend2.services import cached
 
 SETTINGS = {"lastSeen": "last_seen_visibility", "onlineStatus": "online_visibility",
             "profilePhoto": "photo_visibility", "readReceipts": "read_receipts", "previewsInPush": "push_previews",
@@ -22,6 +23,7 @@ def update_settings(user, changes):
     """Apply the settings given (none is fine); returns them all."""
     if changes:
         User.objects(id=user.id).update_one(**{f"set__{SETTINGS[name]}": value for name, value in changes.items()})
+        cached.forget_user(user.id)
         user.reload(*[SETTINGS[name] for name in changes])
     return settings_of(user)
 
@@ -78,11 +80,15 @@ def watchers_shown(owner, watcher_ids):
                    or (getattr(owner, attribute) == "contacts" and w.phone in contacts)} for w in watchers}
 
 
-def hidden_readers(viewer_id, user_ids):
+def hidden_readers(viewer_id, user_ids, known=None):
     """The users whose read state `viewer_id` may not see: all others when the viewer turned
-    read receipts off, else those who did."""
+    read receipts off, else those who did. `known` ({id: User}, holding all of them) spares the query."""
     others = [uid for uid in user_ids if uid != viewer_id]
-    off = set(User.objects(id__in=[viewer_id, *others], read_receipts=False).scalar("id"))
+    everyone = [viewer_id, *others]
+    if known is not None and all(uid in known for uid in everyone):
+        off = {uid for uid in everyone if not known[uid].read_receipts}
+    else:
+        off = set(User.objects(id__in=everyone, read_receipts=False).scalar("id"))
     return set(others) if viewer_id in off else off & set(others)
 
 

@@ -50,12 +50,16 @@ def _handle_in(app, job_id, job):
 
 
 def _handle(job_id, job):
-    if job["type"] == "plan":
+    kind = job.get("type") if isinstance(job, dict) else None
+    if kind == "plan":
         for delivery_id, session_id, push in push_planner.plan(job):
             push_queue.enqueue(f"push:{delivery_id}", {"type": "push", "sessionId": str(session_id), "push": push})
         push_queue.finish(job_id)
-    else:
+    elif kind == "push":
         _deliver(job_id, job)
+    else:  # not a job this server makes (another deployment sharing the namespace?): retrying cannot help
+        log.warning("Dropping push job %s: it is not a plan or a push", job_id)
+        push_queue.finish(job_id)
 
 
 def _deliver(job_id, job):

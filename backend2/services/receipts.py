@@ -4,13 +4,11 @@ Each participant has `deliveredUpTo` and `readUpTo`: everything sent before that
 delivered / read. A cursor only moves forward (MongoDB's $max), read implies delivered,
 and one request is one write however many messages it covers.
 """
-from mongoengine import Q
-
 from backend2.errors import Codes, ValidationFailed
 from backend2.models import Conversation, Message
 from backend2.services import events
 from backend2.services.conversation_settings import clear_marked_unread, unread_after
-from backend2.services.conversations import conversation_for
+from backend2.services.conversations import conversation_for, membership_for
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, parse_iso, utcnow
 
@@ -42,7 +40,7 @@ def move_cursor(user, conversation_id, kind, raw_up_to=None):
     Returns {conversationId, userId, upTo, deliveredUpTo, readUpTo, moved}; `moved` is
     False when the cursor was already there, and then nothing was written.
     """
-    conversation = conversation_for(user, conversation_id)
+    conversation = membership_for(user, conversation_id)
     up_to = resolve_up_to(conversation, raw_up_to)
     key = str(user.id)
     field = CURSOR_FIELDS[kind]
@@ -51,11 +49,11 @@ def move_cursor(user, conversation_id, kind, raw_up_to=None):
     if kind == "read":
         changes[f"max__read_up_to__{key}"] = up_to
     updated = Conversation.objects(id=conversation.id, __raw__=behind).modify(new=True, **changes)
-    current = updated or conversation
+    current = updated or conversation_for(user, conversation.id)  # the cursors as they are, not as cached
     delivered, read = current.delivered_up_to.get(key), current.read_up_to.get(key)
     moved_to = (read if kind == "read" else delivered) or up_to
     if kind == "read":
-        clear_marked_unread(conversation, user.id)
+        clear_marked_unread(current, user.id)
     if updated is not None:
         events.receipt_moved.send(current, kind=kind, user_id=key, up_to=moved_to, private=not user.read_receipts)
     return {
@@ -68,12 +66,16 @@ def move_cursor(user, conversation_id, kind, raw_up_to=None):
     }
 
 
-def unread_query(user, conversation):
-    """Messages from others after the user's read cursor (and any clear) that the user can see."""
-    query = Message.objects(conversation=conversation.id, sender__ne=user.id, deleted=False, hidden_for__ne=user.id,
-                            type__ne="system")
-    after = unread_after(conversation, user.id)
-    return query.filter(Q(created_at__gt=after)) if after else query
+def unread_counts(user, conversations):
+    """{conversation id: (unread, unread mentioning the user)}: others' messages after the user's
+    read cursor (and any clear) that the user can see, system lines aside; one query for all."""
+    if not conversations:
+        return {}
+    scope = []
+    for conversation in conversations:
+        after = unread_after(conversation, user.id)
+        scope.append({"conversation": conversation.id, **({"createdAt": {"$gt": after}} if after else {})})
+    return Message.unread_counts(user.id, scope)
 
 
 def status_of(message, conversation, hidden_readers=lambda: ()):

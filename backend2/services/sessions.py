@@ -3,6 +3,7 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, NotFound
 from backend2.models import Session
+from backend2.services import cached
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, iso, seconds_from_now, utcnow
 
@@ -48,12 +49,13 @@ def active_session(session_id, user_id):
     oid = parse_object_id(session_id)
     if oid is None:
         return None
-    now = utcnow()
-    session = Session.objects(id=oid, user=user_id, revoked_at=None, expires_at__gt=now).first()
+    session = cached.live_session(oid, user_id)
     if session is None:
         return None
+    now = utcnow()
     if session.last_seen_at is None or (now - as_utc(session.last_seen_at)).total_seconds() > LAST_SEEN_RESOLUTION_SECONDS:
         Session.objects(id=oid).update_one(set__last_seen_at=now)
+        cached.forget_session(oid)
         session.last_seen_at = now
     return session
 
@@ -85,4 +87,9 @@ def end_sessions(sessions):
     """Sign out the live sessions of a query: their tokens stop working and their devices stop
     receiving pushes (the registration goes with the session). Returns how many ended."""
     now = utcnow()
-    return sessions.filter(revoked_at=None).update(set__revoked_at=now, set__updated_at=now, unset__push=True)
+    ending = list(sessions.filter(revoked_at=None).scalar("id"))
+    ended = Session.objects(id__in=ending, revoked_at=None).update(set__revoked_at=now, set__updated_at=now,
+                                                                    unset__push=True) if ending else 0
+    for session_id in ending:
+        cached.forget_session(session_id)
+    return ended

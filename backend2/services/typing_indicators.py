@@ -5,7 +5,7 @@ from flask import current_app
 
 from backend2.models import Conversation
 from backend2.services import deadlines, events, rate_budgets
-from backend2.services.conversations import conversation_for
+from backend2.services.conversations import membership_for
 
 
 def _key(conversation_id, user_id):
@@ -15,7 +15,7 @@ def _key(conversation_id, user_id):
 def start_typing(user, conversation_id):
     """Announce that `user` types; (re)arms the automatic stop. Returns the conversation."""
     rate_budgets.spend("typing", user.id)
-    conversation = conversation_for(user, conversation_id)
+    conversation = membership_for(user, conversation_id)
     due = time.time() + current_app.config["TYPING_TTL_SECONDS"]
     deadlines.schedule("typing", _key(conversation.id, user.id), due)
     events.typing_changed.send(conversation, user_id=user.id, typing=True)

@@ -6,7 +6,7 @@ from mongoengine import NotUniqueError, Q
 
 from backend2.errors import Codes, Conflict, NotFound, ValidationFailed
 from backend2.models import Session, User
-from backend2.services import file_store, images, sessions, uploads
+from backend2.services import cached, file_store, images, sessions, uploads
 from backend2.services.blocks import blocked_between, hidden_user_ids
 from backend2.services.pagination import paginate
 from backend2.utils.ids import parse_object_id
@@ -67,6 +67,8 @@ def update_profile(context, changes):
     except NotUniqueError:
         user.reload()
         raise Conflict("This email already has an account", code=Codes.EMAIL_TAKEN)
+    finally:
+        cached.forget_user(user.id)
     return user
 
 
@@ -89,6 +91,7 @@ def set_avatar(user, file_storage):
     upload = uploads.save_prepared(uploads.prepare_avatar(user.id, data))
     user.avatar = file_store.upload_url(upload.stored_name)
     user.save()
+    cached.forget_user(user.id)
     return user
 
 

@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 
 from flask import current_app, request
 
-from backend2.errors import Codes, Unauthorized
+from backend2.errors import Codes, Forbidden, Unauthorized
 from backend2.infra import metrics
-from backend2.services import rate_budgets, sessions, users
+from backend2.services import cached, rate_budgets, sessions, users
 
 
 @dataclass
@@ -14,6 +14,7 @@ class Connection:
     user_id: object
     session_id: object
     user: object = None
+    user_record: object = None  # the cached record `user` was made from (services/cached.py)
     checked_at: float = field(default_factory=time.monotonic)
     typing_in: set = field(default_factory=set)
     rate_warnings: int = 0  # events answered `rate_limited`; past SOCKET_FLOOD_WARNINGS it is closed
@@ -34,11 +35,14 @@ def current_connection():
 def current_socket_user():
     """The signed-in user of the event being handled.
 
-    The user is read once and again, with the session, every SOCKET_SESSION_CHECK_SECONDS:
-    a device that was signed out elsewhere stops being served, and a renamed user is seen.
-    Rules that must be exact (blocks) read the database themselves.
+    While the caches are current (services/cached.py), every event checks the session and the
+    user against them, at no database cost: a device signed out elsewhere is refused at its next
+    event, and a changed user is seen at once. Otherwise both are read again every
+    SOCKET_SESSION_CHECK_SECONDS.
     """
     connection = current_connection()
+    if cached.active():
+        return _checked_against_caches(connection)
     interval = current_app.config["SOCKET_SESSION_CHECK_SECONDS"]
     if connection.user is not None and time.monotonic() - connection.checked_at <= interval:
         return connection.user
@@ -49,6 +53,19 @@ def current_socket_user():
         raise Unauthorized("The account no longer exists", code=Codes.USER_NOT_FOUND)
     connection.user, connection.checked_at = user, time.monotonic()
     return user
+
+
+def _checked_against_caches(connection):
+    if connection.session_id is not None and not cached.session_is_live(connection.session_id, connection.user_id):
+        raise Unauthorized("This session has ended; sign in again", code=Codes.SESSION_REVOKED)
+    record = cached.user_record(connection.user_id)
+    if record is None or record.get("deletedAt"):
+        raise Unauthorized("The account no longer exists", code=Codes.USER_NOT_FOUND)
+    if record.get("suspendedAt"):
+        raise Forbidden("A moderator suspended this account", code=Codes.ACCOUNT_SUSPENDED)
+    if record is not connection.user_record:
+        connection.user, connection.user_record = cached.user_from(record), record
+    return connection.user
 
 
 def local_devices():

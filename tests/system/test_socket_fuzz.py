@@ -19,7 +19,7 @@ TRANSPORT_LIMIT = 1024 * 1024  # JSON_MAX_BYTES
 # The fields each event reads, so generated payloads reach its schema's every branch.
 FIELDS = {
     "message": ["conversationId", "conversation", "to", "from", "text", "content", "type", "attachments",
-                "location", "contact", "replyTo", "clientId"],
+                "location", "contact", "replyTo", "mentions", "clientId"],
     "message_edited": ["id", "text", "content"],
     "message_deleted": ["id", "scope"],
     "delivered": ["conversationId", "conversation", "upTo"],
@@ -31,6 +31,10 @@ FIELDS = {
     "call:answer": ["callId", "answer"],
     "call:candidate": ["callId", "candidate"],
     "call:hangup": ["callId", "reason"],
+    "reaction": ["messageId", "id", "emoji", "reaction", "action"],
+    "forward": ["messageId", "id", "conversationIds", "conversations"],
+    "pin": ["messageId", "id"],
+    "unpin": ["messageId", "id"],
 }
 OBJECT_ID = "5f1d7c0e2b3a4c5d6e7f8091"
 

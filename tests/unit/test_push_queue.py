@@ -50,3 +50,12 @@ def test_a_job_put_back_waits_until_its_time(queue):
 def test_a_full_queue_refuses_new_jobs_and_counts_them(queue):
     assert [queue.enqueue(f"push:{n}", {}) for n in range(4)] == [True, True, True, False]
     assert queue.stats()["queued"] == 3 and queue.stats()["dropped"] == 1
+
+
+def test_a_job_of_no_known_kind_is_dropped_once_not_retried(queue, caplog):
+    from backend2.services.push_sender import run_push_queue
+    queue.enqueue("push:stranger", {"n": 1})  # say, another deployment's, sharing the namespace
+    assert run_push_queue() == 1
+    assert queue.stats()["queued"] == 0 and "Traceback" not in caplog.text
+    assert "Dropping push job push:stranger" in caplog.text
+    assert queue.enqueue("push:stranger", {"n": 1}) is False  # done: never again

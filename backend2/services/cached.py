@@ -1,0 +1,102 @@
+"""What the request paths read most, kept in every process (infra/shared_cache.py) and
+forgotten, in every process, by the services that change it:
+
+- `user(id)`: a user document. Forgotten on every change of one (profile, settings, privacy,
+  blocks, last seen, role, suspension, deletion).
+- `live_session(id)`: a session that has not ended. Forgotten when it ends (sign-out, another
+  device ending it, a password change, signing out everywhere, deletion) or its push
+  registration changes. Expiry is checked on every read.
+- `membership(conversation id)`: a conversation as sending, typing and receipts need it:
+  participants, admins, type, the group's rules and each member's settings. Its counters and
+  cursors (`lastMessage`, `deliveredUpTo`, `readUpTo`) are whatever they were when it was read:
+  what needs them reads the conversation itself. Forgotten by every change of members, admins,
+  group settings or member settings.
+- `blocked_by(user id)`: whom a user blocked. Forgotten by blocking, unblocking and deletion.
+
+Each is handed out as a new document, so a caller's changes to it never reach the cache.
+"""
+from backend2.extensions import shared_cache
+from backend2.models import Conversation, Session, User
+from backend2.utils.time import as_utc, utcnow
+
+
+def active():
+    """Whether reads are being served from the caches (else each goes to the database)."""
+    return shared_cache.active
+
+
+def user(user_id):
+    son = user_record(user_id)
+    return None if son is None else User.from_raw(son)
+
+
+def user_record(user_id):
+    """The user as stored, the same object until it changes: a holder of a document made from it
+    knows it is current while this returns that object (`user_from` makes one)."""
+    return shared_cache.get("user", user_id, lambda: User.raw_one({"_id": user_id}))
+
+
+def user_from(record):
+    return User.from_raw(record)
+
+
+def live_session(session_id, user_id):
+    """The session with this id of this user if it has not ended or expired, else None."""
+    son = _live_session_record(session_id, user_id)
+    return None if son is None else Session.from_raw(son)
+
+
+def session_is_live(session_id, user_id):
+    return _live_session_record(session_id, user_id) is not None
+
+
+def _live_session_record(session_id, user_id):
+    son = shared_cache.get("session", session_id, lambda: Session.raw_one({"_id": session_id, "revokedAt": None}))
+    if son is None or son["user"] != user_id or as_utc(son["expiresAt"]) <= utcnow():
+        return None
+    return son
+
+
+def direct_conversation_id(key):
+    """The id of the direct conversation with this participant key, or None (a pair's never changes)."""
+    son = shared_cache.get("direct", key, lambda: Conversation.raw_one({"participantKey": key}, {"_id": 1}))
+    return None if son is None else son["_id"]
+
+
+def membership(conversation_id):
+    son = shared_cache.get("conversation", conversation_id, lambda: Conversation.raw_one({"_id": conversation_id}))
+    return None if son is None else Conversation.from_raw(son)
+
+
+def blocked_by(user_id):
+    """The ids `user_id` blocked."""
+    son = shared_cache.get("blocks", user_id, lambda: User.raw_one({"_id": user_id}, {"blockedUsers": 1}) or {})
+    return set(son.get("blockedUsers", ()))
+
+
+def forget_user(user_id):
+    shared_cache.forget("user", user_id)
+
+
+def forget_users():
+    shared_cache.forget("user")
+
+
+def forget_session(session_id):
+    shared_cache.forget("session", session_id)
+
+
+def forget_sessions():
+    shared_cache.forget("session")
+
+
+def forget_conversation(conversation_id):
+    shared_cache.forget("conversation", conversation_id)
+
+
+def forget_conversations():
+    shared_cache.forget("conversation")
+
+
+def forget_blocks(user_id=None):
+    shared_cache.forget("blocks", user_id)
