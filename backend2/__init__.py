@@ -39,7 +39,13 @@ caller may not know exists), 405, 409, 413, 415, 429, 502, 503 (`database_unavai
 `exp`; one works only while its session is live. The Express servers' tokens keep working: the
 desktop app's `{id, sessionId}` naming an imported session, and the mobile app's `{uid}` while
 `ACCEPT_LEGACY_TOKENS` is true; these two shapes may also be signed with one of
-`LEGACY_JWT_SECRETS`, and may name any id an Express server gave the person. Expired:
+`LEGACY_JWT_SECRETS`, and may name any id an Express server gave the person. They are bounded:
+one whose `iat` is older than `LEGACY_TOKEN_MAX_AGE_DAYS`, or without `iat` after
+`LEGACY_TOKENS_UNTIL`, is `token_expired`. The first use of a `{uid}` token gets it a session of
+its own ("legacy app" in `GET /auth/sessions`, `legacy: true`): ending that session ends the
+token, and signing out everywhere, a password change, a suspension or a deletion end every
+Express token issued before it (`session_revoked`). `POST /auth/token/upgrade`, with an Express
+token as the bearer, exchanges it for a token of ours (the old one stops working). Expired:
 `token_expired`; unsigned, wrongly signed or malformed: `invalid_token`; no token:
 `token_missing`; ended session: `session_revoked`. All 401.
 """
@@ -91,6 +97,7 @@ def _init_extensions(app, config):
         apifairy, cors, jwt, limiter, ma, push_gateways, redis_store, shared_cache, socketio, storage,
     )
     from backend2.infra.ping_timers import use_ping_timers
+    from backend2.infra.protocol_floor import OutdatedClientLog
     from backend2.infra.socketio_acks import track_ack_requests
     from backend2.infra.socketio_packets import SocketPacket
     from backend2.infra.socketio_redis_manager import BoundedRedisManager
@@ -123,6 +130,7 @@ def _init_extensions(app, config):
     )
     track_ack_requests(socketio.server)
     use_ping_timers()
+    app.wsgi_app = OutdatedClientLog(app.wsgi_app)  # around Flask-SocketIO's middleware, which it just added
 
 
 def _configure_observability(config):

@@ -44,13 +44,13 @@ class Codes:
     TOKEN_EXPIRED = Code("token_expired", "The token has expired")
     SESSION_REVOKED = Code("session_revoked", "The token's session has ended; sign in again")
     LEGACY_TOKEN_REJECTED = Code("legacy_token_rejected", "Tokens without a session are no longer accepted")
+    NOT_A_LEGACY_TOKEN = Code("not_a_legacy_token", "Only an Express server's token can be upgraded")
     NOT_CONNECTED = Code("not_connected", "The socket is not signed in")
     INVALID_CREDENTIALS = Code("invalid_credentials", "Wrong phone, email or password")
     INVALID_CURRENT_PASSWORD = Code("invalid_current_password", "The current password is wrong or missing")
     SESSION_NOT_FOUND = Code("session_not_found", "No such session of the caller")
     TOO_MANY_DEVICES = Code("too_many_devices", "Signed in on MAX_DEVICES_PER_ACCOUNT devices already: sign in again "
                                                 "with replaceSession, one of details.sessions")
-    SESSION_REQUIRED = Code("session_required", "The token names no session (an Express server's token); sign in again")
     ACCOUNT_SUSPENDED = Code("account_suspended", "A moderator suspended this account")
     # Reports
     REPORT_NOT_FOUND = Code("report_not_found", "No such report")

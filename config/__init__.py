@@ -7,6 +7,7 @@ set variables before creating an app. Every variable is listed in `.env.example`
 import logging
 import os
 import secrets
+from datetime import datetime, timezone
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -37,6 +38,17 @@ def _bool(value):
 
 def _list(value):
     return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def _moment(name, value):
+    """An ISO 8601 date or time (UTC unless it says otherwise), or None when empty."""
+    if not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be an ISO 8601 date or time, like 2027-03-31") from None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def _otp_test_codes(value):
@@ -73,6 +85,8 @@ class Config:
         self.EXPORT_INLINE_MAX_BYTES = int(get("EXPORT_INLINE_MAX_BYTES", 50 * 1024 * 1024))
         self.ACCEPT_LEGACY_TOKENS = _bool(get("ACCEPT_LEGACY_TOKENS", "true"))
         self.LEGACY_JWT_SECRETS = _list(get("LEGACY_JWT_SECRETS", ""))
+        self.LEGACY_TOKEN_MAX_AGE_DAYS = int(get("LEGACY_TOKEN_MAX_AGE_DAYS", 90))
+        self.LEGACY_TOKENS_UNTIL = _moment("LEGACY_TOKENS_UNTIL", get("LEGACY_TOKENS_UNTIL", ""))
 
         self.MONGODB_URI = get("MONGODB_URI", "")
         self.MONGODB_DB = get("MONGODB_DB", "backend2")
@@ -239,6 +253,9 @@ class ProductionConfig(Config):
             found.append("ALLOWED_ORIGINS allows '*'")
         if self.OTP_SENDER == "console":
             found.append("OTP_SENDER=console would only log codes")
+        if self.ACCEPT_LEGACY_TOKENS and not self.LEGACY_TOKEN_MAX_AGE_DAYS and not self.LEGACY_TOKENS_UNTIL:
+            found.append("ACCEPT_LEGACY_TOKENS is on with neither LEGACY_TOKEN_MAX_AGE_DAYS nor LEGACY_TOKENS_UNTIL: "
+                         "the Express servers' tokens would never end")
         if self.STORAGE_BACKEND == "local" and not self.UPLOAD_DIR_PERSISTENT:
             found.append("STORAGE_BACKEND=local keeps files on this machine's disk, which a PaaS wipes: use "
                          "STORAGE_BACKEND=s3, or set UPLOAD_DIR_PERSISTENT=true for a persistent UPLOAD_DIR")

@@ -34,6 +34,7 @@ from backend2.schemas.auth import (
     SessionListSchema,
     SessionsEndedSchema,
     SessionsEndQuerySchema,
+    TokenUpgradeSchema,
     VerifyOtpLoginSchema,
     VerifyOtpRegisterSchema,
 )
@@ -96,6 +97,16 @@ def login(data):
     return auth.login_with_password(data, client_info(request))
 
 
+@auth_bp.post("/token/upgrade")
+@authenticate(token_auth)
+@json_body(TokenUpgradeSchema)
+@response(AuthResultSchema)
+@other_responses({400: "The bearer token is not an Express server's token"})
+def upgrade_token(data):
+    """Exchange an Express server's token (the bearer) for one of ours; the old token stops working"""
+    return auth.upgrade_legacy_token(current_auth(), data, client_info(request))
+
+
 @auth_bp.post("/logout")
 @authenticate(token_auth)
 @response(NoticeSchema)
@@ -120,10 +131,8 @@ def list_sessions():
 @query_args(SessionsEndQuerySchema)
 @response(SessionsEndedSchema)
 def end_sessions(query):
-    """Sign out every other device (`others=true`), or every device (`others=false`)"""
-    context = current_auth()
-    ended = sessions.end_all(context.user.id, keep=context.session.id if query["others"] and context.session else None)
-    return {"message": "Signed out", "ended": ended}
+    """Sign out every other device (`others=true`), or every device (`others=false`); Express tokens stop working"""
+    return {"message": "Signed out", "ended": auth.sign_out_devices(current_auth(), query["others"])}
 
 
 @auth_bp.delete("/sessions/<session_id>")

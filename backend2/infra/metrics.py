@@ -49,6 +49,10 @@ redis_breakers_open.set_function(lambda: sum(breaker.is_open() for breaker in re
 redis_breaker.on_trip.append(redis_errors.inc)
 storage_errors = Counter("backend2_storage_errors_total", "File storage calls that failed (503 storage_unavailable)",
                          registry=REGISTRY)
+legacy_token_uses = Counter("backend2_legacy_token_uses_total", "Requests and connections with an Express token",
+                            ["shape"], registry=REGISTRY)
+outdated_clients = Counter("backend2_outdated_socketio_clients_total",
+                           "Socket.IO v2 (Engine.IO 3) connection attempts, refused", registry=REGISTRY)
 push_totals = Gauge("backend2_push_total", "Push deliveries across every process, by outcome (from Redis)",
                     ["outcome"], registry=REGISTRY)
 

@@ -1,4 +1,5 @@
 """Bearer-token authentication for REST routes (`@authenticate(token_auth)`)."""
+from flask import request
 from flask_httpauth import HTTPTokenAuth
 
 from backend2.errors import Codes, Unauthorized
@@ -11,7 +12,7 @@ token_auth.__doc__ = ("A token from a sign-in (`token`), or one the Express serv
 
 @token_auth.verify_token
 def verify_token(token):
-    return authenticate_token(token)
+    return authenticate_token(token, client_info(request))
 
 
 @token_auth.error_handler

@@ -26,6 +26,8 @@ class Session(TimestampedDocument):
             # A provider reports a token dead, or another session registers the same device.
             {"fields": ["push.token"], "sparse": True},
             {"fields": ["push.voip_token"], "sparse": True},
+            # The session a sessionless Express token got on its first use (services/legacy_tokens.py).
+            {"fields": ["legacy_fingerprint"], "unique": True, "sparse": True},
         ],
     }
 
@@ -38,3 +40,6 @@ class Session(TimestampedDocument):
     expires_at = me.DateTimeField(db_field="expiresAt", required=True)
     revoked_at = me.DateTimeField(db_field="revokedAt")
     push = me.EmbeddedDocumentField(PushRegistration)
+    # A "legacy app" session: the SHA-256 of the Express token it stands for (never the token) and its shape.
+    legacy_fingerprint = me.StringField(db_field="legacyFingerprint")
+    legacy_shape = me.StringField(db_field="legacyShape")

@@ -36,6 +36,8 @@ class User(TimestampedDocument):
     deleted_at = me.DateTimeField(db_field="deletedAt")
     role = me.StringField(default="user", choices=("user", "moderator"))
     suspended_at = me.DateTimeField(db_field="suspendedAt")  # tokens refused, sockets closed, until lifted
+    # Express tokens issued before this (or without a date) are refused (services/legacy_tokens.py).
+    tokens_valid_after = me.DateTimeField(db_field="tokensValidAfter")
     push_previews = me.BooleanField(db_field="pushPreviews", default=True)
     badge_includes_muted = me.BooleanField(db_field="badgeIncludesMuted", default=True)
     mentions_bypass_mute = me.BooleanField(db_field="mentionsBypassMute", default=True)

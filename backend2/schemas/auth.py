@@ -71,10 +71,17 @@ class SessionSchema(ma.Schema.from_dict(id_fields())):
     lastSeenAt = Timestamp(attribute="last_seen_at", allow_none=True)
     expiresAt = Timestamp(attribute="expires_at")
     current = fields.Boolean(attribute="is_current", dump_default=False)
+    legacy = fields.Function(lambda session: bool(session.legacy_fingerprint or session.legacy_shape),
+                             metadata={"description": "an Express server's token in use by an app not yet updated "
+                                                      "(deviceName \"legacy app\"); ending it ends that token"})
     pushProvider = fields.Method("push_provider", metadata={"description": "fcm or apns: the device receives pushes"})
 
     def push_provider(self, session):
         return session.push.provider if getattr(session, "push", None) else None
+
+
+class TokenUpgradeSchema(DeviceInputSchema):
+    """The device of the updated app (as at sign-in); the legacy token is the bearer token."""
 
 
 class SessionsEndQuerySchema(InputSchema):

@@ -29,3 +29,6 @@ class HealthSchema(ma.Schema):
     database = fields.Nested(DependencySchema, required=True)
     redis = fields.Nested(DependencySchema, required=True)
     push = fields.Nested(PushHealthSchema, required=True)
+    legacyTokens = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "uses of the Express servers' tokens by shape (mobile, desktop, other), every process's: "
+                       "when they stop growing, ACCEPT_LEGACY_TOKENS can go off"})

@@ -16,7 +16,7 @@ from flask import current_app
 
 from backend2.errors import Codes, ValidationFailed
 from backend2.models import ChatRequest, ContactBook, Conversation, Message, Otp, Session, Star, Upload, User
-from backend2.services import cached, events, file_store, otps, presence, sessions
+from backend2.services import cached, events, file_store, legacy_tokens, otps, presence, sessions
 from backend2.services.conversations import hand_over_admin
 from backend2.services.messages import tombstone_changes
 from backend2.utils.passwords import check_password
@@ -36,7 +36,7 @@ def request_deletion(context, data):
         return {"status": "deleted", "deleteAt": None}
     due = utcnow() + timedelta(days=grace_days)
     User.objects(id=user.id).update_one(set__deletion_due_at=due)
-    cached.forget_user(user.id)
+    legacy_tokens.revoke_all(user.id)
     sessions.end_all(user.id)
     events.account_deleted.send(user.id, watchers=[])  # only to disconnect its devices
     return {"status": "scheduled", "deleteAt": due}

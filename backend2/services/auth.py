@@ -6,9 +6,9 @@ from functools import lru_cache
 from flask import current_app
 from mongoengine import NotUniqueError
 
-from backend2.errors import Codes, Conflict, Forbidden, NotFound, Unauthorized
+from backend2.errors import Codes, Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from backend2.models import Session, User
-from backend2.services import account_deletion, cached, otps, presence, sessions
+from backend2.services import account_deletion, cached, legacy_tokens, otps, presence, sessions
 from backend2.services.phones import normalize_phone
 from backend2.services.tokens import issue_token, read_token
 from backend2.utils.ids import parse_object_id
@@ -23,10 +23,12 @@ def _dummy_hash(rounds):
 
 @dataclass
 class AuthContext:
-    """Who is calling: the user, and the session their token names (None for legacy tokens)."""
+    """Who is calling: the user, the session of their token (an Express token's "legacy app"
+    session, made on its first use, if it names none), and the token's legacy shape, if any."""
 
     user: User
     session: Session | None
+    legacy_shape: str | None = None
 
 
 @dataclass
@@ -102,8 +104,9 @@ def login_with_password(data, client):
     return _start_session(user, data, client)
 
 
-def authenticate_token(raw_token):
-    """The AuthContext for a bearer token, by the same rules for REST and sockets."""
+def authenticate_token(raw_token, client=None):
+    """The AuthContext for a bearer token, by the same rules for REST and sockets. `client`
+    ({ip, userAgent}) describes the device, should an Express token need a session."""
     if not raw_token:
         raise Unauthorized("A bearer token is required", code=Codes.TOKEN_MISSING)
     claims = read_token(raw_token)
@@ -122,7 +125,29 @@ def authenticate_token(raw_token):
     if user is None or user.deleted_at is not None:
         raise Unauthorized("The account for this token no longer exists", code=Codes.USER_NOT_FOUND)
     refuse_suspended(user)
-    return AuthContext(user=user, session=session)
+    if claims.legacy_shape:
+        legacy_tokens.check(claims, user)
+        session = session or legacy_tokens.session_for(claims, user, client or {})
+    return AuthContext(user=user, session=session, legacy_shape=claims.legacy_shape)
+
+
+def sign_out_devices(context, others):
+    """End every session of the caller but, with `others`, the current one; every Express token
+    issued until now stops working too. Returns how many sessions ended."""
+    keep = context.session.id if others and context.session else None
+    if keep is None or context.legacy_shape is None:  # a legacy app signing the others out keeps its own token
+        legacy_tokens.revoke_all(context.user.id)
+    return sessions.end_all(context.user.id, keep=keep)
+
+
+def upgrade_legacy_token(context, device, client):
+    """A token of ours for the caller's device in exchange for the Express token it used; the
+    Express token's session ends, so that token stops working."""
+    if context.legacy_shape is None:
+        raise ValidationFailed("This is not an Express server's token: nothing to upgrade",
+                               code=Codes.NOT_A_LEGACY_TOKEN)
+    sessions.end_sessions(Session.objects(id=context.session.id))
+    return _start_session(context.user, device, client)
 
 
 def logout(context):

@@ -57,6 +57,13 @@ def _live_session_record(session_id, user_id):
     return son
 
 
+def legacy_session_id(fingerprint):
+    """The id of the session a legacy token got on its first use, or None (a token's never changes)."""
+    son = shared_cache.get("legacy", fingerprint,
+                           lambda: Session.raw_one({"legacyFingerprint": fingerprint}, {"_id": 1}))
+    return None if son is None else son["_id"]
+
+
 def direct_conversation_id(key):
     """The id of the direct conversation with this participant key, or None (a pair's never changes)."""
     son = shared_cache.get("direct", key, lambda: Conversation.raw_one({"participantKey": key}, {"_id": 1}))

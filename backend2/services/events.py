@@ -24,6 +24,7 @@ presence_changed = _events.signal("presence-changed")    # sender: user id; onli
 #                                                           User, with its privacy settings, or None)
 conversation_settings_changed = _events.signal("conversation-settings-changed")  # sender: Conversation;
 #                                                           user_id, settings
+sessions_ended = _events.signal("sessions-ended")        # sender: None; sessions [(session id, user id)]
 account_deleted = _events.signal("account-deleted")    # sender: user id; watchers (who shared a chat)
 account_suspended = _events.signal("account-suspended")  # sender: user id
 device_gone = _events.signal("device-gone")              # sender: device id; user_id (closed or crashed)

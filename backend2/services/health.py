@@ -4,7 +4,7 @@ import time
 
 from backend2.database import ping_database
 from backend2.extensions import push_gateways, redis_store
-from backend2.services import push_queue
+from backend2.services import legacy_tokens, push_queue
 from backend2.version import VERSION
 
 STARTED = time.monotonic()
@@ -31,6 +31,7 @@ def health_report():
         "database": database,
         "redis": redis,
         "push": _push_report(),
+        "legacyTokens": legacy_tokens.usage(),
     }
 
 

@@ -114,6 +114,13 @@ def device_ids(user_id):
     return [raw.decode() for raw in redis_store.state.zrangebyscore(_devices_key(user_id), time.time(), "+inf")]
 
 
+def devices_of_sessions(user_id, session_ids):
+    """The ids of the user's connected devices (on every process) signed in with these sessions."""
+    wanted = {str(session_id) for session_id in session_ids}
+    sessions = redis_store.state.hgetall(_sessions_key(user_id))
+    return [device for device in device_ids(user_id) if sessions.get(device.encode(), b"").decode() in wanted]
+
+
 def live_sessions(user_ids):
     """{user id: the ids of their sessions with a connected device}, in one round trip."""
     user_ids = [str(uid) for uid in user_ids]

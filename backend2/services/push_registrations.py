@@ -4,7 +4,6 @@ A device that signs in again registers its token on the new session; the token l
 other session that held it, so one device never gets a push twice. A token the provider calls
 dead is removed at once.
 """
-from backend2.errors import Codes, Forbidden
 from backend2.extensions import push_gateways
 from backend2.models import PushRegistration, Session
 from backend2.utils.time import utcnow
@@ -12,7 +11,7 @@ from backend2.utils.time import utcnow
 
 def register_push(context, data):
     """Set the push registration of the caller's session; returns it."""
-    session = _session_of(context)
+    session = context.session
     registration = PushRegistration(provider=data["provider"], token=data["token"], voip_token=data.get("voipToken"),
                                     app_id=data.get("appId"), locale=data.get("locale"), registered_at=utcnow())
     Session.objects(push__token=registration.token, id__ne=session.id).update(unset__push=True)
@@ -24,7 +23,7 @@ def register_push(context, data):
 
 def remove_push(context):
     """Stop pushes to the caller's session; True if it had a registration."""
-    return bool(Session.objects(id=_session_of(context).id, push__exists=True).update_one(unset__push=True))
+    return bool(Session.objects(id=context.session.id, push__exists=True).update_one(unset__push=True))
 
 
 def present(registration):
@@ -53,8 +52,3 @@ def forget_token(token):
     Session.objects(push__token=token).update(unset__push=True)
     Session.objects(push__voip_token=token).update(unset__push__voip_token=True)
 
-
-def _session_of(context):
-    if context.session is None:
-        raise Forbidden("Push needs a session: sign in again to register this device", code=Codes.SESSION_REQUIRED)
-    return context.session

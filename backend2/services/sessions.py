@@ -3,7 +3,7 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, NotFound
 from backend2.models import Session
-from backend2.services import cached
+from backend2.services import cached, events
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, iso, seconds_from_now, utcnow
 
@@ -87,9 +87,12 @@ def end_sessions(sessions):
     """Sign out the live sessions of a query: their tokens stop working and their devices stop
     receiving pushes (the registration goes with the session). Returns how many ended."""
     now = utcnow()
-    ending = list(sessions.filter(revoked_at=None).scalar("id"))
-    ended = Session.objects(id__in=ending, revoked_at=None).update(set__revoked_at=now, set__updated_at=now,
-                                                                    unset__push=True) if ending else 0
-    for session_id in ending:
+    ending = list(sessions.filter(revoked_at=None).scalar("id", "user"))
+    if not ending:
+        return 0
+    ended = Session.objects(id__in=[sid for sid, _ in ending], revoked_at=None).update(
+        set__revoked_at=now, set__updated_at=now, unset__push=True)
+    for session_id, _ in ending:
         cached.forget_session(session_id)
+    events.sessions_ended.send(None, sessions=ending)
     return ended

@@ -9,6 +9,7 @@ The Express servers may have signed with other secrets (LEGACY_JWT_SECRETS). A t
 signed with one of those is accepted only in a legacy shape: one carrying `sub`, as
 every token we issue does, is refused, so those secrets can never mint our tokens.
 """
+import hashlib
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,6 +30,9 @@ warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
 class TokenClaims:
     user_id: str
     session_id: str | None
+    legacy_shape: str | None = None  # an Express server's token: "mobile" {uid}, "desktop" {id, sessionId}, "other"
+    issued_at: int | None = None  # `iat`, when the token has one
+    fingerprint: str | None = None  # SHA-256 of a legacy token, to tie it to a session without keeping it
 
 
 def issue_token(user, session):
@@ -50,9 +54,16 @@ def read_token(raw):
         raise Unauthorized("Token is invalid", code=Codes.INVALID_TOKEN)
     user_id = claims.get("sub") or claims.get("id") or claims.get("uid")
     session_id = claims.get("sessionId")
-    if not isinstance(user_id, str) or not isinstance(session_id, (str, type(None))):
+    issued_at = claims.get("iat")
+    if not isinstance(user_id, str) or not isinstance(session_id, (str, type(None))) or not (
+            issued_at is None or isinstance(issued_at, (int, float))):
         raise Unauthorized("Token is invalid", code=Codes.INVALID_TOKEN)
-    return TokenClaims(user_id=user_id, session_id=session_id)
+    if "sub" in claims:
+        return TokenClaims(user_id=user_id, session_id=session_id)
+    shape = "desktop" if session_id else "mobile" if "uid" in claims else "other"
+    return TokenClaims(user_id=user_id, session_id=session_id, legacy_shape=shape,
+                       issued_at=int(issued_at) if issued_at is not None else None,
+                       fingerprint=hashlib.sha256(raw.encode()).hexdigest())
 
 
 def _verified_claims(raw):

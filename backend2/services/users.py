@@ -6,7 +6,7 @@ from mongoengine import NotUniqueError, Q
 
 from backend2.errors import Codes, Conflict, NotFound, ValidationFailed
 from backend2.models import Session, User
-from backend2.services import cached, file_store, images, sessions, uploads
+from backend2.services import cached, file_store, images, legacy_tokens, sessions, uploads
 from backend2.services.blocks import blocked_between, hidden_user_ids
 from backend2.services.pagination import paginate
 from backend2.utils.ids import parse_object_id
@@ -83,6 +83,8 @@ def _change_password(context, new_password, current_password):
     if context.session is not None:
         others = others.filter(id__ne=context.session.id)
     sessions.end_sessions(others)
+    if context.legacy_shape is None:  # an Express token changing the password keeps working
+        legacy_tokens.revoke_all(user.id)
 
 
 def set_avatar(user, file_storage):

@@ -1,4 +1,9 @@
 """Delivers domain events to the apps' devices, whatever transport caused them."""
+import logging
+
+from redis.exceptions import RedisError
+
+from backend2.errors import Codes
 from backend2.extensions import socketio
 from backend2.services import events, presence, privacy
 from backend2.services.message_views import viewer_key
@@ -6,6 +11,7 @@ from backend2.sockets.payloads import message_json, pins_json, public_user_json,
 from backend2.sockets.rooms import emit_to_users, user_room
 from backend2.utils.time import iso
 
+log = logging.getLogger(__name__)
 
 def _to_participants(event, message, conversation, extra=None):
     """The sender's devices get their copy (with status); everyone else gets theirs, one emit
@@ -97,6 +103,22 @@ def _close_devices(event, user_id):
     emit_to_users(event, {"userId": str(user_id)}, [user_id])
     for device_id in presence.device_ids(user_id):
         socketio.server.disconnect(device_id)
+
+
+@events.sessions_ended.connect
+def on_sessions_ended(_, sessions):
+    """Devices connected with a session that just ended hear why, and are closed."""
+    by_user = {}
+    for session_id, user_id in sessions:
+        by_user.setdefault(user_id, []).append(session_id)
+    try:
+        for user_id, session_ids in by_user.items():
+            for device_id in presence.devices_of_sessions(user_id, session_ids):
+                socketio.emit("session_revoked", {"code": Codes.SESSION_REVOKED,
+                                                  "message": "This session has ended; sign in again"}, to=device_id)
+                socketio.server.disconnect(device_id)
+    except RedisError:  # each of those devices is refused at its next event all the same
+        log.warning("Could not close the devices of ended sessions: Redis is unreachable")
 
 
 @events.account_deleted.connect

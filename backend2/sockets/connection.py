@@ -27,7 +27,8 @@ def token_from(auth, req):
 @socketio.on("connect")
 def connect(auth=None):
     try:
-        context = authenticate_token(token_from(auth, request))
+        context = authenticate_token(token_from(auth, request), {"ip": request.remote_addr or "",
+                                                                 "userAgent": request.headers.get("User-Agent", "")})
     except Exception as exc:
         error = to_app_error(exc)
         raise ConnectionRefusedError(error.message, {"code": error.code})

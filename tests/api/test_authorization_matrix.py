@@ -29,7 +29,7 @@ def world(client, person, befriend):
     request_id = client.post("/chat-requests", headers=bea.headers, json={"to": max_.id}).get_json()["id"]
     client.post(f"/users/{bea.id}/block", headers=olga.headers)
     revoked = person("Gone")
-    client.post("/auth/logout", headers=revoked.headers)
+    client.delete("/auth/sessions?others=false", headers=revoked.headers)  # signed out everywhere
     invite = client.post(f"/conversations/{group}/invite-link", headers=olga.headers).get_json()["token"]
     ids = {"conversation_id": group, "message_id": message, "user_id": olga.id, "request_id": request_id,
            "session_id": olga.body["session"]["id"], "name": "nothing.png", "report_id": message,
@@ -53,6 +53,12 @@ def bad_tokens(someone, revoked):
         "expired": (jwt.encode({**claims, "exp": int(time.time()) - 60}, TEST_JWT_SECRET, algorithm="HS256"),
                     "token_expired"),
         "revoked session": (revoked.token, "session_revoked"),
+        "undated Express token": (jwt.encode({"uid": someone.id}, TEST_JWT_SECRET, algorithm="HS256"), "token_expired"),
+        "Express token past its age": (jwt.encode({"uid": someone.id, "iat": int(time.time()) - 400 * 86400},
+                                                  TEST_JWT_SECRET, algorithm="HS256"), "token_expired"),
+        "Express token issued before signing out everywhere": (
+            jwt.encode({"uid": revoked.id, "iat": int(time.time()) - 60}, TEST_JWT_SECRET, algorithm="HS256"),
+            "session_revoked"),
     }
 
 
@@ -198,7 +204,7 @@ def test_sockets_refuse_the_same_tokens_and_callers(live_server, connect):
     assert not devices["bea"].received("call:invite")
 
     revoked = live_server.register(name="Gone")
-    requests.post(f"{base}/auth/logout", headers=revoked.headers)
+    requests.delete(f"{base}/auth/sessions?others=false", headers=revoked.headers)
     for kind, (token, code) in bad_tokens(otto, revoked).items():
         client = socketio.Client(reconnection=False)
         refusals = []

@@ -1,5 +1,7 @@
 """What the apps set for push: a device's registration, muting a chat, the account's push
 preferences. (What is then pushed, to providers' stand-ins, is tests/system/test_push.py.)"""
+import time
+
 import jwt
 import pytest
 
@@ -64,11 +66,14 @@ def test_bad_registrations_are_400_naming_the_field(client, person, body, field)
     assert field in response.get_json()["details"]
 
 
-def test_a_token_without_a_session_cannot_register(client, person):
+def test_an_express_token_registers_on_its_legacy_app_session(client, person):
     me = person("Me")
-    legacy = bearer(jwt.encode({"uid": me.id}, TEST_JWT_SECRET, algorithm="HS256"))
+    legacy = bearer(jwt.encode({"uid": me.id, "iat": int(time.time())}, TEST_JWT_SECRET, algorithm="HS256"))
     response = client.put("/auth/sessions/current/push", headers=legacy, json={"fcmToken": FCM_TOKEN})
-    assert response.status_code == 403 and response.get_json()["code"] == "session_required"
+    assert response.status_code == 200, response.get_json()
+    listed = client.get("/auth/sessions", headers=me.headers).get_json()["sessions"]
+    assert [(s["deviceName"], s["legacy"], s["pushProvider"]) for s in listed if s["legacy"]] == [
+        ("legacy app", True, "fcm")]
 
 
 def test_muting_takes_a_time_forever_or_null_and_shows_in_the_conversation(client, person, chat):

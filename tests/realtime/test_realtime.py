@@ -56,7 +56,7 @@ def test_bad_tokens_are_refused_with_a_reason(live_server, token, code):
 
 def test_revoked_session_and_legacy_tokens_follow_the_rest_rules(live_server, connect):
     me = live_server.register()
-    legacy = jwt.encode({"uid": me.id}, TEST_JWT_SECRET, algorithm="HS256")
+    legacy = jwt.encode({"uid": me.id, "iat": int(time.time())}, TEST_JWT_SECRET, algorithm="HS256")
     assert connect(live_server.base, legacy).sio.connected
     requests.post(f"{live_server.base}/auth/logout", headers=me.headers)
     client = socketio.Client(reconnection=False)
