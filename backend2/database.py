@@ -38,6 +38,9 @@ def connect_database(config):
         mongo_client_class=client_class,
         serverSelectionTimeoutMS=config.MONGODB_TIMEOUT_MS,
         connectTimeoutMS=config.MONGODB_TIMEOUT_MS,
+        # The monitor notices a server that stopped answering within one of these (the default,
+        # 10 s, left a request waiting on a hung server up to 12 s).
+        heartbeatFrequencyMS=max(500, config.MONGODB_TIMEOUT_MS),
         uuidRepresentation="standard",
     )
     try:

@@ -59,8 +59,11 @@ def test_the_old_tokens_of_both_apps_sign_in_the_one_merged_person(cutover):
         assert response.status_code == 200, response.text
         assert response.json()["id"] == str(min(ids["ada.d"], ids["ada.m"])) and response.json()["name"] == "Ada L."
     sessions = get(cutover, "/auth/sessions", ada_desktop).json()["sessions"]
-    assert [(s["id"], s["deviceName"], s["current"]) for s in sessions] == [
+    assert [(s["id"], s["deviceName"], s["current"]) for s in sessions if not s["deviceName"] == "legacy app"] == [
         (str(ids["ada.session"]), "Ada's laptop", True)]
+    # each of the two mobile tokens got a "legacy app" session on its first use, which Ada can end
+    assert sorted((s["deviceName"], s["legacy"]) for s in sessions if s["deviceName"] == "legacy app") == [
+        ("legacy app", True), ("legacy app", True)]
 
 
 def test_desktop_sessions_that_had_ended_stay_ended(cutover):
