@@ -9,10 +9,6 @@ type and stack, the route, the log line's template). `scrub` is the last check o
 """
 import logging
 
-import sentry_sdk
-from sentry_sdk.integrations.flask import FlaskIntegration
-from sentry_sdk.integrations.logging import LoggingIntegration
-
 SAFE_HEADERS = {"host", "user-agent", "content-type", "content-length", "x-request-id"}
 REDACTED = "[redacted]"
 
@@ -20,6 +16,11 @@ REDACTED = "[redacted]"
 def init_error_reporting(config):
     if not config.SENTRY_DSN:
         return False
+    # Imported only when reporting is on: sentry-sdk and its integrations weigh about 25 MB.
+    import sentry_sdk
+    from sentry_sdk.integrations.flask import FlaskIntegration
+    from sentry_sdk.integrations.logging import LoggingIntegration
+
     sentry_sdk.init(
         dsn=config.SENTRY_DSN,
         environment=config.SENTRY_ENVIRONMENT,

@@ -4,7 +4,6 @@ Each change is one conditional write (the emoji's entry gains or loses the user;
 is pushed only while there is room), moves `updatedAt` so sync carries it, and reaches every
 device of every participant as `message_reaction`. A deleted message takes none and keeps none.
 """
-import emoji as emoji_data
 from flask import current_app
 
 from backend2.errors import Codes, Conflict, ValidationFailed
@@ -18,6 +17,8 @@ MAX_EMOJI_CHARS = 32  # the longest emoji sequences (families, flags of regions)
 
 def valid_emoji(value):
     """The emoji, if `value` is exactly one emoji (with its modifiers and joiners); 400 otherwise."""
+    import emoji as emoji_data  # on the first reaction: its tables weigh 8 MB
+
     if not isinstance(value, str) or len(value) > MAX_EMOJI_CHARS or not emoji_data.is_emoji(value):
         raise ValidationFailed("A reaction is exactly one emoji", code=Codes.INVALID_EMOJI,
                                details={"emoji": ["Exactly one emoji"]})
