@@ -43,6 +43,13 @@ def refuse_suspended(user):
         raise Forbidden("A moderator suspended this account", code=Codes.ACCOUNT_SUSPENDED)
 
 
+def refuse_closed_account(user):
+    """A token (or a connection) of an account that is gone or suspended serves nothing."""
+    if user is None or user.deleted_at is not None:
+        raise Unauthorized("The account for this token no longer exists", code=Codes.USER_NOT_FOUND)
+    refuse_suspended(user)
+
+
 def _start_session(user, device, client):
     refuse_suspended(user)
     session = sessions.open_session(user, device, client)
@@ -122,10 +129,9 @@ def authenticate_token(raw_token, client=None):
         session = sessions.active_session(claims.session_id, user.id if user else user_id)
         if session is None:
             raise Unauthorized("This session has ended; sign in again", code=Codes.SESSION_REVOKED)
-    if user is None or user.deleted_at is not None:
-        raise Unauthorized("The account for this token no longer exists", code=Codes.USER_NOT_FOUND)
-    refuse_suspended(user)
+    refuse_closed_account(user)
     if claims.legacy_shape:
+        legacy_tokens.count_use(claims.legacy_shape)
         legacy_tokens.check(claims, user)
         session = session or legacy_tokens.session_for(claims, user, client or {})
     return AuthContext(user=user, session=session, legacy_shape=claims.legacy_shape)

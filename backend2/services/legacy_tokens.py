@@ -48,7 +48,6 @@ def check(claims, user):
     valid_after = user.tokens_valid_after
     if valid_after is not None and (claims.issued_at is None or _issued(claims) <= as_utc(valid_after)):
         raise Unauthorized("This sign-in was ended; sign in again", code=Codes.SESSION_REVOKED)
-    count_use(claims.legacy_shape)
 
 
 def session_for(claims, user, client):

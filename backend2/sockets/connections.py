@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 
 from flask import current_app, request
 
-from backend2.errors import Codes, Forbidden, Unauthorized
+from backend2.errors import Codes, Unauthorized
 from backend2.infra import metrics
-from backend2.services import cached, rate_budgets, sessions, users
+from backend2.services import auth, cached, rate_budgets, sessions, users
 
 
 @dataclass
@@ -49,8 +49,7 @@ def current_socket_user():
     if connection.session_id is not None and sessions.active_session(connection.session_id, connection.user_id) is None:
         raise Unauthorized("This session has ended; sign in again", code=Codes.SESSION_REVOKED)
     user = users.find_user(connection.user_id)
-    if user is None:
-        raise Unauthorized("The account no longer exists", code=Codes.USER_NOT_FOUND)
+    auth.refuse_closed_account(user)
     connection.user, connection.checked_at = user, time.monotonic()
     return user
 
@@ -59,12 +58,10 @@ def _checked_against_caches(connection):
     if connection.session_id is not None and not cached.session_is_live(connection.session_id, connection.user_id):
         raise Unauthorized("This session has ended; sign in again", code=Codes.SESSION_REVOKED)
     record = cached.user_record(connection.user_id)
-    if record is None or record.get("deletedAt"):
-        raise Unauthorized("The account no longer exists", code=Codes.USER_NOT_FOUND)
-    if record.get("suspendedAt"):
-        raise Forbidden("A moderator suspended this account", code=Codes.ACCOUNT_SUSPENDED)
     if record is not connection.user_record:
-        connection.user, connection.user_record = cached.user_from(record), record
+        connection.user = cached.user_from(record) if record is not None else None
+        connection.user_record = record
+    auth.refuse_closed_account(connection.user)
     return connection.user
 
 
