@@ -99,7 +99,8 @@ def _init_extensions(app, config):
     from backend2.infra.ping_timers import use_ping_timers
     from backend2.infra.protocol_floor import OutdatedClientLog
     from backend2.infra.socketio_acks import track_ack_requests
-    from backend2.infra.socketio_packets import SocketPacket
+    from backend2.infra.socketio_packets import FastJson, SocketPacket
+    from backend2.infra.socketio_batch import LocalManager
     from backend2.infra.socketio_redis_manager import BoundedRedisManager
 
     origins = config.ALLOWED_ORIGINS
@@ -118,7 +119,8 @@ def _init_extensions(app, config):
         app,
         async_mode="gevent",
         client_manager=BoundedRedisManager(config.REDIS_URL, config.REDIS_POOL_SIZE, config.REDIS_TIMEOUT_MS,
-                                           channel=redis_store.key("socketio")) if config.REDIS_URL else None,
+                                           channel=redis_store.key("socketio"), json=FastJson)
+        if config.REDIS_URL else LocalManager(),
         cors_allowed_origins="*" if "*" in origins else origins,
         max_http_buffer_size=config.JSON_MAX_BYTES,
         ping_interval=config.SOCKET_PING_INTERVAL_SECONDS,

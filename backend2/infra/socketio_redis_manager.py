@@ -13,20 +13,36 @@ This one tries again every LISTEN_RETRY_SECONDS. Each attempt subscribes on a ne
 closed when the attempt fails so that its connection goes back to the pool. A publish that
 reconnects no longer touches it (the stock `_redis_connect` also replaced `self.pubsub` with a
 fresh, unsubscribed one, under a listener about to use it).
+
+`emit_each` sends several emits to the other processes in one publish: an `emit` message with a
+`batch` of the stock emit messages, so a group message costs one publish whatever its copies.
 """
 import time
 
 import socketio
 
 from backend2.infra.redis_pools import bounded_redis
+from backend2.infra.socketio_batch import BatchEmitting
 
 
-class BoundedRedisManager(socketio.RedisManager):
+class BoundedRedisManager(BatchEmitting, socketio.RedisManager):
     LISTEN_RETRY_SECONDS = 2
 
     def __init__(self, url, pool_size, timeout_ms, **kwargs):
         super().__init__(url, **kwargs)
         self._client = bounded_redis(url, pool_size, timeout_ms)
+
+    def emit_each(self, emits, namespace="/"):
+        batch = [{"method": "emit", "event": event, "data": [data], "binary": False, "namespace": namespace,
+                  "room": rooms, "skip_sid": None, "callback": None, "host_id": self.host_id}
+                 for event, data, rooms in emits]
+        for message in batch:
+            super()._handle_emit(message)  # this process's devices
+        self._publish({"method": "emit", "batch": batch, "host_id": self.host_id})
+
+    def _handle_emit(self, message):
+        for one in message.get("batch") or [message]:
+            super()._handle_emit(one)
 
     def _redis_connect(self):
         self.redis = self._client

@@ -8,7 +8,7 @@ from backend2.extensions import socketio
 from backend2.services import events, presence, privacy
 from backend2.services.message_views import viewer_key
 from backend2.sockets.payloads import message_json, pins_json, public_user_json, settings_json, viewer_json
-from backend2.sockets.rooms import emit_to_users, user_room
+from backend2.sockets.rooms import emit_each_to_users, emit_to_users, user_room
 from backend2.utils.time import iso
 
 log = logging.getLogger(__name__)
@@ -17,9 +17,10 @@ def _to_participants(event, message, conversation, extra=None):
     """The sender's devices get their copy (with status); everyone else gets theirs, one emit
     per group of recipients whose copies are alike (mentioned or not, which reactions are theirs)."""
     sender_copy = {**message_json(message.sender, message, conversation), **(extra or {})}
-    emit_to_users(event, sender_copy, [message.sender])
-    for viewer_id, others in _alike(message, [p for p in conversation.participants if p != message.sender]):
-        emit_to_users(event, {**sender_copy, **viewer_json(message, viewer_id), "status": None}, others)
+    others = [p for p in conversation.participants if p != message.sender]
+    emit_each_to_users([(event, sender_copy, [message.sender])] + [
+        (event, {**sender_copy, **viewer_json(message, viewer_id), "status": None}, alike)
+        for viewer_id, alike in _alike(message, others)])
 
 
 def _alike(message, user_ids):

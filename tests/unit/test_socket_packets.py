@@ -1,9 +1,10 @@
-"""The faster binary check answers exactly as python-socketio's own."""
+"""The faster binary check answers exactly as python-socketio's own, and packets written by
+orjson read back as python-socketio's own."""
 import random
 
 from socketio.packet import BINARY_EVENT, EVENT, Packet
 
-from backend2.infra.socketio_packets import SocketPacket
+from backend2.infra.socketio_packets import MALFORMED_EVENT, SocketPacket
 
 
 def random_payload(rng, depth=0):
@@ -24,7 +25,11 @@ def test_same_answers_as_python_socketio():
 
 
 def test_packets_encode_and_decode_as_before():
-    packet = SocketPacket(EVENT, data=["message", {"text": "héllo", "n": [1, 2]}], id=7)
-    assert packet.encode() == Packet(EVENT, data=["message", {"text": "héllo", "n": [1, 2]}], id=7).encode()
+    data = ["message", {"text": "héllo 👋", "n": [1, 2.5, None, True], "nested": {"k": "v"}}]
+    encoded = SocketPacket(EVENT, data=data, id=7).encode()
+    assert encoded == '27["message",{"text":"héllo 👋","n":[1,2.5,null,true],"nested":{"k":"v"}}]'  # UTF-8, not \\u
+    assert Packet(encoded_packet=encoded).data == data == SocketPacket(encoded_packet=encoded).data
+    assert SocketPacket(EVENT, data=["x", {1: "int key"}]).encode() == '2["x",{"1":"int key"}]'  # json's way
+    assert SocketPacket(encoded_packet='2["x",{"a":NaN}]').data == [MALFORMED_EVENT]
     binary = SocketPacket(EVENT, data=["file", {"blob": b"\x00\x01"}])
     assert binary.packet_type == BINARY_EVENT
