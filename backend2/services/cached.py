@@ -10,10 +10,11 @@ forgotten, in every process, by the services that change it:
   participants, admins, type, the group's rules and each member's settings. Its counters and
   cursors (`lastMessage`, `deliveredUpTo`, `readUpTo`) are whatever they were when it was read:
   what needs them reads the conversation itself. Forgotten by every change of members, admins,
-  group settings or member settings.
+  group settings or member settings. Handed out shared, made once per read from the
+  database: read it, never change it (sending, typing and receipts only read it).
 - `blocked_by(user id)`: whom a user blocked. Forgotten by blocking, unblocking and deletion.
 
-Each is handed out as a new document, so a caller's changes to it never reach the cache.
+The others are handed out as new documents, so a caller's changes to them never reach the cache.
 """
 from backend2.extensions import shared_cache
 from backend2.models import Conversation, Session, User
@@ -71,8 +72,8 @@ def direct_conversation_id(key):
 
 
 def membership(conversation_id):
-    son = shared_cache.get("conversation", conversation_id, lambda: Conversation.raw_one({"_id": conversation_id}))
-    return None if son is None else Conversation.from_raw(son)
+    return shared_cache.get("conversation", conversation_id,
+                            lambda: Conversation.find_one_raw({"_id": conversation_id}))
 
 
 def blocked_by(user_id):

@@ -34,13 +34,15 @@ def socket_event(name, schema=None):
     """Register `function(user, data)` for event `name`; its return value is the ack."""
 
     def register(function):
+        loader = schema() if schema else None  # one per event: loading keeps no state on the schema
+
         @wraps(function)
         def handler(payload=None, *extra):
             started = time.perf_counter()
             try:
                 current_connection().budget.spend()
                 user = current_socket_user()
-                data = load(schema(), payload) if schema else payload
+                data = load(loader, payload) if loader else payload
                 answer = function(user, data)
                 metrics.socket_events.labels(name, "ok").inc()
                 return answer
