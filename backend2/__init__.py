@@ -54,6 +54,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from backend2.infra.fast_json import OrjsonProvider
 from backend2.infra.stateless_sessions import StatelessSessions
 from backend2.version import VERSION
 from config import load_config
@@ -66,6 +67,7 @@ def create_app(config_name=None, env=None):
     config = load_config(config_name, env)
     app = Flask(__name__, static_folder=None)  # no static files: uploads have their own route
     app.session_interface = StatelessSessions()
+    app.json = OrjsonProvider(app)
     app.config.from_object(config)
     app.config["APIFAIRY_VERSION"] = VERSION
     _configure_logging(config.LOG_LEVEL, config.LOG_FORMAT)
