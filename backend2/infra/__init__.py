@@ -16,9 +16,12 @@ named below, and a test would catch an upgrade breaking it:
 | `fcm.py`, `push_gateways.py` | push to FCM HTTP v1, OAuth2 from a service account | google-auth 2.63.0, httpx 0.28.1 | tests/system/test_push.py (an FCM stand-in) |
 | `apns.py` | push to APNs over HTTP/2, ES256 provider tokens | httpx 0.28.1 with h2 4.4.1, PyJWT 2.15.1 | tests/system/test_push.py (an HTTP/2 TLS stand-in) |
 | `server.py` | TCP_NODELAY, small read buffers, graceful stop | gevent 26.9.0, gevent-websocket 0.10.1 | tests/system/test_server_process.py |
-| `socketio_packets.py` | tolerant JSON, one-loop binary check | python-socketio 5.18.1 (`Packet`) | tests/unit/test_socket_packets.py, tests/system/test_socket_fuzz.py |
+| `socketio_packets.py` | tolerant JSON by orjson, one-loop binary check | python-socketio 5.18.1 (`Packet`), orjson 3.13.0 | tests/unit/test_socket_packets.py, tests/system/test_socket_fuzz.py |
+| `socketio_batch.py` | several emits at once (`emit_each`) | python-socketio 5.18.1 (`Manager.emit`) | tests/api/test_group_message_publish.py, tests/realtime |
+| `fast_json.py` | Flask's JSON by orjson | Flask 3.1.3 (`DefaultJSONProvider`), orjson 3.13.0 | tests/unit/test_fast_json.py |
+| `stateless_sessions.py` | no cookie session per request or socket event | Flask 3.1.3 (`SessionInterface`) | every API and socket test |
 | `socketio_acks.py` | knowing whether an event wants an ack | python-socketio 5.18.1 (`Server._handle_event_internal`) | tests/realtime/test_realtime.py (`error` events) |
-| `socketio_redis_manager.py` | one bounded pool, steady re-subscribing | python-socketio 5.18.1 (`RedisManager`) | tests/system/test_multiprocess.py, tests/system/test_faults.py |
+| `socketio_redis_manager.py` | one bounded pool, steady re-subscribing, one publish per `emit_each` | python-socketio 5.18.1 (`RedisManager`, `PubSubManager._handle_emit`) | tests/system/test_multiprocess.py, tests/system/test_faults.py, tests/api/test_group_message_publish.py |
 | `ping_timers.py` | pings from hub timers | python-engineio 4.15.1 (`Socket.schedule_ping`), gevent | tests/realtime/test_realtime.py (`test_pings_keep_idle_sockets_open`) |
 
 The stand-ins (mongomock, MockupDB, fakeredis) are imported only when the embedded default is
