@@ -2,7 +2,13 @@
 faster than by `json` (bench/RESULTS.md). The output keeps Flask's: sorted keys, compact;
 what orjson would write its own way (dates, dataclasses) or cannot write (a key that is not a
 string, say marshmallow's list positions) goes through Flask's own provider, and so does the
-indented output of debug mode."""
+indented output of debug mode.
+
+Reading: orjson refuses what `json` reads (half of a UTF-16 pair, NaN, integers beyond 64
+bits); such a document is read again by `json`, so the schemas still answer which field is
+wrong, as before."""
+import json
+
 import orjson
 from flask.json.provider import DefaultJSONProvider
 
@@ -23,4 +29,12 @@ class OrjsonProvider(DefaultJSONProvider):
         raise TypeError  # anything orjson leaves to us: Flask's provider writes the whole response
 
     def loads(self, s, **kwargs):
-        return orjson.loads(s)
+        return read_json(s)
+
+
+def read_json(text):
+    """`json.loads`, by orjson where it can (raises ValueError as `json.loads` does)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)

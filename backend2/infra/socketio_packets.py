@@ -11,6 +11,8 @@ import json
 import orjson
 from socketio.packet import Packet
 
+from backend2.infra.fast_json import read_json
+
 
 # The event a packet becomes when its JSON cannot be read, so that it still gets an error ack.
 MALFORMED_EVENT = "b2:malformed-payload"
@@ -30,7 +32,7 @@ class FastJson:
 
     @staticmethod
     def loads(text, **kwargs):
-        return orjson.loads(text)
+        return read_json(text)
 
 
 class TolerantJson(FastJson):
@@ -41,7 +43,7 @@ class TolerantJson(FastJson):
     @staticmethod
     def loads(text, **kwargs):
         try:
-            return orjson.loads(text)
+            return read_json(text)
         except (ValueError, RecursionError):
             return [MALFORMED_EVENT]
 
