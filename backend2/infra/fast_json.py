@@ -17,19 +17,24 @@ OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PA
 
 class OrjsonProvider(DefaultJSONProvider):
     def dumps(self, obj, **kwargs):
-        if "indent" not in kwargs:
-            try:
-                return orjson.dumps(obj, default=self._orjson_default, option=OPTIONS).decode()
-            except TypeError:
-                pass
-        return super().dumps(obj, **kwargs)
-
-    @staticmethod
-    def _orjson_default(value):
-        raise TypeError  # anything orjson leaves to us: Flask's provider writes the whole response
+        if "indent" in kwargs:
+            return super().dumps(obj, **kwargs)
+        return write_json(obj, OPTIONS, lambda: super(OrjsonProvider, self).dumps(obj, **kwargs))
 
     def loads(self, s, **kwargs):
         return read_json(s)
+
+
+def write_json(data, option, otherwise):
+    """Compact JSON by orjson, or `otherwise()` for what orjson cannot write or leaves to us."""
+    try:
+        return orjson.dumps(data, default=_leave_to_json, option=option).decode()
+    except TypeError:
+        return otherwise()
+
+
+def _leave_to_json(value):
+    raise TypeError  # whatever orjson hands back (a passed-through type) goes to `otherwise`
 
 
 def read_json(text):

@@ -8,10 +8,9 @@ orjson (FastJson), about 10x faster at writing a message event than `json` (benc
 """
 import json
 
-import orjson
 from socketio.packet import Packet
 
-from backend2.infra.fast_json import read_json
+from backend2.infra.fast_json import read_json, write_json
 
 
 # The event a packet becomes when its JSON cannot be read, so that it still gets an error ack.
@@ -25,10 +24,7 @@ class FastJson:
 
     @staticmethod
     def dumps(data, **kwargs):
-        try:
-            return orjson.dumps(data).decode()
-        except TypeError:
-            return json.dumps(data, separators=(",", ":"))
+        return write_json(data, 0, lambda: json.dumps(data, separators=(",", ":")))
 
     @staticmethod
     def loads(text, **kwargs):

@@ -22,10 +22,9 @@ import time
 import socketio
 
 from backend2.infra.redis_pools import bounded_redis
-from backend2.infra.socketio_batch import BatchEmitting
 
 
-class BoundedRedisManager(BatchEmitting, socketio.RedisManager):
+class BoundedRedisManager(socketio.RedisManager):
     LISTEN_RETRY_SECONDS = 2
 
     def __init__(self, url, pool_size, timeout_ms, **kwargs):
