@@ -13,7 +13,7 @@ from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body
 from backend2.schemas.contacts import ContactSyncResultSchema, ContactSyncSchema, StartChatSchema
 from backend2.schemas.conversations import ConversationSchema
-from backend2.services import contacts, conversations, presence
+from backend2.services import contacts, conversations
 from backend2.services.phones import normalize_phone
 from backend2.utils.phone import region_of
 
@@ -27,7 +27,7 @@ contacts_bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 def sync(data):
     """Replace the caller's address book; returns who of them uses the app, with the saved names"""
     matches, stats = contacts.sync_contacts(current_user(), data["contacts"], current_app.config["DEFAULT_REGION"])
-    return {"users": presence.mark_online(matches, current_user()), **stats}
+    return {"users": matches, **stats}
 
 
 @contacts_bp.post("/start-chat")

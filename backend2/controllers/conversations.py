@@ -55,8 +55,7 @@ GROUP_ERRORS = {**NOT_FOUND, 400: "Not a group or invalid input", 403: "Admins o
 
 def conversation_response(conversation, created=False):
     """The conversation as the caller sees it, 201 when it was just created."""
-    present_conversations(current_user(), [conversation])
-    return conversation, 201 if created else 200
+    return present_conversations(current_user(), [conversation])[0], 201 if created else 200
 
 
 @conversations_bp.post("")

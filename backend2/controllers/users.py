@@ -51,13 +51,9 @@ from backend2.schemas.users import (
     UserSchema,
     UserSearchQuerySchema,
 )
-from backend2.services import account_deletion, account_export, blocks, presence, privacy, users
+from backend2.services import account_deletion, account_export, blocks, people, users
 
 users_bp = Blueprint("users", __name__, url_prefix="/users")
-
-
-def _with_presence(user):
-    return presence.mark_online([user], current_user())[0]
 
 
 @users_bp.get("")
@@ -67,7 +63,7 @@ def _with_presence(user):
 def search(query):
     """Find other users by name or phone (blocked users are left out both ways)"""
     found, pagination = users.search_users(current_user(), query["q"], query["page"], query["limit"])
-    return {"users": presence.mark_online(found, current_user()), "pagination": pagination}
+    return {"users": people.present_people(current_user(), found), "pagination": pagination}
 
 
 @users_bp.get("/profile")
@@ -76,7 +72,7 @@ def search(query):
 @response(UserSchema)
 def profile():
     """The signed-in user's own profile"""
-    return _with_presence(current_user())
+    return people.present_self(current_user())
 
 
 @users_bp.get("/me/settings")
@@ -84,7 +80,7 @@ def profile():
 @response(PrivacySettingsSchema)
 def settings():
     """The caller's privacy settings"""
-    return privacy.settings_of(current_user())
+    return users.settings_of(current_user())
 
 
 @users_bp.patch("/me/settings")
@@ -94,7 +90,7 @@ def settings():
 def update_settings(changes):
     """Change privacy settings: who sees last seen, online status and profile photo (everyone,
     contacts, nobody), read receipts, previews in pushes, requests from strangers"""
-    return privacy.update_settings(current_user(), changes)
+    return users.update_settings(current_user(), changes)
 
 
 @users_bp.delete("/me")
@@ -136,7 +132,7 @@ def export_job(job_id):
 @other_responses({400: "Invalid input or wrong current password", 409: "Email already used"})
 def update_profile(changes):
     """Change name, about, email, avatar or password (a new password signs out the other devices)"""
-    return _with_presence(users.update_profile(current_auth(), changes))
+    return people.present_self(users.update_profile(current_auth(), changes))
 
 
 @users_bp.post("/me/avatar")
@@ -146,7 +142,7 @@ def update_profile(changes):
 @other_responses({400: "Not an allowed image", 413: "Larger than AVATAR_MAX_BYTES"})
 def upload_avatar(upload):
     """Upload a new avatar image (PNG, JPEG, WebP or GIF), stored re-encoded"""
-    return _with_presence(users.set_avatar(current_user(), upload["file"]))
+    return people.present_self(users.set_avatar(current_user(), upload["file"]))
 
 
 @users_bp.get("/blocked")
@@ -154,7 +150,7 @@ def upload_avatar(upload):
 @response(BlockedListSchema)
 def list_blocked():
     """The users the caller has blocked"""
-    return {"users": presence.mark_online(blocks.blocked_users(current_user()), current_user())}
+    return {"users": people.present_people(current_user(), blocks.blocked_users(current_user()))}
 
 
 @users_bp.get("/<user_id>")
@@ -163,7 +159,7 @@ def list_blocked():
 @other_responses({404: "Unknown or blocked user"})
 def public_profile(user_id):
     """Another user's public profile"""
-    return _with_presence(users.visible_user(current_user(), user_id))
+    return people.present_person(current_user(), users.visible_user(current_user(), user_id))
 
 
 @users_bp.post("/<user_id>/block")

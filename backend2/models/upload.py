@@ -31,7 +31,7 @@ class Upload(TimestampedDocument):
     legacy_names = me.ListField(me.StringField(), db_field="legacyNames", default=None)
     # False until a message or an avatar refers to it; uploads older than this field never are swept.
     attached = me.BooleanField(default=False)
-    avatar = me.BooleanField(default=False)  # a profile or group picture: anyone signed in may see it
+    is_avatar = me.BooleanField(db_field="avatar", default=False)  # a profile or group picture: anyone signed in may see it
 
     @classmethod
     def of_file(cls, name):

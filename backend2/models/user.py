@@ -1,6 +1,15 @@
 import mongoengine as me
 
 from backend2.models.base import TimestampedDocument
+from backend2.utils.user_settings import BY_FIELD, FLAG
+
+
+def setting_field(name):
+    """The stored field of a user setting, as the settings table describes it."""
+    setting = BY_FIELD[name]
+    if setting.values == FLAG:
+        return me.BooleanField(db_field=setting.db_field, default=setting.default)
+    return me.StringField(db_field=setting.db_field, default=setting.default, choices=setting.values)
 
 
 class User(TimestampedDocument):
@@ -38,18 +47,16 @@ class User(TimestampedDocument):
     suspended_at = me.DateTimeField(db_field="suspendedAt")  # tokens refused, sockets closed, until lifted
     # Express tokens issued before this (or without a date) are refused (services/legacy_tokens.py).
     tokens_valid_after = me.DateTimeField(db_field="tokensValidAfter")
-    push_previews = me.BooleanField(db_field="pushPreviews", default=True)
-    badge_includes_muted = me.BooleanField(db_field="badgeIncludesMuted", default=True)
-    mentions_bypass_mute = me.BooleanField(db_field="mentionsBypassMute", default=True)
-    requests_from_strangers = me.BooleanField(db_field="requestsFromStrangers", default=True)
+    # Settings (utils/user_settings.py names each once: stored name, default, values).
+    push_previews = setting_field("push_previews")
+    badge_includes_muted = setting_field("badge_includes_muted")
+    mentions_bypass_mute = setting_field("mentions_bypass_mute")
+    requests_from_strangers = setting_field("requests_from_strangers")
     # Privacy: who sees what of this person (services/privacy.py).
-    last_seen_visibility = me.StringField(db_field="lastSeenVisibility", default="everyone",
-                                          choices=("everyone", "contacts", "nobody"))
-    online_visibility = me.StringField(db_field="onlineStatusVisibility", default="everyone",
-                                       choices=("everyone", "contacts", "nobody"))
-    photo_visibility = me.StringField(db_field="profilePhotoVisibility", default="everyone",
-                                      choices=("everyone", "contacts"))
-    read_receipts = me.BooleanField(db_field="readReceipts", default=True)
+    last_seen_visibility = setting_field("last_seen_visibility")
+    online_visibility = setting_field("online_visibility")
+    photo_visibility = setting_field("photo_visibility")
+    read_receipts = setting_field("read_receipts")
 
     @classmethod
     def by_id_or_legacy_id(cls, user_id):

@@ -1,10 +1,26 @@
-from marshmallow import fields, validate
+"""People and the signed-in user's profile and settings.
+
+The people schemas dump only what `services/people.py` presented for a viewer (a `PersonView`):
+handed a stored user, they raise, so no route or event can show a person without the viewer.
+"""
+from marshmallow import fields, pre_dump, validate
 
 from backend2.extensions import ma
 from backend2.schemas.auth_fields import validate_password
 from backend2.schemas.common import (
     InputSchema, MediaLink, PageQuerySchema, PaginationSchema, Timestamp, display_name_field, id_fields, url_field,
 )
+from backend2.utils.user_settings import FLAG, PRIVACY_SETTINGS, PROFILE_SETTINGS
+from backend2.utils.views import OwnProfileView, PersonView
+
+
+def _presented_as(kind):
+    def refuse_unpresented(self, person, **kwargs):
+        if not isinstance(person, kind):
+            raise TypeError(f"{type(self).__name__} dumps a {kind.__name__} (services/people.py presents people "
+                            f"for a viewer), not a {type(person).__name__}")
+        return person
+    return pre_dump(refuse_unpresented)
 
 
 class PublicUserSchema(ma.Schema.from_dict(id_fields())):
@@ -17,22 +33,31 @@ class PublicUserSchema(ma.Schema.from_dict(id_fields())):
     lastSeen = Timestamp(attribute="last_seen", allow_none=True)
     online = fields.Boolean(metadata={"description": "a device of theirs is connected now"})
 
+    refuse_unpresented = _presented_as(PersonView)
 
-class UserSchema(PublicUserSchema):
+
+def _setting_field(setting, required=False, **options):
+    """A setting's field, read from and loaded into its stored name."""
+    if setting.values == FLAG:
+        return fields.Boolean(attribute=setting.field, truthy={True}, falsy={False}, required=required,
+                              metadata={"description": setting.description}, **options)
+    return fields.String(attribute=setting.field, validate=validate.OneOf(setting.values), required=required,
+                         metadata={"description": setting.description}, **options)
+
+
+def _profile_settings():
+    return {setting.profile_name: _setting_field(setting) for setting in PROFILE_SETTINGS}
+
+
+class UserSchema(PublicUserSchema.from_dict(_profile_settings(), name="OwnProfileBase")):
     """The signed-in user's own profile."""
 
     phone = fields.String()
     email = fields.String(allow_none=True)
-    pushPreviews = fields.Boolean(attribute="push_previews",
-                                  metadata={"description": "pushes show the sender and text; else only 'New message'"})
-    badgeIncludesMuted = fields.Boolean(attribute="badge_includes_muted",
-                                        metadata={"description": "the badge counts muted chats' unread messages"})
-    mentionsBypassMute = fields.Boolean(attribute="mentions_bypass_mute",
-                                        metadata={"description": "a mention in a muted group still pushes"})
-    requestsFromStrangers = fields.Boolean(attribute="requests_from_strangers",
-                                           metadata={"description": "false: chat requests only from my contacts"})
     createdAt = Timestamp(attribute="created_at")
     updatedAt = Timestamp(attribute="updated_at")
+
+    refuse_unpresented = _presented_as(OwnProfileView)
 
 
 class UserSearchQuerySchema(PageQuerySchema):
@@ -48,24 +73,15 @@ class BlockedListSchema(ma.Schema):
     users = fields.List(fields.Nested(PublicUserSchema))
 
 
-def _privacy_fields(required):
-    audience = ("everyone", "contacts", "nobody")
-    flag = {"truthy": {True}, "falsy": {False}, "required": required}
-    return {
-        "lastSeen": fields.String(validate=validate.OneOf(audience), required=required),
-        "onlineStatus": fields.String(validate=validate.OneOf(audience), required=required),
-        "profilePhoto": fields.String(validate=validate.OneOf(audience[:2]), required=required),
-        "readReceipts": fields.Boolean(**flag),
-        "previewsInPush": fields.Boolean(**flag),
-        "requestsFromStrangers": fields.Boolean(**flag),
-    }
+def _privacy_settings(required):
+    return {setting.privacy_name: _setting_field(setting, required) for setting in PRIVACY_SETTINGS}
 
 
-class PrivacySettingsInputSchema(InputSchema.from_dict(_privacy_fields(required=False))):
+class PrivacySettingsInputSchema(InputSchema.from_dict(_privacy_settings(required=False))):
     """Any of the settings; the others stay as they are."""
 
 
-PrivacySettingsSchema = ma.Schema.from_dict(_privacy_fields(required=True), name="PrivacySettingsSchema")
+PrivacySettingsSchema = ma.Schema.from_dict(_privacy_settings(required=True), name="PrivacySettingsSchema")
 
 
 class ExportJobSchema(ma.Schema):
@@ -85,7 +101,7 @@ class AccountDeletionResultSchema(ma.Schema):
     deleteAt = Timestamp(allow_none=True, metadata={"description": "when a scheduled deletion happens"})
 
 
-class ProfileUpdateSchema(InputSchema):
+class ProfileUpdateSchema(InputSchema.from_dict(_profile_settings(), name="ProfileUpdateBase")):
     ALIASES = {"avatarUrl": "avatar"}
     name = display_name_field(80)
     about = fields.String(validate=validate.Length(max=500))
@@ -93,7 +109,3 @@ class ProfileUpdateSchema(InputSchema):
     avatar = url_field()
     password = fields.String(validate=validate_password)
     currentPassword = fields.String(validate=validate.Length(max=1024))
-    pushPreviews = fields.Boolean(truthy={True}, falsy={False})
-    badgeIncludesMuted = fields.Boolean(truthy={True}, falsy={False})
-    mentionsBypassMute = fields.Boolean(truthy={True}, falsy={False})
-    requestsFromStrangers = fields.Boolean(truthy={True}, falsy={False})

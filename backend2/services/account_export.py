@@ -20,6 +20,7 @@ from backend2.errors import Codes, NotFound
 from backend2.extensions import redis_store
 from backend2.models import Call, ChatRequest, ContactBook, Conversation, Message, Session, Star, Upload
 from backend2.services import file_store
+from backend2.utils import user_settings
 from backend2.utils.time import iso, utcnow
 
 ARCHIVE_NAME = "backend2-export.json"
@@ -85,8 +86,7 @@ def _records(user):
         "exportedAt": iso(utcnow()),
         "profile": {"id": str(uid), "name": user.name, "phone": user.phone, "email": user.email, "about": user.about,
                     "avatar": user.avatar, "createdAt": iso(user.created_at), "lastSeen": iso(user.last_seen),
-                    "settings": {"pushPreviews": user.push_previews, "badgeIncludesMuted": user.badge_includes_muted,
-                                 "mentionsBypassMute": user.mentions_bypass_mute}},
+                    "settings": user_settings.by_names(user)},
         "sessions": [{"id": str(s.id), "platform": s.platform, "deviceName": s.device_name, "ip": s.ip,
                       "userAgent": s.user_agent, "createdAt": iso(s.created_at), "lastSeenAt": iso(s.last_seen_at),
                       "expiresAt": iso(s.expires_at), "revokedAt": iso(s.revoked_at),

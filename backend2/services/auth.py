@@ -8,11 +8,12 @@ from mongoengine import NotUniqueError
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from backend2.models import Session, User
-from backend2.services import account_deletion, cached, legacy_tokens, otps, presence, sessions
+from backend2.services import account_deletion, cached, legacy_tokens, otps, people, sessions
 from backend2.services.phones import normalize_phone
 from backend2.services.tokens import issue_token, read_token
 from backend2.utils.ids import parse_object_id
 from backend2.utils.passwords import check_password, hash_password
+from backend2.utils.views import OwnProfileView
 
 
 @lru_cache(maxsize=4)
@@ -34,7 +35,7 @@ class AuthContext:
 @dataclass
 class AuthResult:
     token: str
-    user: User
+    user: OwnProfileView
     session: Session
 
 
@@ -54,8 +55,7 @@ def _start_session(user, device, client):
     refuse_suspended(user)
     session = sessions.open_session(user, device, client)
     account_deletion.cancel_scheduled_deletion(user)
-    presence.mark_online([user])
-    return AuthResult(token=issue_token(user, session), user=user, session=session)
+    return AuthResult(token=issue_token(user, session), user=people.present_self(user), session=session)
 
 
 def send_registration_code(raw_phone):

@@ -15,11 +15,12 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import Call, User
-from backend2.services import call_state, deadlines, events, messages, presence, rate_budgets
+from backend2.services import call_state, deadlines, events, messages, people, rate_budgets
 from backend2.services.conversations import conversation_for, open_direct_conversation
 from backend2.services.pagination import paginate
 from backend2.services.users import visible_user
 from backend2.utils.time import utcnow
+from backend2.utils.views import Presented
 
 # How each way of ending maps to the recorded outcome, before and after an answer.
 OUTCOME_BEFORE_ANSWER = {"timeout": "missed", "declined": "declined", "cancelled": "cancelled"}
@@ -75,8 +76,8 @@ def _direct_conversation(user, callee, conversation_id):
 def _invitation(call_id, caller_id, callee, kind, offer, conversation_id):
     """`from` is the caller as the callee may see them (a copy: privacy settings hide parts), whose
     public profile the socket layer sends."""
-    caller = presence.mark_online([User.objects(id=caller_id).first()], callee)[0]
-    return {"callId": call_id, "from": events.PublicProfile(caller), "type": kind, "offer": offer,
+    caller = people.present_person(callee, User.objects(id=caller_id).first())
+    return {"callId": call_id, "from": caller, "type": kind, "offer": offer,
             "conversationId": str(conversation_id)}
 
 
@@ -184,7 +185,7 @@ def device_joined(user_id, device_id):
         callee = User.objects(id=user_id).first()
         invitation = _invitation(call_id, call["caller"], callee, call["type"], json.loads(call["offer"]),
                                  call["conversation"])
-        if invitation["from"].user is not None:
+        if invitation["from"] is not None:
             _emit("call:invite", invitation, devices=[device_id])
 
 
@@ -241,12 +242,10 @@ def _finish(call, outcome, reason, duration=0):
 
 
 def list_calls(user, page, limit):
-    """The user's calls, made or received, newest first; each knows its direction."""
+    """The user's calls, made or received, newest first; each knows its direction and the other party."""
     items, pagination = paginate(Call.objects(participants=user.id).order_by("-created_at", "-id"), page, limit)
-    people = {u.id: u for u in presence.mark_online(list(User.objects(
-        id__in=list({c.caller if c.callee == user.id else c.callee for c in items}))), user)}
-    for call in items:
-        outgoing = call.caller == user.id
-        call.direction = "outgoing" if outgoing else "incoming"
-        call.other_user = people.get(call.callee if outgoing else call.caller)
-    return items, pagination
+    others = User.objects(id__in=list({c.caller if c.callee == user.id else c.callee for c in items}))
+    shown = {person["id"]: person for person in people.present_people(user, list(others))}
+    return [Presented(call, direction="outgoing" if call.caller == user.id else "incoming",
+                      other_user=shown.get(call.callee if call.caller == user.id else call.caller))
+            for call in items], pagination

@@ -3,13 +3,14 @@ from mongoengine import NotUniqueError, Q
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import ChatRequest, User
-from backend2.services import presence, rate_budgets
+from backend2.services import people, rate_budgets
 from backend2.services.contacts import has_contact
 from backend2.services.blocks import hidden_user_ids
 from backend2.services.conversations import direct_conversation_for, may_chat_without_request, participant_key
 from backend2.services.users import visible_user
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import utcnow
+from backend2.utils.views import Presented
 
 
 def send_request(user, target_id, message):
@@ -89,19 +90,18 @@ def cancel_request(user, request_id):
 
 
 def list_requests(user, direction, status):
-    """The user's requests, newest first, each with `other_user` and `direction` attached."""
+    """The user's requests, newest first, each with `other_user` (as the user sees them) and `direction`."""
     incoming, outgoing = Q(to=user.id), Q(sender=user.id)
     where = {"incoming": incoming, "outgoing": outgoing}.get(direction, incoming | outgoing)
     requests = list(ChatRequest.objects(where, status=status).order_by("-created_at"))
     hidden = hidden_user_ids(user)
-    others = {u.id: u for u in presence.mark_online(
-        list(User.objects(id__in=[r.sender if r.to == user.id else r.to for r in requests])), user)}
+    others = User.objects(id__in=[r.sender if r.to == user.id else r.to for r in requests])
+    shown = {person["id"]: person for person in people.present_people(user, list(others))}
     visible = []
     for request in requests:
         other_id = request.sender if request.to == user.id else request.to
-        if other_id in hidden or other_id not in others:
+        if other_id in hidden or other_id not in shown:
             continue
-        request.other_user = others[other_id]
-        request.direction = "incoming" if request.to == user.id else "outgoing"
-        visible.append(request)
+        visible.append(Presented(request, other_user=shown[other_id],
+                                 direction="incoming" if request.to == user.id else "outgoing"))
     return visible

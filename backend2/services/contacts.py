@@ -1,12 +1,14 @@
 """The synced address book: who of my contacts uses the app, and "is X in my contacts"."""
 from backend2.models import ContactBook, ContactEntry, User
+from backend2.services import people
 from backend2.services.blocks import hidden_user_ids
 from backend2.utils.phone import region_of, to_e164
 from backend2.utils.time import utcnow
 
 
 def sync_contacts(user, contacts, default_region):
-    """Replace the user's address book; returns (registered users with saved names, stats).
+    """Replace the user's address book; returns (registered users as the user sees them, with their
+    numbers and saved names, stats).
 
     Numbers are read in the user's own country first (a local number in their address book
     is local to them), duplicates merged keeping the first non-empty name, invalid ones skipped.
@@ -29,10 +31,10 @@ def sync_contacts(user, contacts, default_region):
     )
     hidden = hidden_user_ids(user) | {user.id}
     matches = [u for u in User.objects(phone__in=list(book)).order_by("name") if u.id not in hidden]
-    for match in matches:
-        match.contact_name = book[match.phone]
+    shown = people.present_people(user, matches, phone={u.id: u.phone for u in matches},
+                                  contact_name={u.id: book[u.phone] for u in matches})
     stats = {"received": len(contacts), "saved": len(book), "invalid": invalid, "registered": len(matches)}
-    return matches, stats
+    return shown, stats
 
 
 def has_contact(owner, phone):

@@ -4,11 +4,12 @@ from mongoengine import NotUniqueError
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import ChatRequest, Conversation, Message, User
-from backend2.services import cached, events, presence, uploads
+from backend2.services import cached, events, uploads
 from backend2.services.contacts import has_contact
 from backend2.services.users import visible_user
 from backend2.utils.ids import parse_object_id
 from backend2.utils.text import has_visible_text
+from backend2.utils.time import utcnow
 
 
 def participant_key(first_id, second_id):
@@ -143,16 +144,6 @@ def list_conversations(user, page, limit, archived=None):
     return [conversation for conversation, _ in rows], last, pagination
 
 
-def with_people(conversations, viewer):
-    """Attach `people` (participants' User documents, marked online or not, as `viewer` may see
-    them) to each conversation, with one query and one presence lookup for all of them."""
-    ids = {uid for conversation in conversations for uid in conversation.participants}
-    users = {u.id: u for u in presence.mark_online(list(User.objects(id__in=list(ids))), viewer)}
-    for conversation in conversations:
-        conversation.people = [users[uid] for uid in conversation.participants if uid in users]
-    return conversations
-
-
 def admin_group(user, conversation_id):
     conversation = _group_for(user, conversation_id)
     if user.id not in conversation.admins:
@@ -174,20 +165,19 @@ GROUP_SETTINGS = {"description": "description", "onlyAdminsCanSend": "only_admin
 def update_group(user, conversation_id, changes):
     """Name, avatar, description, and who may send and pin (admins); each change is announced in the chat."""
     conversation = admin_group(user, conversation_id)
-    before = {field: getattr(conversation, field) for field in ("name", "avatar", *GROUP_SETTINGS.values())}
+    wanted = {}
     if "name" in changes:
         if not has_visible_text(changes["name"]):
             raise ValidationFailed("A group needs a name", details={"name": ["Empty"]})
-        conversation.name = changes["name"].strip()
+        wanted["name"] = changes["name"].strip()
     if "avatar" in changes:
-        conversation.avatar = _kept(changes["avatar"])
-    for name, field in GROUP_SETTINGS.items():
-        if name in changes:
-            setattr(conversation, field, changes[name])
-    changed = [field for field, value in before.items() if getattr(conversation, field) != value]
+        wanted["avatar"] = _kept(changes["avatar"])
+    wanted.update({field: changes[name] for name, field in GROUP_SETTINGS.items() if name in changes})
+    changed = [field for field, value in wanted.items() if getattr(conversation, field) != value]
     if not changed:
         return conversation
-    conversation.save()
+    conversation = Conversation.objects(id=conversation.id).modify(
+        **{f"set__{field}": wanted[field] for field in changed}, set__updated_at=utcnow(), new=True)
     cached.forget_conversation(conversation.id)
     events.group_changed.send(conversation, actor_id=user.id, action="group_updated", changes=changed)
     return conversation

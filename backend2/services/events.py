@@ -3,8 +3,6 @@
 Services never emit Socket.IO events themselves, so a change made over REST and the same
 change made over a socket reach the apps through one path (`backend2/sockets/broadcasts.py`).
 """
-from typing import NamedTuple
-
 from blinker import Namespace
 
 _events = Namespace()
@@ -30,9 +28,3 @@ account_suspended = _events.signal("account-suspended")  # sender: user id
 device_gone = _events.signal("device-gone")              # sender: device id; user_id (closed or crashed)
 call_event = _events.signal("call-event")                # sender: event name; payload, users, devices,
 #                                                           skip_device, after_ack (send once the ack is out)
-
-
-class PublicProfile(NamedTuple):
-    """A user in an event payload, to be sent as their public profile."""
-
-    user: object

@@ -1,11 +1,12 @@
 """What a viewer sees of messages and conversations: recipients, reply previews, status,
 reactions, mentions, the last message and the unread counts, each gathered in as few queries
 as possible."""
-from backend2.models import Conversation, Message
+from backend2.models import Conversation, Message, User
 from backend2.services import privacy, receipts
 from backend2.services.conversation_settings import cleared_at, settings_of
-from backend2.services.conversations import with_people
+from backend2.services.people import present_people
 from backend2.utils.time import as_utc
+from backend2.utils.views import Presented
 
 REPLY_PREVIEW_CHARS = 100
 REACTION_USERS_SHOWN = 3
@@ -13,8 +14,9 @@ FORWARDED_MANY_TIMES = 5  # hops after which a forward is labelled "forwarded ma
 
 
 def present_messages(viewer_id, messages, conversations=None, people=None):
-    """Attach `to_user`, `status` (the copy of `viewer_id` when they sent it) and `reply_preview`;
-    `people` ({id: User} of the participants, when the caller has them) spares privacy lookups."""
+    """Each message as `viewer_id` sees it (new views; the messages stay as loaded): `to_user`,
+    `status` (the viewer's own messages only), `reply_preview` and the viewer's fields. `people`
+    ({id: User} of the participants, when the caller has them) spares privacy lookups."""
     conversations = conversations or {
         c.id: c for c in Conversation.objects(id__in=list({m.conversation for m in messages}))
     }
@@ -27,15 +29,17 @@ def present_messages(viewer_id, messages, conversations=None, people=None):
         return lambda: hidden.setdefault(conversation.id, privacy.hidden_readers(viewer_id, conversation.participants,
                                                                                  people))
 
-    for message in messages:
+    def present(message):
         conversation = conversations.get(message.conversation)
-        message.to_user = _recipient(message, conversation)
-        message.status = (receipts.status_of(message, conversation, hidden_readers(conversation))
-                          if conversation is not None and message.sender == viewer_id else None)
-        message.reply_preview = _preview(replied.get(message.reply_to)) if message.reply_to else None
-        message.forwarded_many_times = message.forward_count >= FORWARDED_MANY_TIMES
-        message.__dict__.update(viewer_fields(message, viewer_id))
-    return messages
+        return Presented(
+            message, to_user=_recipient(message, conversation),
+            status=(receipts.status_of(message, conversation, hidden_readers(conversation))
+                    if conversation is not None and message.sender == viewer_id else None),
+            reply_preview=_preview(replied.get(message.reply_to)) if message.reply_to else None,
+            forwarded_many_times=message.forward_count >= FORWARDED_MANY_TIMES,
+            **viewer_fields(message, viewer_id))
+
+    return [present(message) for message in messages]
 
 
 def present_one(viewer_id, message, conversation):
@@ -77,26 +81,38 @@ def _preview(quoted):
 
 
 def present_conversations(viewer, conversations, last_messages=None):
-    """Attach people, the presented last message, the viewer's unread counts and settings: the
-    same few queries for one conversation or a hundred. `last_messages` ({id: Message}), when
-    the caller has them, spares reading them."""
-    with_people(conversations, viewer)
-    people = {user.id: user for conversation in conversations for user in conversation.people}
+    """Each conversation as `viewer` sees it (new views; the documents stay as loaded): its people,
+    the presented last message, the viewer's unread counts and settings, the read cursors they
+    may see: the same few queries for one conversation or a hundred. `last_messages` ({id:
+    Message}), when the caller has them, spares reading them."""
+    users = _participants_of(conversations)
+    shown = {person["id"]: person for person in present_people(viewer, list(users.values()))}
     by_id = {c.id: c for c in conversations}
     if last_messages is None:
         last_ids = [c.last_message for c in conversations if c.last_message]
         last_messages = list(Message.objects(id__in=last_ids).exclude("edits")) if last_ids else []
     else:
         last_messages = list(last_messages.values())
-    last = {m.id: m for m in present_messages(viewer.id, last_messages, by_id, people)}
+    last = {m.id: m for m in present_messages(viewer.id, last_messages, by_id, users)}
     counts = receipts.unread_counts(viewer, conversations)
-    for conversation in conversations:
+    hidden = _hidden_readers_of(viewer, conversations, users)
+
+    def present(conversation):
         message = last.get(conversation.last_message)
-        conversation.last_message_view = message if message is not None and visible_to(viewer.id, message,
-                                                                                        conversation) else None
-        conversation.unread_count, conversation.unread_mentions = counts.get(conversation.id, (0, 0))
-        conversation.own_settings = settings_of(conversation, viewer.id)
-    return hide_read_cursors(viewer, conversations, people)
+        unread, mentions = counts.get(conversation.id, (0, 0))
+        return Presented(
+            conversation, people=[shown[uid] for uid in conversation.participants if uid in shown],
+            last_message_view=message if message is not None and visible_to(viewer.id, message, conversation) else None,
+            unread_count=unread, unread_mentions=mentions, own_settings=settings_of(conversation, viewer.id),
+            read_up_to=_readable(conversation, hidden))
+
+    return [present(conversation) for conversation in conversations]
+
+
+def _participants_of(conversations):
+    """{id: User} of everyone taking part in these conversations, in one query."""
+    ids = {uid for conversation in conversations for uid in conversation.participants}
+    return {user.id: user for user in User.objects(id__in=list(ids))}
 
 
 def visible_to(viewer_id, message, conversation):
@@ -106,9 +122,15 @@ def visible_to(viewer_id, message, conversation):
 
 
 def hide_read_cursors(viewer, conversations, people=None):
-    """`readUpTo` shows only the read state the viewer may see (read receipts turned off)."""
-    hidden = {str(uid) for uid in privacy.hidden_readers(viewer.id, {uid for c in conversations
-                                                                     for uid in c.participants}, people)}
-    for conversation in conversations:
-        conversation.read_up_to = {uid: at for uid, at in conversation.read_up_to.items() if uid not in hidden}
-    return conversations
+    """Each conversation with only the read cursors the viewer may see (read receipts turned off)."""
+    hidden = _hidden_readers_of(viewer, conversations, people)
+    return [Presented(conversation, read_up_to=_readable(conversation, hidden)) for conversation in conversations]
+
+
+def _hidden_readers_of(viewer, conversations, people):
+    everyone = {uid for conversation in conversations for uid in conversation.participants}
+    return {str(uid) for uid in privacy.hidden_readers(viewer.id, everyone, people)}
+
+
+def _readable(conversation, hidden):
+    return {uid: at for uid, at in conversation.read_up_to.items() if uid not in hidden}

@@ -11,7 +11,6 @@ sessions (devices) that have a live socket.
 import time
 
 from flask import current_app
-from redis.exceptions import RedisError
 
 from backend2.extensions import redis_store
 from backend2.models import Conversation, User
@@ -135,20 +134,6 @@ def live_sessions(user_ids):
         devices, sessions = replies[2 * index], replies[2 * index + 1]
         live[user_id] = {sessions[device].decode() for device in devices if sessions.get(device)}
     return live
-
-
-def mark_online(users, viewer=None):
-    """Set `online` on each user (for their JSON) with one lookup for all; a profile must not fail
-    for want of it, so everyone counts as offline while Redis is down. With `viewer`, what each
-    user's privacy settings keep from the viewer is hidden too. Returns `users`."""
-    present = [user for user in users if user is not None]
-    try:
-        online = online_user_ids({user.id for user in present})
-    except RedisError:
-        online = set()
-    for user in present:
-        user.online = str(user.id) in online
-    return privacy.mask_people(viewer, users)
 
 
 def presence_of(viewer, user_ids):

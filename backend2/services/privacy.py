@@ -4,28 +4,12 @@ read receipts.
 
 With read receipts off, a person's read cursor still moves for their own devices and unread
 counts, but others see at most "delivered" from them, and they see no one's read state.
-Nobody's own view of themselves is ever hidden.
+Nobody's own view of themselves is ever hidden. The settings themselves are in
+utils/user_settings.py; services/people.py applies these rules to every person the server shows.
 """
 from backend2.models import ContactBook, User
-from backend2.services import cached
 
-SETTINGS = {"lastSeen": "last_seen_visibility", "onlineStatus": "online_visibility",
-            "profilePhoto": "photo_visibility", "readReceipts": "read_receipts", "previewsInPush": "push_previews",
-            "requestsFromStrangers": "requests_from_strangers"}
 SHOWN = {"lastSeen": "last_seen_visibility", "online": "online_visibility", "photo": "photo_visibility"}
-
-
-def settings_of(user):
-    return {name: getattr(user, attribute) for name, attribute in SETTINGS.items()}
-
-
-def update_settings(user, changes):
-    """Apply the settings given (none is fine); returns them all."""
-    if changes:
-        User.objects(id=user.id).update_one(**{f"set__{SETTINGS[name]}": value for name, value in changes.items()})
-        cached.forget_user(user.id)
-        user.reload(*[SETTINGS[name] for name in changes])
-    return settings_of(user)
 
 
 def _contacts_of(owner_ids, viewer_phone):
@@ -48,22 +32,6 @@ def shown_to(viewer, owners):
                            if getattr(owner, attribute) == "everyone"
                            or (getattr(owner, attribute) == "contacts" and owner.id in contacts)}
     return shown
-
-
-def mask_people(viewer, users):
-    """Hide, on these users (loaded for presenting only), what `viewer` may not see."""
-    people = [user for user in users if user is not None]
-    if viewer is None or not people:
-        return users
-    shown = shown_to(viewer, people)
-    for user in people:
-        if "lastSeen" not in shown[user.id]:
-            user.last_seen = None
-        if "online" not in shown[user.id]:
-            user.online = False
-        if "photo" not in shown[user.id]:
-            user.avatar = None
-    return users
 
 
 def watchers_shown(owner, watcher_ids):

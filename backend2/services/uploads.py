@@ -90,7 +90,7 @@ def prepare_avatar(owner_id, data, original_name=""):
     """An image re-encoded to fit AVATAR_MAX_SIDE, without a thumbnail, for an avatar (so referred
     to from the start); nothing is written."""
     prepared = _prepare_image(owner_id, data, original_name, current_app.config["AVATAR_MAX_SIDE"], thumbnail=False)
-    prepared.upload.attached = prepared.upload.avatar = True
+    prepared.upload.attached = prepared.upload.is_avatar = True
     return prepared
 
 
@@ -209,7 +209,7 @@ def may_fetch(user, name):
         return True
     if upload.owner == user.id:
         return True
-    if upload.avatar:
+    if upload.is_avatar:
         return not blocked_between(user, upload.owner)
     holding = Message.conversations_holding(file_store.upload_url(upload.stored_name))
     return bool(holding) and Conversation.find_one_raw({"_id": {"$in": holding}, "participants": user.id}) is not None

@@ -10,6 +10,7 @@ from backend2.services.message_views import viewer_key
 from backend2.sockets.payloads import message_json, pins_json, public_user_json, settings_json, viewer_json
 from backend2.sockets.rooms import emit_each_to_users, emit_to_users, user_room
 from backend2.utils.time import iso
+from backend2.utils.views import PersonView
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def on_presence_changed(user_id, online, last_seen, owner=None):
 @events.call_event.connect
 def on_call_event(event, payload, users, devices, skip_device, after_ack):
     """To every device of `users` and to the single `devices`, except `skip_device`."""
-    payload = {key: public_user_json(value.user) if isinstance(value, events.PublicProfile) else value
+    payload = {key: public_user_json(value) if isinstance(value, PersonView) else value
                for key, value in payload.items()}
     targets = [user_room(user_id) for user_id in users] + [device for device in devices if device]
     if not targets:

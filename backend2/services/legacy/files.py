@@ -116,7 +116,7 @@ class FileImporter:
             return self._refuse(key, f"file_refused:{error.code}")
         item.upload.id, item.upload.legacy_names = upload_id(kind, path), [path]
         item.upload.attached = True  # a source document refers to it
-        item.upload.avatar = kind == "avatar"
+        item.upload.is_avatar = kind == "avatar"
         return item
 
     def _refuse(self, key, why):

@@ -1,0 +1,33 @@
+"""What presenters hand to the output schemas: new values for one viewer, never the stored documents.
+
+A person leaves the server only as a `PersonView`, which `services/people.py` makes from a user
+and the viewer looking at them; the people schemas refuse anything else, so a route or event that
+forgot the viewer fails instead of showing what someone's privacy settings hide.
+"""
+
+
+class PersonView(dict):
+    """A person as one viewer may see them: `id, name, about, avatar, last_seen, online`, with
+    what the person hides from that viewer already None or False (plus any fields the presenter's
+    caller adds, such as a contact's saved name)."""
+
+
+class OwnProfileView(PersonView):
+    """The signed-in person as they see themselves: nothing hidden, their own settings and contact details."""
+
+
+class Presented:
+    """A stored document as one viewer sees it: the viewer's values (`shown`) over the document's
+    own attributes, which stay as they were, so the document can still be saved unchanged."""
+
+    __slots__ = ("document", "shown")
+
+    def __init__(self, document, **shown):
+        self.document = document
+        self.shown = shown
+
+    def __getattr__(self, name):
+        shown = object.__getattribute__(self, "shown")
+        if name in shown:
+            return shown[name]
+        return getattr(object.__getattribute__(self, "document"), name)
