@@ -9,6 +9,7 @@ from flask_marshmallow import Marshmallow
 from flask_socketio import SocketIO
 
 from backend2.api_docs import add_shared_errors
+from backend2.middlewares.limit_keys import account_or_address
 from config import ConfigError
 from backend2.infra.redis_pools import bounded_redis, in_process_redis
 from backend2.infra.push_gateways import PushGateways
@@ -21,18 +22,10 @@ cors = CORS()
 jwt = JWTManager()
 
 
-def _account_or_address():
-    """The default limit's key: the account of a signed-in request, else the address (the rule
-    and why are in middlewares/rate_limits.py, which imports this module)."""
-    from backend2.middlewares.rate_limits import account_or_address
-
-    return account_or_address()
-
-
 # Limits are read from the app's config per request, so each app has its own defaults.
 limiter = Limiter(key_func=get_remote_address,
                   default_limits=[Limit(lambda: current_app.config["RATE_LIMIT_DEFAULT"],
-                                        key_function=_account_or_address)],
+                                        key_function=account_or_address)],
                   application_limits=[ApplicationLimit(lambda: current_app.config["RATE_LIMIT_PER_ADDRESS"],
                                                        key_function=get_remote_address, scope="per-address")])
 ma = Marshmallow()

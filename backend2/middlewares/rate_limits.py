@@ -1,10 +1,8 @@
 """Rate limits beyond the default: stricter on /auth, per phone and per IP on OTP routes.
 
-Who a limit counts: RATE_LIMIT_DEFAULT counts a signed-in request against its account (the
-token's user, once its signature is checked) and any other request against its address, so
-one account behind many addresses gets one budget, and many accounts behind one carrier NAT
-address do not starve each other. RATE_LIMIT_PER_ADDRESS is a ceiling per address over every
-route and account, against one address running many accounts.
+Who a limit counts: RATE_LIMIT_DEFAULT counts a request against its account or its address
+(middlewares/limit_keys.py). RATE_LIMIT_PER_ADDRESS is a ceiling per address over every route
+and account, against one address running many accounts.
 
 Limits are Flask-Limiter strings read from configuration when a request is checked,
 kept in Redis when REDIS_URL is set so every server process shares them. Flask-Limiter's
@@ -14,29 +12,16 @@ response; a real Retry-After goes only on 429s, from the error handler.
 import math
 import time
 
-from flask import current_app, request
+from flask import current_app
 from flask_limiter.util import get_remote_address
 
 from backend2.extensions import limiter
-from backend2.errors import AppError
 from backend2.middlewares.validation import json_or_none
-from backend2.services.tokens import read_token
 from backend2.utils.phone import to_e164
 
 
 def _configured(name):
     return lambda: current_app.config[name]
-
-
-def account_or_address():
-    """`user:<id>` for a request with a validly signed token, else the client's address."""
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        try:
-            return f"user:{read_token(header[7:].strip()).user_id}"
-        except AppError:  # a bad token is refused later; until then it counts as its address
-            pass
-    return get_remote_address()
 
 
 def _phone_key():
