@@ -51,7 +51,7 @@ from backend2.schemas.users import (
     UserSchema,
     UserSearchQuerySchema,
 )
-from backend2.services import account_deletion, account_export, blocks, people, users
+from backend2.services import account_deletion, account_export, blocks, presenter, users
 
 users_bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -63,7 +63,7 @@ users_bp = Blueprint("users", __name__, url_prefix="/users")
 def search(query):
     """Find other users by name or phone (blocked users are left out both ways)"""
     found, pagination = users.search_users(current_user(), query["q"], query["page"], query["limit"])
-    return {"users": people.present_people(current_user(), found), "pagination": pagination}
+    return {"users": presenter.present_people(current_user(), found), "pagination": pagination}
 
 
 @users_bp.get("/profile")
@@ -72,7 +72,7 @@ def search(query):
 @response(UserSchema)
 def profile():
     """The signed-in user's own profile"""
-    return people.present_self(current_user())
+    return presenter.present_self(current_user())
 
 
 @users_bp.get("/me/settings")
@@ -132,7 +132,7 @@ def export_job(job_id):
 @other_responses({400: "Invalid input or wrong current password", 409: "Email already used"})
 def update_profile(changes):
     """Change name, about, email, avatar or password (a new password signs out the other devices)"""
-    return people.present_self(users.update_profile(current_auth(), changes))
+    return presenter.present_self(users.update_profile(current_auth(), changes))
 
 
 @users_bp.post("/me/avatar")
@@ -142,7 +142,7 @@ def update_profile(changes):
 @other_responses({400: "Not an allowed image", 413: "Larger than AVATAR_MAX_BYTES"})
 def upload_avatar(upload):
     """Upload a new avatar image (PNG, JPEG, WebP or GIF), stored re-encoded"""
-    return people.present_self(users.set_avatar(current_user(), upload["file"]))
+    return presenter.present_self(users.set_avatar(current_user(), upload["file"]))
 
 
 @users_bp.get("/blocked")
@@ -150,7 +150,7 @@ def upload_avatar(upload):
 @response(BlockedListSchema)
 def list_blocked():
     """The users the caller has blocked"""
-    return {"users": people.present_people(current_user(), blocks.blocked_users(current_user()))}
+    return {"users": presenter.present_people(current_user(), blocks.blocked_users(current_user()))}
 
 
 @users_bp.get("/<user_id>")
@@ -159,7 +159,7 @@ def list_blocked():
 @other_responses({404: "Unknown or blocked user"})
 def public_profile(user_id):
     """Another user's public profile"""
-    return people.present_person(current_user(), users.visible_user(current_user(), user_id))
+    return presenter.present_person(current_user(), users.visible_user(current_user(), user_id))
 
 
 @users_bp.post("/<user_id>/block")

@@ -1,6 +1,6 @@
 """People and the signed-in user's profile and settings.
 
-The people schemas dump only what `services/people.py` presented for a viewer (a `PersonView`):
+The people schemas dump only what `services/presenter.py` presented for a viewer (a `PersonView`):
 handed a stored user, they raise, so no route or event can show a person without the viewer.
 """
 from marshmallow import fields, pre_dump, validate
@@ -17,7 +17,7 @@ from backend2.utils.views import OwnProfileView, PersonView
 def _presented_as(kind):
     def refuse_unpresented(self, person, **kwargs):
         if not isinstance(person, kind):
-            raise TypeError(f"{type(self).__name__} dumps a {kind.__name__} (services/people.py presents people "
+            raise TypeError(f"{type(self).__name__} dumps a {kind.__name__} (services/presenter.py presents people "
                             f"for a viewer), not a {type(person).__name__}")
         return person
     return pre_dump(refuse_unpresented)

@@ -8,7 +8,7 @@ from mongoengine import NotUniqueError
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from backend2.models import Session, User
-from backend2.services import account_deletion, cached, legacy_tokens, otps, people, sessions
+from backend2.services import account_deletion, cached, legacy_tokens, otps, presenter, sessions
 from backend2.services.phones import normalize_phone
 from backend2.services.tokens import issue_token, read_token
 from backend2.utils.ids import parse_object_id
@@ -55,7 +55,7 @@ def _start_session(user, device, client):
     refuse_suspended(user)
     session = sessions.open_session(user, device, client)
     account_deletion.cancel_scheduled_deletion(user)
-    return AuthResult(token=issue_token(user, session), user=people.present_self(user), session=session)
+    return AuthResult(token=issue_token(user, session), user=presenter.present_self(user), session=session)
 
 
 def send_registration_code(raw_phone):

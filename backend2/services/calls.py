@@ -15,7 +15,7 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import Call, User
-from backend2.services import call_state, deadlines, events, messages, people, rate_budgets
+from backend2.services import call_state, deadlines, events, messages, presenter, rate_budgets
 from backend2.services.conversations import conversation_for, open_direct_conversation
 from backend2.services.pagination import paginate
 from backend2.services.users import visible_user
@@ -76,7 +76,7 @@ def _direct_conversation(user, callee, conversation_id):
 def _invitation(call_id, caller_id, callee, kind, offer, conversation_id):
     """`from` is the caller as the callee may see them (a copy: privacy settings hide parts), whose
     public profile the socket layer sends."""
-    caller = people.present_person(callee, User.objects(id=caller_id).first())
+    caller = presenter.present_person(callee, User.objects(id=caller_id).first())
     return {"callId": call_id, "from": caller, "type": kind, "offer": offer,
             "conversationId": str(conversation_id)}
 
@@ -245,7 +245,7 @@ def list_calls(user, page, limit):
     """The user's calls, made or received, newest first; each knows its direction and the other party."""
     items, pagination = paginate(Call.objects(participants=user.id).order_by("-created_at", "-id"), page, limit)
     others = User.objects(id__in=list({c.caller if c.callee == user.id else c.callee for c in items}))
-    shown = {person["id"]: person for person in people.present_people(user, list(others))}
+    shown = {person["id"]: person for person in presenter.present_people(user, list(others))}
     return [Presented(call, direction="outgoing" if call.caller == user.id else "incoming",
                       other_user=shown.get(call.callee if call.caller == user.id else call.caller))
             for call in items], pagination

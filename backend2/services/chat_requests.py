@@ -3,7 +3,7 @@ from mongoengine import NotUniqueError, Q
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import ChatRequest, User
-from backend2.services import people, rate_budgets
+from backend2.services import presenter, rate_budgets
 from backend2.services.contacts import has_contact
 from backend2.services.blocks import hidden_user_ids
 from backend2.services.conversations import direct_conversation_for, may_chat_without_request, participant_key
@@ -96,7 +96,7 @@ def list_requests(user, direction, status):
     requests = list(ChatRequest.objects(where, status=status).order_by("-created_at"))
     hidden = hidden_user_ids(user)
     others = User.objects(id__in=[r.sender if r.to == user.id else r.to for r in requests])
-    shown = {person["id"]: person for person in people.present_people(user, list(others))}
+    shown = {person["id"]: person for person in presenter.present_people(user, list(others))}
     visible = []
     for request in requests:
         other_id = request.sender if request.to == user.id else request.to

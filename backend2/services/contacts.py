@@ -1,6 +1,6 @@
 """The synced address book: who of my contacts uses the app, and "is X in my contacts"."""
 from backend2.models import ContactBook, ContactEntry, User
-from backend2.services import people
+from backend2.services import presenter
 from backend2.services.blocks import hidden_user_ids
 from backend2.utils.phone import region_of, to_e164
 from backend2.utils.time import utcnow
@@ -31,7 +31,7 @@ def sync_contacts(user, contacts, default_region):
     )
     hidden = hidden_user_ids(user) | {user.id}
     matches = [u for u in User.objects(phone__in=list(book)).order_by("name") if u.id not in hidden]
-    shown = people.present_people(user, matches, phone={u.id: u.phone for u in matches},
+    shown = presenter.present_people(user, matches, phone={u.id: u.phone for u in matches},
                                   contact_name={u.id: book[u.phone] for u in matches})
     stats = {"received": len(contacts), "saved": len(book), "invalid": invalid, "registered": len(matches)}
     return shown, stats

@@ -4,7 +4,7 @@ as possible."""
 from backend2.models import Conversation, Message, User
 from backend2.services import privacy, receipts
 from backend2.services.conversation_settings import cleared_at, settings_of
-from backend2.services.people import present_people
+from backend2.services.presenter import present_people
 from backend2.utils.time import as_utc
 from backend2.utils.views import Presented
 

@@ -5,7 +5,7 @@ read receipts.
 With read receipts off, a person's read cursor still moves for their own devices and unread
 counts, but others see at most "delivered" from them, and they see no one's read state.
 Nobody's own view of themselves is ever hidden. The settings themselves are in
-utils/user_settings.py; services/people.py applies these rules to every person the server shows.
+utils/user_settings.py; services/presenter.py applies these rules to every person the server shows.
 """
 from backend2.models import ContactBook, User
 
