@@ -51,7 +51,7 @@ from backend2.schemas.users import (
     UserSchema,
     UserSearchQuerySchema,
 )
-from backend2.services import account_deletion, account_export, blocks, presenter, users
+from backend2.services import account_deletion, account_export, blocks, directory, own_profile, presenter
 
 users_bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -62,7 +62,7 @@ users_bp = Blueprint("users", __name__, url_prefix="/users")
 @response(UserListSchema)
 def search(query):
     """Find other users by name or phone (blocked users are left out both ways)"""
-    found, pagination = users.search_users(current_user(), query["q"], query["page"], query["limit"])
+    found, pagination = directory.search_users(current_user(), query["q"], query["page"], query["limit"])
     return {"users": presenter.present_people(current_user(), found), "pagination": pagination}
 
 
@@ -80,7 +80,7 @@ def profile():
 @response(PrivacySettingsSchema)
 def settings():
     """The caller's privacy settings"""
-    return users.settings_of(current_user())
+    return own_profile.settings_of(current_user())
 
 
 @users_bp.patch("/me/settings")
@@ -90,7 +90,7 @@ def settings():
 def update_settings(changes):
     """Change privacy settings: who sees last seen, online status and profile photo (everyone,
     contacts, nobody), read receipts, previews in pushes, requests from strangers"""
-    return users.update_settings(current_user(), changes)
+    return own_profile.update_settings(current_user(), changes)
 
 
 @users_bp.delete("/me")
@@ -132,7 +132,7 @@ def export_job(job_id):
 @other_responses({400: "Invalid input or wrong current password", 409: "Email already used"})
 def update_profile(changes):
     """Change name, about, email, avatar or password (a new password signs out the other devices)"""
-    return presenter.present_self(users.update_profile(current_auth(), changes))
+    return presenter.present_self(own_profile.update_profile(current_auth(), changes))
 
 
 @users_bp.post("/me/avatar")
@@ -142,7 +142,7 @@ def update_profile(changes):
 @other_responses({400: "Not an allowed image", 413: "Larger than AVATAR_MAX_BYTES"})
 def upload_avatar(upload):
     """Upload a new avatar image (PNG, JPEG, WebP or GIF), stored re-encoded"""
-    return presenter.present_self(users.set_avatar(current_user(), upload["file"]))
+    return presenter.present_self(own_profile.set_avatar(current_user(), upload["file"]))
 
 
 @users_bp.get("/blocked")
@@ -159,7 +159,7 @@ def list_blocked():
 @other_responses({404: "Unknown or blocked user"})
 def public_profile(user_id):
     """Another user's public profile"""
-    return presenter.present_person(current_user(), users.visible_user(current_user(), user_id))
+    return presenter.present_person(current_user(), directory.visible_user(current_user(), user_id))
 
 
 @users_bp.post("/<user_id>/block")
@@ -169,7 +169,7 @@ def public_profile(user_id):
 def block(user_id):
     """Block a user: neither of you can find, request or message the other"""
     me = current_user()
-    blocks.block(me, users.visible_user(me, user_id))
+    blocks.block(me, directory.visible_user(me, user_id))
     return {"message": "User blocked"}
 
 
@@ -179,5 +179,5 @@ def block(user_id):
 @other_responses({404: "Not a user id"})
 def unblock(user_id):
     """Unblock a user"""
-    blocks.unblock(current_user(), users.user_id_or_404(user_id))
+    blocks.unblock(current_user(), directory.user_id_or_404(user_id))
     return {"message": "User unblocked"}

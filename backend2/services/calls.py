@@ -18,7 +18,7 @@ from backend2.models import Call, User
 from backend2.services import call_state, deadlines, events, messages, presenter, rate_budgets
 from backend2.services.conversations import conversation_for, open_direct_conversation
 from backend2.services.pagination import paginate
-from backend2.services.users import visible_user
+from backend2.services.directory import visible_user
 from backend2.utils.time import utcnow
 from backend2.utils.views import Presented
 

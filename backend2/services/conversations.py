@@ -6,7 +6,7 @@ from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFail
 from backend2.models import ChatRequest, Conversation, Message, User
 from backend2.services import cached, events, uploads
 from backend2.services.contacts import has_contact
-from backend2.services.users import visible_user
+from backend2.services.directory import visible_user
 from backend2.utils.ids import parse_object_id
 from backend2.utils.text import has_visible_text
 from backend2.utils.time import utcnow

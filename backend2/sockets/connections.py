@@ -6,7 +6,7 @@ from flask import current_app, request
 
 from backend2.errors import Codes, Unauthorized
 from backend2.infra import metrics
-from backend2.services import auth, cached, rate_budgets, sessions, users
+from backend2.services import auth, cached, directory, rate_budgets, sessions
 
 
 @dataclass
@@ -48,7 +48,7 @@ def current_socket_user():
         return connection.user
     if connection.session_id is not None and sessions.active_session(connection.session_id, connection.user_id) is None:
         raise Unauthorized("This session has ended; sign in again", code=Codes.SESSION_REVOKED)
-    user = users.find_user(connection.user_id)
+    user = directory.find_user(connection.user_id)
     auth.refuse_closed_account(user)
     connection.user, connection.checked_at = user, time.monotonic()
     return user
