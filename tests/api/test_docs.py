@@ -1,5 +1,6 @@
 """The HTTP documentation comes from the code: /docs opens with the package docstring, every
-group of endpoints is described by its controller's docstring, and the README repeats none."""
+group of endpoints is described by its controller's docstring, and neither the README nor docs/ repeats
+them."""
 import re
 from pathlib import Path
 
@@ -31,4 +32,5 @@ def test_every_group_of_endpoints_is_described_by_its_controller(client):
 def test_the_readme_points_at_docs_instead_of_listing_endpoints():
     readme = (ROOT / "README.md").read_text()
     assert "/docs" in readme
-    assert not re.search(r"^\| `(GET|POST|PUT|PATCH|DELETE) /", readme, re.M)
+    for page in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
+        assert not re.search(r"^\| `(GET|POST|PUT|PATCH|DELETE) /", page.read_text(), re.M), page.name

@@ -1,13 +1,11 @@
 """`.env.example` documents every variable the configuration (config/*.py) reads."""
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from support.configuration import ROOT, settings_read_by_config
 
 
 def test_every_variable_read_by_config_is_in_env_example():
-    read = {name for module in (ROOT / "config").glob("*.py")
-            for name in re.findall(r'get\("([A-Z0-9_]+)"', module.read_text())}
+    read = settings_read_by_config()
     documented = set(re.findall(r"^([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - documented == set()
     assert documented - read == set()
