@@ -85,18 +85,19 @@ def create_app(config_name=None, env=None):
     from backend2.extensions import apifairy
     from backend2.middlewares.error_handlers import register_error_handlers
     from backend2.middlewares.request_logging import register_request_logging
+    from backend2.receivers import register_receivers
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_error_handlers(app, apifairy)
     register_request_logging(app)
     register_commands(app)
+    register_receivers(app)  # who hears each event the services announce, in one list
     return app
 
 
 def _init_extensions(app, config):
     import backend2.sockets  # noqa: F401  registers the event handlers before init_app hands them over
-    import backend2.services.system_messages  # noqa: F401  a line in the chat for every group change
     from backend2.extensions import (
         apifairy, cors, jwt, limiter, ma, push_gateways, redis_store, shared_cache, socketio, storage,
     )

@@ -1,12 +1,12 @@
 """This process's Prometheus metrics (prometheus-client 0.26): one registry, scraped per process.
 
 HTTP requests by route template and status, with latency; socket events by name and outcome
-(`ok` or the error code), with latency; connected sockets; messages stored; database commands
-by name and outcome, with latency, from pymongo's command monitoring (a real MongoDB, or the
-embedded one served by devdb: the in-process embedded database has no wire and so no
-commands); Redis errors and open breakers; push counters; and the process's memory and CPU.
-`GET /metrics` (controllers/metrics.py) serves it behind METRICS_TOKEN, or `serve_on_port`
-on METRICS_PORT.
+(`ok` or the error code), with latency; connected sockets; messages stored; receivers of an
+event that raised (services/announce.py); database commands by name and outcome, with
+latency, from pymongo's command monitoring (a real MongoDB, or the embedded one served by
+devdb: the in-process embedded database has no wire and so no commands); Redis errors and
+open breakers; push counters; and the process's memory and CPU. `GET /metrics`
+(controllers/metrics.py) serves it behind METRICS_TOKEN, or `serve_on_port` on METRICS_PORT.
 """
 import time
 
@@ -40,6 +40,9 @@ socket_seconds = Histogram("backend2_socket_event_duration_seconds", "Socket.IO 
 sockets_connected = Gauge("backend2_sockets_connected", "Socket.IO connections this process holds",
                           registry=REGISTRY)
 messages_stored = Counter("backend2_messages_stored_total", "Messages stored", ["type"], registry=REGISTRY)
+announce_failures = Counter("backend2_announce_failures_total",
+                            "Receivers of an event that raised (logged; the change stayed stored)",
+                            ["event", "receiver"], registry=REGISTRY)
 db_seconds = Histogram("backend2_db_command_duration_seconds", "Database command latency", ["command", "outcome"],
                        buckets=FAST, registry=REGISTRY)
 redis_errors = Counter("backend2_redis_errors_total", "Redis calls that failed on the network", registry=REGISTRY)

@@ -16,8 +16,10 @@ from flask import current_app
 
 from backend2.errors import Codes, ValidationFailed
 from backend2.models import ChatRequest, ContactBook, Conversation, Message, Otp, Session, Star, Upload, User
-from backend2.services import cached, events, file_store, legacy_tokens, otps, presence, sessions
+from backend2.services import cached, file_store, legacy_tokens, otps, presence, sessions
+from backend2.services.announce import announce
 from backend2.services.conversations import hand_over_admin
+from backend2.services.events import AccountDeleted
 from backend2.services.messages import tombstone_changes
 from backend2.utils.passwords import check_password
 from backend2.utils.time import utcnow
@@ -38,7 +40,7 @@ def request_deletion(context, data):
     User.objects(id=user.id).update_one(set__deletion_due_at=due)
     legacy_tokens.revoke_all(user.id)
     sessions.end_all(user.id)
-    events.account_deleted.send(user.id, watchers=[])  # only to disconnect its devices
+    announce(AccountDeleted(user.id))  # only to disconnect its devices
     return {"status": "scheduled", "deleteAt": due}
 
 
@@ -94,4 +96,4 @@ def erase(user):
         unset__deletion_due_at=True, set__deleted_at=now, set__updated_at=now)
     for forget in (cached.forget_users, cached.forget_sessions, cached.forget_blocks, cached.forget_conversations):
         forget()  # the person, their sessions, others' blocks of them, their groups
-    events.account_deleted.send(uid, watchers=watchers)
+    announce(AccountDeleted(uid, tuple(watchers)))

@@ -9,16 +9,19 @@ right after `call:answer`, so the other ringing devices never receive them.
 """
 import json
 import time
+from types import MappingProxyType
 
 from bson import ObjectId
 from flask import current_app
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import Call, User
-from backend2.services import call_state, deadlines, events, messages, presenter, rate_budgets
+from backend2.services import call_state, deadlines, messages, presenter, rate_budgets
+from backend2.services.announce import announce
 from backend2.services.conversations import conversation_for, open_direct_conversation
 from backend2.services.pagination import paginate
 from backend2.services.directory import visible_user
+from backend2.services.events import CallEvent
 from backend2.utils.time import utcnow
 from backend2.utils.views import Presented
 
@@ -28,8 +31,8 @@ ENDED_BY_CLIENT = "ended"
 
 
 def _emit(event, payload, users=(), devices=(), skip_device=None, after_ack=False):
-    events.call_event.send(event, payload=payload, users=[str(u) for u in users], devices=list(devices),
-                           skip_device=skip_device, after_ack=after_ack)
+    announce(CallEvent(event, MappingProxyType(payload), tuple(str(u) for u in users), tuple(devices), skip_device,
+                       after_ack))
 
 
 # --- starting --------------------------------------------------------------------------
@@ -156,10 +159,10 @@ def _party_call(user, call_id):
 
 # --- devices coming and going ----------------------------------------------------------
 
-@events.device_gone.connect
-def device_left(device_id, user_id=None):
+def device_left(event):
     """A device in a call went away (closed, or its process died): the call ends unless the
-    user is back within the grace period."""
+    user is back within the grace period. The receiver of DeviceGone."""
+    device_id = event.device_id
     call_id = call_state.call_of_device(device_id)
     call = call_state.get(call_id) if call_id else None
     if call is not None and _has_device(device_id)(call):

@@ -15,8 +15,10 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict
 from backend2.models import Conversation
-from backend2.services import cached, events
+from backend2.services import cached
+from backend2.services.announce import announce
 from backend2.services.conversations import conversation_for
+from backend2.services.events import ConversationSettingsChanged
 from backend2.utils.time import as_utc, utcnow
 
 FLAGS = ("archived", "markedUnread")
@@ -47,7 +49,7 @@ def update_settings(user, conversation_id, changes):
         cached.forget_conversation(conversation.id)
     conversation.reload("member_settings")
     settings = settings_of(conversation, user.id)
-    events.conversation_settings_changed.send(conversation, user_id=str(user.id), settings=settings)
+    announce(ConversationSettingsChanged(conversation, str(user.id), settings))
     return settings
 
 
@@ -66,8 +68,7 @@ def clear_marked_unread(conversation, user_id):
         Conversation.update_raw(conversation.id, {"$unset": {f"memberSettings.{user_id}.markedUnread": True}})
         cached.forget_conversation(conversation.id)
         conversation.reload("member_settings")
-        events.conversation_settings_changed.send(conversation, user_id=str(user_id),
-                                                  settings=settings_of(conversation, user_id))
+        announce(ConversationSettingsChanged(conversation, str(user_id), settings_of(conversation, user_id)))
 
 
 def settings_of(conversation, user_id):

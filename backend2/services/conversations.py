@@ -4,9 +4,11 @@ from mongoengine import NotUniqueError
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import ChatRequest, Conversation, Message, User
-from backend2.services import cached, events, uploads
+from backend2.services import cached, uploads
+from backend2.services.announce import announce
 from backend2.services.contacts import has_contact
 from backend2.services.directory import visible_user
+from backend2.services.events import GroupChanged
 from backend2.utils.ids import parse_object_id
 from backend2.utils.text import has_visible_text
 from backend2.utils.time import utcnow
@@ -81,7 +83,7 @@ def _create_group(user, member_ids, data):
         type="group", participants=[user.id, *members], admins=[user.id], created_by=user.id,
         name=data["name"].strip(), avatar=_kept(data.get("avatar")), description=data.get("description"),
     ).save()
-    events.group_changed.send(group, actor_id=user.id, action="group_created", user_ids=members)
+    announce(GroupChanged(group, user.id, "group_created", user_ids=tuple(members)))
     return group
 
 
@@ -179,7 +181,7 @@ def update_group(user, conversation_id, changes):
     conversation = Conversation.objects(id=conversation.id).modify(
         **{f"set__{field}": wanted[field] for field in changed}, set__updated_at=utcnow(), new=True)
     cached.forget_conversation(conversation.id)
-    events.group_changed.send(conversation, actor_id=user.id, action="group_updated", changes=changed)
+    announce(GroupChanged(conversation, user.id, "group_updated", changes=tuple(changed)))
     return conversation
 
 
@@ -193,7 +195,7 @@ def add_members(user, conversation_id, raw_ids):
         Conversation.objects(id=conversation.id).update_one(add_to_set__participants=new_ids)
         cached.forget_conversation(conversation.id)
         conversation.reload()
-        events.group_changed.send(conversation, actor_id=user.id, action="members_added", user_ids=new_ids)
+        announce(GroupChanged(conversation, user.id, "members_added", user_ids=tuple(new_ids)))
     return conversation
 
 
@@ -205,7 +207,7 @@ def join_group(user, conversation):
     Conversation.objects(id=conversation.id).update_one(add_to_set__participants=user.id)
     cached.forget_conversation(conversation.id)
     conversation.reload()
-    events.group_changed.send(conversation, actor_id=user.id, action="member_joined", user_ids=[user.id])
+    announce(GroupChanged(conversation, user.id, "member_joined", user_ids=(user.id,)))
     return conversation
 
 
@@ -220,7 +222,7 @@ def remove_member(user, conversation_id, member_id):
     cached.forget_conversation(conversation.id)
     # Announced to the members before the change, so the one who left or was removed hears it too.
     action = "member_left" if target == user.id else "member_removed"
-    events.group_changed.send(conversation, actor_id=user.id, action=action, user_ids=[target])
+    announce(GroupChanged(conversation, user.id, action, user_ids=(target,)))
     conversation.reload()
     return conversation
 
@@ -250,7 +252,7 @@ def add_admin(user, conversation_id, member_id):
     if Conversation.objects(id=conversation.id, admins__ne=target).update_one(add_to_set__admins=target):
         cached.forget_conversation(conversation.id)
         conversation.reload()
-        events.group_changed.send(conversation, actor_id=user.id, action="admin_added", user_ids=[target])
+        announce(GroupChanged(conversation, user.id, "admin_added", user_ids=(target,)))
     return conversation
 
 
@@ -266,7 +268,7 @@ def remove_admin(user, conversation_id, member_id):
         raise Conflict("A group needs at least one admin; make someone else admin first", code=Codes.LAST_ADMIN)
     cached.forget_conversation(conversation.id)
     conversation.reload()
-    events.group_changed.send(conversation, actor_id=user.id, action="admin_removed", user_ids=[target])
+    announce(GroupChanged(conversation, user.id, "admin_removed", user_ids=(target,)))
     return conversation
 
 

@@ -7,10 +7,11 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, Forbidden
 from backend2.models import Conversation, Message, PinnedMessage
-from backend2.services import events
+from backend2.services.announce import announce
 from backend2.services.message_views import present_messages, visible_to
 from backend2.services.messages import message_for
 from backend2.services.conversations import conversation_for
+from backend2.services.events import MessagePinned, MessageUnpinned
 from backend2.utils.time import utcnow
 
 
@@ -25,7 +26,7 @@ def pin(user, message_id):
     if Conversation.objects(id=conversation.id, pins__message__ne=message.id,
                             __raw__={f"pins.{maximum - 1}": {"$exists": False}}).update_one(push__pins=entry):
         conversation.reload("pins")
-        events.message_pinned.send(message, conversation=conversation, actor_id=user.id)
+        announce(MessagePinned(message, conversation, user.id))
     elif not any(pinned.message == message.id for pinned in conversation.reload("pins").pins):
         raise Conflict(f"At most {maximum} messages can be pinned here; unpin one first", code=Codes.TOO_MANY_PINS)
     return message, conversation
@@ -35,7 +36,7 @@ def unpin(user, message_id):
     message, conversation = _pinnable(user, message_id)
     if Conversation.pull_pin(conversation.id, message.id):
         conversation.reload("pins")
-        events.message_unpinned.send(message, conversation=conversation, actor_id=user.id)
+        announce(MessageUnpinned(message, conversation, user.id))
     return message, conversation
 
 

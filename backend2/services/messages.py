@@ -9,7 +9,8 @@ from pymongo.errors import ConnectionFailure
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.infra import metrics
 from backend2.models import Conversation, Edit, Message
-from backend2.services import cached, events, rate_budgets, unannounced_sends
+from backend2.services import cached, rate_budgets, unannounced_sends
+from backend2.services.announce import announce
 from backend2.services.blocks import blocked_between
 from backend2.services.conversations import (
     conversation_for,
@@ -17,6 +18,7 @@ from backend2.services.conversations import (
     open_direct_conversation,
     participant_key,
 )
+from backend2.services.events import MessageCreated, MessageDeleted, MessageEdited, MessageUnpinned
 from backend2.services.uploads import attachments_for
 from backend2.services.message_views import visible_to
 from backend2.utils.ids import parse_object_id
@@ -63,13 +65,16 @@ def _announce(message, conversation):
     """Make it the conversation's last message and tell every device.
 
     Once the insert succeeded the message is announced whatever happens to the bump: a retry
-    with its clientId would find it stored and (rightly) not announce it a second time.
+    with its clientId would find it stored and (rightly) not announce it a second time. When a
+    receiver failed, the send is marked so that the retry announces it again; until then every
+    device finds it at its next sync.
     """
     try:
         Conversation.bump(conversation.id, message.id, message.created_at)
     except Exception:  # the database failed just now; the next message moves lastMessage
         log.exception("Message %s stored, but its conversation's lastMessage was not moved", message.id)
-    events.message_created.send(message, conversation=conversation)
+    if not announce(MessageCreated(message, conversation)) and message.client_id:
+        unannounced_sends.remember(message.sender, message.client_id)
 
 
 CALL_LABELS = {"answered": "{kind} call", "missed": "Missed {kind} call", "busy": "Missed {kind} call",
@@ -196,7 +201,7 @@ def edit_message(user, message_id, text):
             push__edits=previous, set__text=text, set__search_terms=terms_of(text), set__edited_at=now,
             set__updated_at=now, new=True)
         if edited is not None:
-            events.message_edited.send(edited, conversation=conversation)
+            announce(MessageEdited(edited, conversation))
             return edited, conversation
     raise Conflict("The message is being changed by another request; try again", code=Codes.EDIT_CONFLICT)
 
@@ -207,7 +212,7 @@ def delete_message(user, message_id, scope):
     if scope == "me":
         Message.objects(id=message.id).update_one(add_to_set__hidden_for=user.id, set__updated_at=utcnow())
         message.reload()
-        events.message_deleted.send(message, conversation=conversation, scope=scope, actor_id=user.id)
+        announce(MessageDeleted(message, conversation, scope, user.id))
         return message, conversation
     if message.sender != user.id and not (conversation.type == "group" and user.id in conversation.admins):
         raise Forbidden("Only the sender or a group admin may delete this for everyone", code=Codes.NOT_ALLOWED)
@@ -220,8 +225,8 @@ def tombstone(message, conversation, actor_id):
     if Message.objects(id=message.id, deleted=False).update_one(**tombstone_changes(utcnow())):
         message.reload()
         if Conversation.pull_pin(conversation.id, message.id):
-            events.message_unpinned.send(message, conversation=conversation, actor_id=actor_id)
-        events.message_deleted.send(message, conversation=conversation, scope="everyone", actor_id=actor_id)
+            announce(MessageUnpinned(message, conversation, actor_id))
+        announce(MessageDeleted(message, conversation, "everyone", actor_id))
     return message
 
 

@@ -8,7 +8,9 @@ from flask import current_app
 
 from backend2.errors import Codes, NotFound
 from backend2.models import AuditEntry, Conversation, Message, Report, User
-from backend2.services import cached, events, legacy_tokens, messages, sessions
+from backend2.services import cached, legacy_tokens, messages, sessions
+from backend2.services.announce import announce
+from backend2.services.events import AccountSuspended
 from backend2.services.pagination import paginate
 from backend2.utils.ids import parse_object_id
 from backend2.utils.phone import to_e164
@@ -65,7 +67,7 @@ def suspend(user, user_id, reason):
     User.objects(id=target.id).update_one(set__suspended_at=utcnow())
     legacy_tokens.revoke_all(target.id)
     _audit(user, "user_suspended", target.id, reason=reason)
-    events.account_suspended.send(target.id)
+    announce(AccountSuspended(target.id))
     return target.reload()
 
 

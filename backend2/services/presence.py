@@ -14,8 +14,10 @@ from flask import current_app
 
 from backend2.extensions import redis_store
 from backend2.models import Conversation, User
-from backend2.services import cached, deadlines, events, privacy
+from backend2.services import cached, deadlines, privacy
+from backend2.services.announce import announce
 from backend2.services.blocks import blocked_between
+from backend2.services.events import DeviceGone, PresenceChanged
 from backend2.utils.time import utcnow
 
 
@@ -53,7 +55,7 @@ def device_connected(user_id, device_id, session_id=None):
     deadlines.schedule("presence", _deadline_key(user_id, device_id), now + _ttl())
     if count == 1:
         user = User.objects(id=user_id).only("last_seen", *privacy.SHOWN.values()).first()
-        events.presence_changed.send(user_id, online=True, last_seen=user.last_seen if user else None, owner=user)
+        announce(PresenceChanged(user_id, True, user.last_seen if user else None, owner=user))
 
 
 def device_disconnected(user_id, device_id):
@@ -66,12 +68,12 @@ def device_disconnected(user_id, device_id):
     pipe.hdel(_sessions_key(user_id), device_id)
     removed, _, count, _ = pipe.execute()
     deadlines.cancel("presence", _deadline_key(user_id, device_id))
-    events.device_gone.send(device_id, user_id=user_id)
+    announce(DeviceGone(device_id, user_id))
     if removed and count == 0:
         last_seen = utcnow()
         user = User.objects(id=user_id).only(*privacy.SHOWN.values()).modify(set__last_seen=last_seen, new=True)
         cached.forget_user(user_id)
-        events.presence_changed.send(user_id, online=False, last_seen=last_seen, owner=user)
+        announce(PresenceChanged(user_id, False, last_seen, owner=user))
 
 
 @deadlines.handles("presence")

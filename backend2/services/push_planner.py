@@ -1,7 +1,7 @@
 """Which devices get a push for what happened, and what it says.
 
-Listeners queue one planning job per event (a Redis write: the message path never waits for a
-provider); the push worker runs the plan, which becomes one delivery job per device:
+Its receivers (registered in backend2/receivers.py) queue one planning job per event (a Redis
+write: the message path never waits for a provider); the push worker runs the plan, which becomes one delivery job per device:
 - a new message: every session of each recipient with a registration and no live socket,
   unless the recipient muted the chat (a mention still pushes, if they keep `mentionsBypassMute`)
   or blocked the sender; with the recipient's badge;
@@ -10,62 +10,55 @@ provider); the push worker runs the plan, which becomes one delivery job per dev
 - a call: the callee's unconnected sessions ring until the ring time ends; when the call is
   answered elsewhere, cancelled or times out, those sessions are told to stop ringing.
 """
-import logging
 import time
 
 from flask import current_app
 
 from backend2.extensions import push_gateways
 from backend2.models import Call, Conversation, Message, User
-from backend2.services import badges, call_state, events, presence, push_content, push_queue, push_registrations
+from backend2.services import badges, call_state, presence, push_content, push_queue, push_registrations
 from backend2.services.conversation_settings import is_muted
 from backend2.utils.time import as_utc
 
-log = logging.getLogger(__name__)
 CALL_MEMORY_SECONDS = 3600
 
 
 def _plan_later(job_id, **job):
-    """Queue the planning of an event; a failure (Redis down) loses its pushes, never the event."""
-    if not push_gateways.enabled:
-        return
-    try:
+    """Queue the planning of an event. A failure (Redis down) loses its pushes, never the event:
+    announce logs it, and the receivers after this one still run."""
+    if push_gateways.enabled:
         push_queue.enqueue(f"plan:{job_id}", {"type": "plan", **job})
-    except Exception:
-        log.exception("Could not queue pushes for %s", job_id)
 
 
-@events.message_created.connect
-def _on_message(message, conversation):
+def on_message_created(event):
+    message = event.message
     _plan_later(f"message:{message.id}", event="message", messageId=str(message.id))
 
 
-@events.message_edited.connect
-def _on_edit(message, conversation):
+def on_message_edited(event):
+    message = event.message
     at = as_utc(message.edited_at).timestamp()
     _plan_later(f"edit:{message.id}:{at}", event="message_update", messageId=str(message.id))
 
 
-@events.message_deleted.connect
-def _on_delete(message, conversation, scope, actor_id):
-    if scope == "everyone":
-        _plan_later(f"delete:{message.id}", event="message_withdrawn", messageId=str(message.id))
+def on_message_deleted(event):
+    if event.scope == "everyone":
+        _plan_later(f"delete:{event.message.id}", event="message_withdrawn", messageId=str(event.message.id))
 
 
-@events.receipt_moved.connect
-def _on_receipt(conversation, kind, user_id, up_to, private=False):
-    if kind == "read":
-        at = as_utc(up_to).timestamp()
-        _plan_later(f"read:{user_id}:{conversation.id}:{at}", event="read", userId=user_id,
-                    conversationId=str(conversation.id), at=at)
+def on_receipt_moved(event):
+    if event.kind == "read":
+        at, conversation_id = as_utc(event.up_to).timestamp(), str(event.conversation.id)
+        _plan_later(f"read:{event.user_id}:{conversation_id}:{at}", event="read", userId=event.user_id,
+                    conversationId=conversation_id, at=at)
 
 
-@events.call_event.connect
-def _on_call(event, payload, users, devices, skip_device, after_ack):
-    if event == "call:invite" and users:  # the first ring (a re-ring goes to one connected device)
+def on_call_event(event):
+    payload = event.payload
+    if event.name == "call:invite" and event.users:  # the first ring (a re-ring goes to one connected device)
         rings_until = time.time() + current_app.config["CALL_TIMEOUT_SECONDS"]
         _plan_later(f"call:{payload['callId']}", event="call", callId=payload["callId"], ringsUntil=rings_until)
-    elif event == "call:hangup" and users:
+    elif event.name == "call:hangup" and event.users:
         _plan_later(f"call-ended:{payload['callId']}", event="call_ended", callId=payload["callId"],
                     reason=payload["reason"])
 

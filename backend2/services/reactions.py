@@ -8,7 +8,9 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, ValidationFailed
 from backend2.models import Message
-from backend2.services import events, rate_budgets
+from backend2.services import rate_budgets
+from backend2.services.announce import announce
+from backend2.services.events import MessageReacted
 from backend2.services.messages import message_for
 from backend2.utils.time import utcnow
 
@@ -35,7 +37,7 @@ def react(user, message_id, emoji, added=True):
     changed = _add(message, emoji, user.id) if added else _remove(message, emoji, user.id)
     if changed:
         message.reload()
-        events.message_reacted.send(message, conversation=conversation, user_id=user.id, emoji=emoji, added=added)
+        announce(MessageReacted(message, conversation, user.id, emoji, added))
     return message, conversation
 
 

@@ -6,9 +6,10 @@ and one request is one write however many messages it covers.
 """
 from backend2.errors import Codes, ValidationFailed
 from backend2.models import Conversation, Message
-from backend2.services import events
+from backend2.services.announce import announce
 from backend2.services.conversation_settings import clear_marked_unread, unread_after
 from backend2.services.conversations import conversation_for, membership_for
+from backend2.services.events import ReceiptMoved
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, parse_iso, utcnow
 
@@ -55,7 +56,7 @@ def move_cursor(user, conversation_id, kind, raw_up_to=None):
     if kind == "read":
         clear_marked_unread(current, user.id)
     if updated is not None:
-        events.receipt_moved.send(current, kind=kind, user_id=key, up_to=moved_to, private=not user.read_receipts)
+        announce(ReceiptMoved(current, kind, key, moved_to, private=not user.read_receipts))
     return {
         "conversationId": str(conversation.id),
         "userId": key,

@@ -3,7 +3,9 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, NotFound
 from backend2.models import Session
-from backend2.services import cached, events
+from backend2.services import cached
+from backend2.services.announce import announce
+from backend2.services.events import SessionsEnded
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, iso, seconds_from_now, utcnow
 
@@ -94,5 +96,5 @@ def end_sessions(sessions):
         set__revoked_at=now, set__updated_at=now, unset__push=True)
     for session_id, _ in ending:
         cached.forget_session(session_id)
-    events.sessions_ended.send(None, sessions=ending)
+    announce(SessionsEnded(tuple(ending)))
     return ended

@@ -3,16 +3,13 @@
 A `type: "system"` message from the person who made the change, with `system: {action, actorId,
 userIds, changes}` for apps that draw their own text, and the text in English for those that
 show it as it is. It is stored and announced like any message, so history, sync and every
-device have it; it counts in no unread count and pushes nothing.
+device have it; it counts in no unread count and pushes nothing. `on_group_changed` is the
+receiver of GroupChanged (backend2/receivers.py): persist, then announce, so a failure here is
+announce's to log and never undoes the change it describes.
 """
-import logging
-
 from backend2.models import Message, User
-from backend2.services import events
 from backend2.services.messages import store
 from backend2.utils.time import utcnow
-
-log = logging.getLogger(__name__)
 
 SETTING_NAMES = {"name": "the group name", "avatar": "the group photo", "description": "the group description",
                  "only_admins_can_send": "who can send messages", "only_admins_can_pin": "who can pin messages"}
@@ -28,13 +25,9 @@ TEXTS = {
 }
 
 
-@events.group_changed.connect
-def on_group_changed(conversation, actor_id, action, user_ids=(), changes=()):
-    """Persist, then announce: a failure here never undoes the change it describes."""
-    try:
-        store(_entry(conversation, actor_id, action, list(user_ids), list(changes)), conversation)
-    except Exception:
-        log.exception("Group %s changed (%s), but its system message was not stored", conversation.id, action)
+def on_group_changed(event):
+    store(_entry(event.conversation, event.actor_id, event.action, list(event.user_ids), list(event.changes)),
+          event.conversation)
 
 
 def _entry(conversation, actor_id, action, user_ids, changes):

@@ -4,8 +4,10 @@ import time
 from flask import current_app
 
 from backend2.models import Conversation
-from backend2.services import deadlines, events, rate_budgets
+from backend2.services import deadlines, rate_budgets
+from backend2.services.announce import announce
 from backend2.services.conversations import membership_for
+from backend2.services.events import TypingChanged
 
 
 def _key(conversation_id, user_id):
@@ -18,7 +20,7 @@ def start_typing(user, conversation_id):
     conversation = membership_for(user, conversation_id)
     due = time.time() + current_app.config["TYPING_TTL_SECONDS"]
     deadlines.schedule("typing", _key(conversation.id, user.id), due)
-    events.typing_changed.send(conversation, user_id=user.id, typing=True)
+    announce(TypingChanged(conversation, user.id, True))
     return conversation
 
 
@@ -37,4 +39,4 @@ def _typing_expired(key):
 def _announce_stop(conversation_id, user_id):
     conversation = Conversation.objects(id=conversation_id).only("id", "participants").first()
     if conversation is not None:
-        events.typing_changed.send(conversation, user_id=user_id, typing=False)
+        announce(TypingChanged(conversation, user_id, False))

@@ -1,4 +1,5 @@
-"""Sends whose insert ended in a database error after it may have been applied.
+"""Sends that are stored but may not have reached the other devices: the insert ended in a
+database error after it may have been applied, or a receiver of the new message raised.
 
 A write that times out can still be applied by the database. The app then retries with the
 same clientId, finds the message stored, and acks it; but the first attempt never announced it,
@@ -8,6 +9,10 @@ there. A retry after a send that did announce finds no mark, so nobody gets an e
 (One case still can: the first attempt failed before its write was applied, a retry stored
 and announced it, and yet another retry then takes the mark. That needs two lost replies in a
 row, and costs one repeated event, never a lost one.)
+
+A send one of whose receivers raised (services/announce.py) is marked the same way, and its
+retry announces it again to every receiver: the devices the first announcement did reach get
+the message event twice (with the same id), the others get it then or at their next sync.
 """
 import logging
 

@@ -1,11 +1,12 @@
-"""Delivers domain events to the apps' devices, whatever transport caused them."""
+"""Delivers domain events to the apps' devices, whatever transport caused them: each function
+is a receiver of one event type (services/events.py), registered in backend2/receivers.py."""
 import logging
 
 from redis.exceptions import RedisError
 
 from backend2.errors import Codes
 from backend2.extensions import socketio
-from backend2.services import events, presence, privacy
+from backend2.services import presence, privacy
 from backend2.services.message_views import viewer_key
 from backend2.sockets.payloads import message_json, pins_json, public_user_json, settings_json, viewer_json
 from backend2.sockets.rooms import emit_each_to_users, emit_to_users, user_room
@@ -32,10 +33,10 @@ def _alike(message, user_ids):
     return [(members[0], members) for members in groups.values()]
 
 
-@events.message_reacted.connect
-def on_message_reacted(message, conversation, user_id, emoji, added):
-    base = {"messageId": str(message.id), "conversationId": str(conversation.id), "userId": str(user_id),
-            "emoji": emoji, "action": "add" if added else "remove", "updatedAt": iso(message.updated_at)}
+def on_message_reacted(event):
+    message, conversation = event.message, event.conversation
+    base = {"messageId": str(message.id), "conversationId": str(conversation.id), "userId": str(event.user_id),
+            "emoji": event.emoji, "action": "add" if event.added else "remove", "updatedAt": iso(message.updated_at)}
     for viewer_id, viewers in _alike(message, conversation.participants):
         emit_to_users("message_reaction", {**base, "reactions": viewer_json(message, viewer_id)["reactions"]}, viewers)
 
@@ -45,59 +46,53 @@ def _pin_event(event, message, conversation, actor_id):
                           "userId": str(actor_id), "pins": pins_json(conversation)}, conversation.participants)
 
 
-@events.message_pinned.connect
-def on_message_pinned(message, conversation, actor_id):
-    _pin_event("message_pinned", message, conversation, actor_id)
+def on_message_pinned(event):
+    _pin_event("message_pinned", event.message, event.conversation, event.actor_id)
 
 
-@events.message_unpinned.connect
-def on_message_unpinned(message, conversation, actor_id):
-    _pin_event("message_unpinned", message, conversation, actor_id)
+def on_message_unpinned(event):
+    _pin_event("message_unpinned", event.message, event.conversation, event.actor_id)
 
 
-@events.message_created.connect
-def on_message_created(message, conversation):
-    _to_participants("message", message, conversation)
+def on_message_created(event):
+    _to_participants("message", event.message, event.conversation)
 
 
-@events.message_edited.connect
-def on_message_edited(message, conversation):
-    _to_participants("message_edited", message, conversation)
+def on_message_edited(event):
+    _to_participants("message_edited", event.message, event.conversation)
 
 
-@events.message_deleted.connect
-def on_message_deleted(message, conversation, scope, actor_id):
-    if scope == "me":
+def on_message_deleted(event):
+    message, conversation, actor_id = event.message, event.conversation, event.actor_id
+    if event.scope == "me":
         emit_to_users("message_deleted", {**message_json(actor_id, message, conversation), "scope": "me"}, [actor_id])
     else:
         _to_participants("message_deleted", message, conversation, {"scope": "everyone"})
 
 
-@events.receipt_moved.connect
-def on_receipt_moved(conversation, kind, user_id, up_to, private=False):
+def on_receipt_moved(event):
     """A read by someone who turned read receipts off reaches their own devices as a read and
     everyone else as a delivery."""
-    payload = {"conversationId": str(conversation.id), "userId": str(user_id), "upTo": iso(up_to)}
-    if kind != "read":
+    conversation, user_id = event.conversation, event.user_id
+    payload = {"conversationId": str(conversation.id), "userId": str(user_id), "upTo": iso(event.up_to)}
+    if event.kind != "read":
         emit_to_users("delivered", payload, conversation.participants)
-    elif private:
+    elif event.private:
         emit_to_users("read_up_to", payload, [user_id])
         emit_to_users("delivered", payload, [p for p in conversation.participants if str(p) != str(user_id)])
     else:
         emit_to_users("read_up_to", payload, conversation.participants)
 
 
-@events.typing_changed.connect
-def on_typing_changed(conversation, user_id, typing):
-    payload = {"conversationId": str(conversation.id), "userId": str(user_id)}
-    others = [p for p in conversation.participants if str(p) != str(user_id)]
-    emit_to_users("typing" if typing else "typing-stopped", payload, others)
+def on_typing_changed(event):
+    payload = {"conversationId": str(event.conversation.id), "userId": str(event.user_id)}
+    others = [p for p in event.conversation.participants if str(p) != str(event.user_id)]
+    emit_to_users("typing" if event.typing else "typing-stopped", payload, others)
 
 
-@events.conversation_settings_changed.connect
-def on_conversation_settings_changed(conversation, user_id, settings):
+def on_conversation_settings_changed(event):
     """The user's own devices: their settings of a conversation changed."""
-    emit_to_users("conversation_settings", settings_json(settings), [user_id])
+    emit_to_users("conversation_settings", settings_json(event.settings), [event.user_id])
 
 
 def _close_devices(event, user_id):
@@ -107,11 +102,10 @@ def _close_devices(event, user_id):
         socketio.server.disconnect(device_id)
 
 
-@events.sessions_ended.connect
-def on_sessions_ended(_, sessions):
+def on_sessions_ended(event):
     """Devices connected with a session that just ended hear why, and are closed."""
     by_user = {}
-    for session_id, user_id in sessions:
+    for session_id, user_id in event.sessions:
         by_user.setdefault(user_id, []).append(session_id)
     try:
         for user_id, session_ids in by_user.items():
@@ -123,23 +117,22 @@ def on_sessions_ended(_, sessions):
         log.warning("Could not close the devices of ended sessions: Redis is unreachable")
 
 
-@events.account_deleted.connect
-def on_account_deleted(user_id, watchers):
+def on_account_deleted(event):
     """The person's devices are closed; the people who shared a chat with them hear that they are gone."""
-    _close_devices("account_deleted", user_id)
-    emit_to_users("user_deleted", {"userId": str(user_id)}, watchers)
+    _close_devices("account_deleted", event.user_id)
+    emit_to_users("user_deleted", {"userId": str(event.user_id)}, event.watchers)
 
 
-@events.account_suspended.connect
-def on_account_suspended(user_id):
-    _close_devices("account_suspended", user_id)
+def on_account_suspended(event):
+    _close_devices("account_suspended", event.user_id)
 
 
-@events.presence_changed.connect
-def on_presence_changed(user_id, online, last_seen, owner=None):
+def on_presence_changed(event):
     """To the people who share a chat with the user, as much as the user's privacy settings show
-    each of them: a watcher who may see neither online status nor last seen hears nothing."""
-    shown = privacy.watchers_shown(owner, presence.watchers_of(user_id))
+    each of them: a watcher who may see neither online status nor last seen hears nothing. Its
+    audience is read once (who shares a chat, what each may see), never per watcher."""
+    user_id, online, last_seen = event.user_id, event.online, event.last_seen
+    shown = privacy.watchers_shown(event.owner, presence.watchers_of(user_id))
     audiences = {}
     for watcher, what in shown.items():
         if {"online", "lastSeen"} & what:
@@ -152,15 +145,14 @@ def on_presence_changed(user_id, online, last_seen, owner=None):
                                               "lastSeen": seen}, watchers)
 
 
-@events.call_event.connect
-def on_call_event(event, payload, users, devices, skip_device, after_ack):
+def on_call_event(event):
     """To every device of `users` and to the single `devices`, except `skip_device`."""
     payload = {key: public_user_json(value) if isinstance(value, PersonView) else value
-               for key, value in payload.items()}
-    targets = [user_room(user_id) for user_id in users] + [device for device in devices if device]
+               for key, value in event.payload.items()}
+    targets = [user_room(user_id) for user_id in event.users] + [device for device in event.devices if device]
     if not targets:
         return
-    if after_ack:  # the handler's ack is sent when it returns; this greenlet runs after that
-        socketio.start_background_task(socketio.emit, event, payload, to=targets, skip_sid=skip_device)
+    if event.after_ack:  # the handler's ack is sent when it returns; this greenlet runs after that
+        socketio.start_background_task(socketio.emit, event.name, payload, to=targets, skip_sid=event.skip_device)
     else:
-        socketio.emit(event, payload, to=targets, skip_sid=skip_device)
+        socketio.emit(event.name, payload, to=targets, skip_sid=event.skip_device)

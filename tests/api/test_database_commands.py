@@ -75,6 +75,28 @@ def test_a_rest_send_takes_at_most_three_commands(wire):
     assert len(commands) <= 3, commands
 
 
+@pytest.mark.parametrize("members", [2, 9])
+def test_a_group_send_delivered_to_online_members_takes_the_same_commands_whatever_its_size(wire, members):
+    """Delivery reads nothing per recipient: every copy is made from what the send has in hand."""
+    from backend2.extensions import socketio
+    app, world, me, ada, conversation_id = wire
+    others = [world.person(f"Member {n}") for n in range(members)]
+    for other in others:
+        world.client.post("/contacts/sync", headers=me.headers, json={"phones": [other.phone]})
+    group_id = world.client.post("/conversations", headers=me.headers, json={
+        "type": "group", "name": "Team", "participants": [o.id for o in others]}).get_json()["id"]
+    devices = [socketio.test_client(app, auth={"token": o.token}) for o in others]
+    world.say(me, group_id, "warm the caches")
+    commands, response = counted(lambda: world.client.post(
+        "/messages", headers=me.headers, json={"conversationId": group_id, "text": f"@{others[0].id} counted"}))
+    assert response.status_code == 201
+    assert len(commands) <= 3, commands
+    assert all(any(e["name"] == "message" and e["args"]["text"].endswith("counted") for e in d.get_received())
+               for d in devices)
+    for device in devices:
+        device.disconnect()
+
+
 def test_a_socket_send_takes_at_most_two_commands(wire):
     from backend2.extensions import socketio
     app, world, me, ada, conversation_id = wire

@@ -6,7 +6,8 @@ import requests
 from pymongo.errors import AutoReconnect
 
 from backend2.models import Conversation
-from backend2.services import events
+from backend2.services.announce import receivers_of
+from backend2.services.events import MessageCreated
 
 ISO_FIELDS = ("createdAt", "updatedAt")
 
@@ -171,7 +172,7 @@ def test_sending_moves_the_conversation_to_the_top_with_its_last_message(client,
     assert listed[1]["lastMessage"] is None
 
 
-def test_a_stored_message_is_announced_even_when_the_conversation_update_fails(client, person, chat, monkeypatch):
+def test_a_stored_message_is_announced_even_when_the_conversation_update_fails(app, client, person, chat, monkeypatch):
     """A retry finds the message stored and does not announce it again, so the first try must."""
     me, ada = person(), person()
     conversation_id = chat(me, ada)
@@ -181,6 +182,6 @@ def test_a_stored_message_is_announced_even_when_the_conversation_update_fails(c
 
     monkeypatch.setattr(Conversation, "bump", classmethod(database_hiccup))
     announced = []
-    with events.message_created.connected_to(lambda message, conversation: announced.append(str(message.id))):
-        sent = client.post("/messages", headers=me.headers, json={"conversationId": conversation_id, "text": "hi"})
+    receivers_of(app).add(MessageCreated, lambda event: announced.append(str(event.message.id)))
+    sent = client.post("/messages", headers=me.headers, json={"conversationId": conversation_id, "text": "hi"})
     assert sent.status_code == 201 and announced == [sent.get_json()["id"]]
