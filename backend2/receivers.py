@@ -3,7 +3,7 @@
 `services/announce.py` runs them and isolates their failures; `services/events.py` says what
 each event carries. A module that handles an event is added here, never by importing it.
 """
-from backend2.services import calls, push_planner, system_messages
+from backend2.services import push_planner, ringing, system_messages
 from backend2.services.announce import receivers_of
 from backend2.services.events import (
     AccountDeleted, AccountSuspended, CallEvent, ConversationSettingsChanged, DeviceGone, GroupChanged,
@@ -34,7 +34,7 @@ RECEIVERS = [
     (SessionsEnded, broadcasts.on_sessions_ended),
     (AccountDeleted, broadcasts.on_account_deleted),
     (AccountSuspended, broadcasts.on_account_suspended),
-    (DeviceGone, calls.device_left),
+    (DeviceGone, ringing.device_left),
     # calls: the signal to the devices, then the ring for devices without a socket
     (CallEvent, broadcasts.on_call_event),
     (CallEvent, push_planner.on_call_event),

@@ -33,7 +33,7 @@ from backend2 import create_app  # noqa: E402
 from backend2.database import ensure_indexes  # noqa: E402
 from backend2.models import Conversation, PushRegistration, Session, User  # noqa: E402
 from backend2.schemas.messages import MessageSendSchema  # noqa: E402
-from backend2.services import messages, push_planner, push_queue, push_sender  # noqa: E402
+from backend2.services import push_planner, push_queue, push_sender, sending  # noqa: E402
 from backend2.utils.time import seconds_from_now  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -74,7 +74,7 @@ def sends(app, count, pairs):
         started = time.perf_counter()
         for n in range(count):
             sender, chat = people[n % pairs]
-            messages.send_message(sender, schema.load({"conversationId": chat, "text": f"message {n}"}))
+            sending.send_message(sender, schema.load({"conversationId": chat, "text": f"message {n}"}))
         return 1e6 * (time.perf_counter() - started) / count
 
 

@@ -15,9 +15,9 @@ from backend2 import create_app  # noqa: E402
 from backend2.database import ensure_indexes  # noqa: E402
 from backend2.models import Conversation, Message, User  # noqa: E402
 from backend2.schemas.messages import MessageSendSchema  # noqa: E402
-from backend2.services import messages  # noqa: E402
+from backend2.services import sending  # noqa: E402
 from backend2.services.blocks import blocked_between  # noqa: E402
-from backend2.services.conversations import conversation_for  # noqa: E402
+from backend2.services.lookup import conversation_for  # noqa: E402
 from backend2.sockets.payloads import message_json  # noqa: E402
 
 CALLS = 2000
@@ -57,7 +57,7 @@ def main():
             {"conversation": chat.id, "sender": me.id, "text": "hi", "clientId": str(uuid.uuid4())}))
         timed("last-message bump", lambda: Conversation.bump(chat.id, message.id, message.created_at))
         timed("serialise (message_json)", fresh_json)
-        timed("send_message, whole", lambda: messages.send_message(me, schema.load(payload())))
+        timed("send_message, whole", lambda: sending.send_message(me, schema.load(payload())))
 
 
 if __name__ == "__main__":

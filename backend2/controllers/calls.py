@@ -11,7 +11,7 @@ from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import query_args
 from backend2.schemas.calls import CallListSchema, IceServersSchema
 from backend2.schemas.common import PageQuerySchema
-from backend2.services import calls
+from backend2.services import history
 from backend2.services.ice_servers import ice_servers_for
 
 calls_bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -23,7 +23,7 @@ calls_bp = Blueprint("calls", __name__, url_prefix="/calls")
 @response(CallListSchema)
 def list_all(query):
     """The caller's calls, made and received, newest first"""
-    items, pagination = calls.list_calls(current_user(), query["page"], query["limit"])
+    items, pagination = history.list_calls(current_user(), query["page"], query["limit"])
     return {"calls": items, "pagination": pagination}
 
 

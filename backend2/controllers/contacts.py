@@ -13,7 +13,7 @@ from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body
 from backend2.schemas.contacts import ContactSyncResultSchema, ContactSyncSchema, StartChatSchema
 from backend2.schemas.conversations import ConversationSchema
-from backend2.services import contacts, conversations
+from backend2.services import contacts, direct, lookup
 from backend2.services.phones import normalize_phone
 from backend2.utils.phone import region_of
 
@@ -39,6 +39,6 @@ def sync(data):
 def start_chat(data):
     """Open (or return) the direct conversation with a contact"""
     user = current_user()
-    target = data.get("userId") or conversations.user_id_for_phone(
+    target = data.get("userId") or lookup.user_id_for_phone(
         normalize_phone(data["phone"], region=region_of(user.phone)))
-    return conversation_response(*conversations.open_direct_conversation(user, target))
+    return conversation_response(*direct.open_direct_conversation(user, target))

@@ -44,7 +44,7 @@ from backend2.schemas.conversations import (
     MembersInputSchema,
 )
 from backend2.schemas.receipts import ReceiptInputSchema, ReceiptSchema
-from backend2.services import conversation_settings, conversations, receipts
+from backend2.services import conversation_settings, direct, groups, lookup, receipts
 from backend2.services.message_views import present_conversations
 
 conversations_bp = Blueprint("conversations", __name__, url_prefix="/conversations")
@@ -66,7 +66,7 @@ def conversation_response(conversation, created=False):
                   404: "Unknown or blocked user"})
 def create(data):
     """Start a direct conversation (idempotent) or create a group"""
-    return conversation_response(*conversations.create_conversation(current_user(), data))
+    return conversation_response(*direct.create_conversation(current_user(), data))
 
 
 @conversations_bp.get("")
@@ -75,7 +75,7 @@ def create(data):
 @response(ConversationListSchema)
 def list_all(query):
     """The caller's conversations: pinned ones first, then most recent activity first"""
-    items, last_messages, pagination = conversations.list_conversations(current_user(), query["page"], query["limit"],
+    items, last_messages, pagination = lookup.list_conversations(current_user(), query["page"], query["limit"],
                                                                         query.get("archived"))
     return {"conversations": present_conversations(current_user(), items, last_messages), "pagination": pagination}
 
@@ -86,7 +86,7 @@ def list_all(query):
 @other_responses(NOT_FOUND)
 def get_one(conversation_id):
     """One conversation of the caller"""
-    return conversation_response(conversations.conversation_for(current_user(), conversation_id))
+    return conversation_response(lookup.conversation_for(current_user(), conversation_id))
 
 
 @conversations_bp.patch("/<conversation_id>")
@@ -96,7 +96,7 @@ def get_one(conversation_id):
 @other_responses(GROUP_ERRORS)
 def update_group(changes, conversation_id):
     """Change a group's name, avatar, description, or who may send and pin (admins)"""
-    return conversation_response(conversations.update_group(current_user(), conversation_id, changes))
+    return conversation_response(groups.update_group(current_user(), conversation_id, changes))
 
 
 @conversations_bp.patch("/<conversation_id>/settings")
@@ -116,7 +116,7 @@ def update_settings(changes, conversation_id):
 @other_responses(GROUP_ERRORS)
 def add_members(data, conversation_id):
     """Add members to a group (admins)"""
-    return conversation_response(conversations.add_members(current_user(), conversation_id, data["userIds"]))
+    return conversation_response(groups.add_members(current_user(), conversation_id, data["userIds"]))
 
 
 @conversations_bp.delete("/<conversation_id>/members/<user_id>")
@@ -125,7 +125,7 @@ def add_members(data, conversation_id):
 @other_responses(GROUP_ERRORS)
 def remove_member(conversation_id, user_id):
     """Remove a member (admins) or leave (anyone, with their own id)"""
-    return conversation_response(conversations.remove_member(current_user(), conversation_id, user_id))
+    return conversation_response(groups.remove_member(current_user(), conversation_id, user_id))
 
 
 @conversations_bp.post("/<conversation_id>/admins/<user_id>")
@@ -134,7 +134,7 @@ def remove_member(conversation_id, user_id):
 @other_responses(GROUP_ERRORS)
 def add_admin(conversation_id, user_id):
     """Make a member admin (admins)"""
-    return conversation_response(conversations.add_admin(current_user(), conversation_id, user_id))
+    return conversation_response(groups.add_admin(current_user(), conversation_id, user_id))
 
 
 @conversations_bp.delete("/<conversation_id>/admins/<user_id>")
@@ -143,7 +143,7 @@ def add_admin(conversation_id, user_id):
 @other_responses({**GROUP_ERRORS, 409: "The last admin cannot step down"})
 def remove_admin(conversation_id, user_id):
     """Take admin away from a member (admins)"""
-    return conversation_response(conversations.remove_admin(current_user(), conversation_id, user_id))
+    return conversation_response(groups.remove_admin(current_user(), conversation_id, user_id))
 
 
 RECEIPT_ERRORS = {**NOT_FOUND, 400: "upTo is neither a message of this conversation nor an ISO time"}

@@ -43,7 +43,7 @@ from backend2.schemas.messages import (
     SyncQuerySchema,
     SyncSchema,
 )
-from backend2.services import message_queries, messages
+from backend2.services import changes, message_queries, sending
 from backend2.services.message_views import present_one
 
 messages_bp = Blueprint("messages", __name__, url_prefix="/messages")
@@ -64,7 +64,7 @@ def _presented(message, conversation):
                   404: "No such conversation or user"})
 def send(data):
     """Send a message, desktop `{conversationId, text}` or mobile `{to, text}`; `clientId` makes retries safe"""
-    message, conversation, created = messages.send_message(current_user(), data)
+    message, conversation, created = sending.send_message(current_user(), data)
     return _presented(message, conversation), 201 if created else 200
 
 
@@ -95,7 +95,7 @@ def sync(query):
 @other_responses({**NOT_FOUND, 403: "Not the sender", 409: "Deleted, or changed at the same moment"})
 def edit(data, message_id):
     """Edit a message's text (sender only); earlier versions are kept"""
-    return _presented(*messages.edit_message(current_user(), message_id, data["text"]))
+    return _presented(*changes.edit_message(current_user(), message_id, data["text"]))
 
 
 @messages_bp.delete("/<message_id>")
@@ -105,7 +105,7 @@ def edit(data, message_id):
 @other_responses({**NOT_FOUND, 403: "Not the sender or a group admin"})
 def delete(query, message_id):
     """Delete for everyone (a tombstone stays) or, with `scope=me`, hide it from the caller only"""
-    return _presented(*messages.delete_message(current_user(), message_id, query["scope"]))
+    return _presented(*changes.delete_message(current_user(), message_id, query["scope"]))
 
 
 @messages_bp.get("/<message_id>/history")
@@ -114,4 +114,4 @@ def delete(query, message_id):
 @other_responses(NOT_FOUND)
 def history(message_id):
     """A message's versions, oldest first"""
-    return messages.message_history(current_user(), message_id)
+    return changes.message_history(current_user(), message_id)

@@ -18,9 +18,9 @@ from backend2.errors import Codes, ValidationFailed
 from backend2.models import ChatRequest, ContactBook, Conversation, Message, Otp, Session, Star, Upload, User
 from backend2.services import cached, file_store, legacy_tokens, otps, presence, sessions
 from backend2.services.announce import announce
-from backend2.services.conversations import hand_over_admin
+from backend2.services.groups import hand_over_admin
 from backend2.services.events import AccountDeleted
-from backend2.services.messages import tombstone_changes
+from backend2.services.changes import tombstone_changes
 from backend2.utils.passwords import check_password
 from backend2.utils.time import utcnow
 

@@ -5,7 +5,7 @@ A receiver that raises is logged (with the event type and the receiver) and coun
 `/metrics` (`backend2_announce_failures_total{event,receiver}`); the receivers after it still
 run, and the service that announced carries on: the change is stored, so its request succeeds.
 What the failure cost is repaired elsewhere: a message whose delivery failed is marked for
-its sender's retry to announce again (`services/messages.py`), and every device finds it at
+its sender's retry to announce again (`services/sending.py`), and every device finds it at
 its next sync.
 
 Receivers are kept per app (`app.extensions`), filled by create_app, so each app the tests

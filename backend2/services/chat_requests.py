@@ -6,7 +6,7 @@ from backend2.models import ChatRequest, User
 from backend2.services import presenter, rate_budgets
 from backend2.services.contacts import has_contact
 from backend2.services.blocks import hidden_user_ids
-from backend2.services.conversations import direct_conversation_for, may_chat_without_request, participant_key
+from backend2.services.direct import direct_conversation_for, may_chat_without_request, participant_key
 from backend2.services.directory import visible_user
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import utcnow

@@ -17,7 +17,7 @@ from backend2.errors import Codes, Conflict
 from backend2.models import Conversation
 from backend2.services import cached
 from backend2.services.announce import announce
-from backend2.services.conversations import conversation_for
+from backend2.services.lookup import conversation_for
 from backend2.services.events import ConversationSettingsChanged
 from backend2.utils.time import as_utc, utcnow
 

@@ -8,8 +8,9 @@ Targets are independent: each answers with its message or its own error, as a se
 from backend2.errors import AppError, Codes, Conflict, Forbidden
 from backend2.models import Message
 from backend2.services import rate_budgets
-from backend2.services.conversations import membership_for
-from backend2.services.messages import check_may_send, message_for, store
+from backend2.services.lookup import membership_for
+from backend2.services.message_queries import message_for
+from backend2.services.sending import check_may_send, store
 from backend2.utils.time import utcnow
 
 NOT_FORWARDABLE = ("call", "system")

@@ -12,7 +12,7 @@ from flask import current_app
 
 from backend2.errors import Codes, NotFound
 from backend2.models import Conversation
-from backend2.services.conversations import admin_group, join_group
+from backend2.services.groups import admin_group, join_group
 
 
 def create_link(user, conversation_id):

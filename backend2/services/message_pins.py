@@ -1,7 +1,7 @@
 """Pinned messages: up to PINS_MAX per conversation, seen by every participant.
 
 In a group with `onlyAdminsCanPin` only admins pin and unpin; anyone may otherwise. Pinning
-the same message twice changes nothing; a deleted message loses its pin (services/messages.py).
+the same message twice changes nothing; a deleted message loses its pin (services/changes.py).
 """
 from flask import current_app
 
@@ -9,8 +9,8 @@ from backend2.errors import Codes, Conflict, Forbidden
 from backend2.models import Conversation, Message, PinnedMessage
 from backend2.services.announce import announce
 from backend2.services.message_views import present_messages, visible_to
-from backend2.services.messages import message_for
-from backend2.services.conversations import conversation_for
+from backend2.services.message_queries import message_for
+from backend2.services.lookup import conversation_for
 from backend2.services.events import MessagePinned, MessageUnpinned
 from backend2.utils.time import utcnow
 

@@ -1,17 +1,32 @@
-"""Reading messages: history pages with stable cursors, and cross-conversation sync."""
+"""Reading messages: one the caller may see, history pages with stable cursors, and cross-conversation sync."""
 from datetime import timedelta
 
 from flask import current_app
 from mongoengine import Q
 
-from backend2.errors import ValidationFailed
+from backend2.errors import Codes, NotFound, ValidationFailed
 from backend2.models import Conversation, Message
-from backend2.services.conversations import conversation_for
+from backend2.services.lookup import conversation_for
 from backend2.services.conversation_settings import cleared_at
 from backend2.services.message_views import hide_read_cursors, present_messages, visible_to
 from backend2.utils.cursors import LAST_ID, decode_cursor, encode_cursor
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, parse_iso, utcnow
+
+
+def message_for(user, message_id):
+    """(message, conversation) when the user takes part in the message's conversation; 404 otherwise."""
+    oid = parse_object_id(message_id)
+    message = Message.objects(id=oid).first() if oid else None
+    if message is None or user.id in message.hidden_for:
+        raise NotFound("Message not found", code=Codes.MESSAGE_NOT_FOUND)
+    try:
+        conversation = conversation_for(user, message.conversation)
+    except NotFound:
+        raise NotFound("Message not found", code=Codes.MESSAGE_NOT_FOUND)
+    if not visible_to(user.id, message, conversation):  # cleared from the user's history
+        raise NotFound("Message not found", code=Codes.MESSAGE_NOT_FOUND)
+    return message, conversation
 
 
 def list_messages(user, query):

@@ -13,7 +13,7 @@ import re
 from backend2.errors import Codes, ValidationFailed
 from backend2.models import Conversation, Message
 from backend2.services.conversation_settings import cleared_at
-from backend2.services.conversations import conversation_for, member_id_of
+from backend2.services.lookup import conversation_for, member_id_of
 from backend2.services.message_views import present_messages
 from backend2.utils.ids import parse_object_id
 from backend2.utils.search_terms import words

@@ -8,7 +8,7 @@ from flask import current_app
 
 from backend2.errors import Codes, NotFound
 from backend2.models import AuditEntry, Conversation, Message, Report, User
-from backend2.services import cached, legacy_tokens, messages, sessions
+from backend2.services import cached, changes, legacy_tokens, sessions
 from backend2.services.announce import announce
 from backend2.services.events import AccountSuspended
 from backend2.services.pagination import paginate
@@ -84,7 +84,7 @@ def delete_message(user, message_id):
     """Delete any message for everyone."""
     _moderator(user)
     message = _found(Message, message_id, Codes.MESSAGE_NOT_FOUND)
-    messages.tombstone(message, Conversation.objects(id=message.conversation).get(), user.id)
+    changes.tombstone(message, Conversation.objects(id=message.conversation).get(), user.id)
     _audit(user, "message_deleted", message.id, conversation=str(message.conversation), sender=str(message.sender))
     return message
 

@@ -11,7 +11,7 @@ from backend2.models import Message
 from backend2.services import rate_budgets
 from backend2.services.announce import announce
 from backend2.services.events import MessageReacted
-from backend2.services.messages import message_for
+from backend2.services.message_queries import message_for
 from backend2.utils.time import utcnow
 
 MAX_EMOJI_CHARS = 32  # the longest emoji sequences (families, flags of regions) stay well under

@@ -8,7 +8,7 @@ from backend2.errors import Codes, ValidationFailed
 from backend2.models import Conversation, Message
 from backend2.services.announce import announce
 from backend2.services.conversation_settings import clear_marked_unread, unread_after
-from backend2.services.conversations import conversation_for, membership_for
+from backend2.services.lookup import conversation_for, membership_for
 from backend2.services.events import ReceiptMoved
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, parse_iso, utcnow

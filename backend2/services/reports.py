@@ -7,8 +7,8 @@ sender in the same request (`block: true`).
 """
 from backend2.models import Conversation, Message, Report, ReportedMessage
 from backend2.services import blocks
-from backend2.services.conversations import conversation_for
-from backend2.services.messages import message_for
+from backend2.services.lookup import conversation_for
+from backend2.services.message_queries import message_for
 from backend2.services.directory import find_user, visible_user
 
 EVIDENCE_MESSAGES = 50

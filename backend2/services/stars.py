@@ -9,7 +9,7 @@ from mongoengine import NotUniqueError
 from backend2.errors import Codes, Conflict
 from backend2.models import Conversation, Message, Star
 from backend2.services.message_views import present_messages, visible_to
-from backend2.services.messages import message_for
+from backend2.services.message_queries import message_for
 from backend2.utils.ids import parse_object_id
 
 

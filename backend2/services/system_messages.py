@@ -8,7 +8,7 @@ receiver of GroupChanged (backend2/receivers.py): persist, then announce, so a f
 announce's to log and never undoes the change it describes.
 """
 from backend2.models import Message, User
-from backend2.services.messages import store
+from backend2.services.sending import store
 from backend2.utils.time import utcnow
 
 SETTING_NAMES = {"name": "the group name", "avatar": "the group photo", "description": "the group description",

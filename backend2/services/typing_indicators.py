@@ -6,7 +6,7 @@ from flask import current_app
 from backend2.models import Conversation
 from backend2.services import deadlines, rate_budgets
 from backend2.services.announce import announce
-from backend2.services.conversations import membership_for
+from backend2.services.lookup import membership_for
 from backend2.services.events import TypingChanged
 
 

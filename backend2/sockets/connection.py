@@ -6,7 +6,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from backend2.errors import to_app_error
 from backend2.extensions import socketio
-from backend2.services import calls, presence, typing_indicators
+from backend2.services import presence, ringing, typing_indicators
 from backend2.services.auth import authenticate_token
 from backend2.sockets.connections import CONNECTIONS, Connection
 from backend2.sockets.rooms import user_room
@@ -38,7 +38,7 @@ def connect(auth=None):
     join_room(user_room(user_id))
     try:
         presence.device_connected(str(user_id), request.sid, session_id)
-        calls.device_joined(user_id, request.sid)
+        ringing.device_joined(user_id, request.sid)
     except Exception:  # presence and calls degrade (Redis down, say); messaging keeps working
         log.exception("Presence or calls unavailable for %s", user_id)
 

@@ -9,7 +9,7 @@ import logging
 
 from backend2.extensions import socketio
 from backend2.infra.server import on_stop
-from backend2.services import calls
+from backend2.services import ringing
 from backend2.sockets.connections import CONNECTIONS
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def close_every_socket(app):
     log.info("Stopping: ending calls and closing %d sockets", len(devices))
     with app.app_context():
         try:
-            calls.end_calls_of_devices(devices, "server_restart")
+            ringing.end_calls_of_devices(devices, "server_restart")
         except Exception:  # Redis down, say: the calls' own deadlines end them later
             log.exception("Could not end the calls of this process")
         socketio.sleep(DRAIN_SECONDS)

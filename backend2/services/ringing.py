@@ -2,7 +2,8 @@
 
 The server relays WebRTC signaling only; what it owns is each call's state (in
 `call_state`), its deadlines (ring timeout, reconnect grace; in `deadlines`, so any process
-fires them, exactly once) and its history (`Call` documents and `type: "call"` messages).
+fires them, exactly once) and its history (recorded by `history.py`:
+`Call` documents and `type: "call"` messages).
 
 Candidates a caller sends before the answer are held and delivered to the answering device
 right after `call:answer`, so the other ringing devices never receive them.
@@ -16,14 +17,14 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed
 from backend2.models import Call, User
-from backend2.services import call_state, deadlines, messages, presenter, rate_budgets
+from backend2.services import call_state, deadlines, presenter, rate_budgets
 from backend2.services.announce import announce
-from backend2.services.conversations import conversation_for, open_direct_conversation
-from backend2.services.pagination import paginate
+from backend2.services.direct import open_direct_conversation
 from backend2.services.directory import visible_user
 from backend2.services.events import CallEvent
+from backend2.services.history import record_ending
+from backend2.services.lookup import conversation_for
 from backend2.utils.time import utcnow
-from backend2.utils.views import Presented
 
 # How each way of ending maps to the recorded outcome, before and after an answer.
 OUTCOME_BEFORE_ANSWER = {"timeout": "missed", "declined": "declined", "cancelled": "cancelled"}
@@ -34,8 +35,6 @@ def _emit(event, payload, users=(), devices=(), skip_device=None, after_ack=Fals
     announce(CallEvent(event, MappingProxyType(payload), tuple(str(u) for u in users), tuple(devices), skip_device,
                        after_ack))
 
-
-# --- starting --------------------------------------------------------------------------
 
 def invite(user, device_id, data):
     """Ring every device of the callee; returns the call id. A busy callee ends it at once."""
@@ -51,7 +50,7 @@ def invite(user, device_id, data):
         raise Conflict("You are already in a call", code=Codes.ALREADY_IN_CALL)
     if not call_state.claim_user(callee.id, call_id):
         call_state.release_user(user.id, call_id)
-        _finish(call, "busy", reason="busy")
+        record_ending(call, "busy", reason="busy")
         _emit("call:hangup", {"callId": call_id, "reason": "busy"}, devices=[device_id], after_ack=True)
         return call_id
     call.save(force_insert=True)
@@ -83,8 +82,6 @@ def _invitation(call_id, caller_id, callee, kind, offer, conversation_id):
     return {"callId": call_id, "from": caller, "type": kind, "offer": offer,
             "conversationId": str(conversation_id)}
 
-
-# --- while it rings or runs ---------------------------------------------------------------
 
 def answer(user, device_id, call_id, sdp):
     """The callee's device takes the call; their other devices stop ringing."""
@@ -157,8 +154,6 @@ def _party_call(user, call_id):
     return call
 
 
-# --- devices coming and going ----------------------------------------------------------
-
 def device_left(event):
     """A device in a call went away (closed, or its process died): the call ends unless the
     user is back within the grace period. The receiver of DeviceGone."""
@@ -207,8 +202,6 @@ def _device_gone(key):
         _end(call_id, call, "disconnected")
 
 
-# --- ending ------------------------------------------------------------------------------
-
 def end_calls_of_devices(device_ids, reason):
     """End at once every call one of these devices takes part in (this process is stopping)."""
     for device_id in device_ids:
@@ -230,25 +223,7 @@ def _end(call_id, live, reason):
     call = Call.objects(id=call_id).first()
     if call is not None:
         if live["state"] == "active":
-            _finish(call, "answered", reason, duration=max(0, round(time.time() - float(live["answeredAt"]))))
+            record_ending(call, "answered", reason, duration=max(0, round(time.time() - float(live["answeredAt"]))))
         else:
-            _finish(call, OUTCOME_BEFORE_ANSWER.get(reason, "failed"), reason)
+            record_ending(call, OUTCOME_BEFORE_ANSWER.get(reason, "failed"), reason)
     _emit("call:hangup", {"callId": call_id, "reason": reason}, users=[live["caller"], live["callee"]])
-
-
-def _finish(call, outcome, reason, duration=0):
-    """Record how the call ended and, for the outcomes the apps show in the chat, a message."""
-    call.outcome, call.end_reason, call.ended_at, call.duration = outcome, reason, utcnow(), duration
-    call.save()
-    if outcome in ("answered", "missed", "declined", "busy"):
-        messages.record_call(call)
-
-
-def list_calls(user, page, limit):
-    """The user's calls, made or received, newest first; each knows its direction and the other party."""
-    items, pagination = paginate(Call.objects(participants=user.id).order_by("-created_at", "-id"), page, limit)
-    others = User.objects(id__in=list({c.caller if c.callee == user.id else c.callee for c in items}))
-    shown = {person["id"]: person for person in presenter.present_people(user, list(others))}
-    return [Presented(call, direction="outgoing" if call.caller == user.id else "incoming",
-                      other_user=shown.get(call.callee if call.caller == user.id else call.caller))
-            for call in items], pagination
