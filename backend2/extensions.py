@@ -9,12 +9,12 @@ from flask_marshmallow import Marshmallow
 from flask_socketio import SocketIO
 
 from backend2.api_docs import add_shared_errors
-from backend2.middlewares.limit_keys import account_or_address
-from config import ConfigError
-from backend2.infra.redis_pools import bounded_redis, in_process_redis
 from backend2.infra.push_gateways import PushGateways
+from backend2.infra.redis_pools import bounded_redis, in_process_redis
 from backend2.infra.shared_cache import SharedCache
 from backend2.infra.storage import StorageHolder
+from backend2.middlewares.limit_keys import account_or_address
+from config import ConfigError
 
 apifairy = APIFairy()
 apifairy.process_apispec(add_shared_errors)
@@ -56,6 +56,6 @@ class RedisHolder:
 
 
 redis_store = RedisHolder()
-shared_cache = SharedCache()  # services/cached.py: what it holds and who forgets it
+shared_cache = SharedCache()  # services/support/cached.py: what it holds and who forgets it
 storage = StorageHolder()
 push_gateways = PushGateways()

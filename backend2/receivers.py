@@ -1,14 +1,29 @@
 """Who hears each event, in the order they run: the one list, registered by create_app.
 
-`services/announce.py` runs them and isolates their failures; `services/events.py` says what
+`services/support/announce.py` runs them and isolates their failures; `services/support/events.py` says what
 each event carries. A module that handles an event is added here, never by importing it.
 """
-from backend2.services import push_planner, ringing, system_messages
-from backend2.services.announce import receivers_of
-from backend2.services.events import (
-    AccountDeleted, AccountSuspended, CallEvent, ConversationSettingsChanged, DeviceGone, GroupChanged,
-    MessageCreated, MessageDeleted, MessageEdited, MessagePinned, MessageReacted, MessageUnpinned, PresenceChanged,
-    ReceiptMoved, SessionsEnded, TypingChanged,
+from backend2.services.calls import ringing
+from backend2.services.messages import system_messages
+from backend2.services.push import push_planner
+from backend2.services.support.announce import receivers_of
+from backend2.services.support.events import (
+    AccountDeleted,
+    AccountSuspended,
+    CallEvent,
+    ConversationSettingsChanged,
+    DeviceGone,
+    GroupChanged,
+    MessageCreated,
+    MessageDeleted,
+    MessageEdited,
+    MessagePinned,
+    MessageReacted,
+    MessageUnpinned,
+    PresenceChanged,
+    ReceiptMoved,
+    SessionsEnded,
+    TypingChanged,
 )
 from backend2.sockets import broadcasts
 

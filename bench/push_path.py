@@ -33,7 +33,8 @@ from backend2 import create_app  # noqa: E402
 from backend2.database import ensure_indexes  # noqa: E402
 from backend2.models import Conversation, PushRegistration, Session, User  # noqa: E402
 from backend2.schemas.messages import MessageSendSchema  # noqa: E402
-from backend2.services import push_planner, push_queue, push_sender, sending  # noqa: E402
+from backend2.services.messages import sending  # noqa: E402
+from backend2.services.push import push_planner, push_queue, push_sender  # noqa: E402
 from backend2.utils.time import seconds_from_now  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")

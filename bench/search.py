@@ -27,8 +27,8 @@ from bson import ObjectId  # noqa: E402
 from backend2 import create_app  # noqa: E402
 from backend2.database import ensure_indexes  # noqa: E402
 from backend2.models import Conversation, Message, User  # noqa: E402
-from backend2.services.sessions import open_session  # noqa: E402
-from backend2.services.tokens import issue_token  # noqa: E402
+from backend2.services.people.sessions import open_session  # noqa: E402
+from backend2.services.support.tokens import issue_token  # noqa: E402
 from backend2.utils.search_terms import terms_of  # noqa: E402
 from backend2.utils.time import utcnow  # noqa: E402
 

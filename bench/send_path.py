@@ -15,9 +15,9 @@ from backend2 import create_app  # noqa: E402
 from backend2.database import ensure_indexes  # noqa: E402
 from backend2.models import Conversation, Message, User  # noqa: E402
 from backend2.schemas.messages import MessageSendSchema  # noqa: E402
-from backend2.services import sending  # noqa: E402
-from backend2.services.blocks import blocked_between  # noqa: E402
-from backend2.services.lookup import conversation_for  # noqa: E402
+from backend2.services.conversations.lookup import conversation_for  # noqa: E402
+from backend2.services.messages import sending  # noqa: E402
+from backend2.services.people.blocks import blocked_between  # noqa: E402
 from backend2.sockets.payloads import message_json  # noqa: E402
 
 CALLS = 2000

@@ -89,7 +89,7 @@ def client(app):
 @pytest.fixture
 def otp_inbox(caplog):
     """Reads the codes the console sender logged: `otp_inbox(phone)` is the newest one."""
-    caplog.set_level(logging.WARNING, logger="backend2.services.otp_delivery")
+    caplog.set_level(logging.WARNING, logger="backend2.services.people.otp_delivery")
 
     def latest(phone, purpose=None):
         for record in reversed(caplog.records):

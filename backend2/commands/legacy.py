@@ -1,8 +1,8 @@
 """`flask --app backend2 legacy import|verify`: the Express servers' data into Backend2.
 
 The import writes into the database of MONGODB_URI (or the embedded one, which lasts only as
-long as the command); the sources are only read. See the README, "Moving from the Express
-servers", for the runbook and the report's format.
+long as the command); the sources are only read. See docs/cutover.md for the runbook and the
+report's format.
 """
 import json
 import sys

@@ -5,7 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from backend2.commands.progress import progress
-from backend2.services.search_backfill import index_for_search
+from backend2.services.messages.search_backfill import index_for_search
 
 messages_cli = AppGroup("messages", help="Stored messages: maintenance.")
 

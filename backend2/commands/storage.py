@@ -1,8 +1,8 @@
 """`flask --app backend2 storage migrate --to s3`: an existing deployment's files into the bucket.
 
 Run it with the S3_ settings of the bucket while STORAGE_BACKEND is still `local`; run it again
-(it copies only what is missing) just before setting STORAGE_BACKEND=s3. See the README, "File
-storage".
+(it copies only what is missing) just before setting STORAGE_BACKEND=s3. See docs/file-storage.md,
+"Moving from `local` to `s3`".
 """
 import json
 import sys
@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from backend2.commands.progress import progress
 from backend2.errors import AppError
-from backend2.services.storage_migration import migrate_to_s3
+from backend2.services.media.storage_migration import migrate_to_s3
 
 storage_cli = AppGroup("storage", help="Stored files: move them between storage backends.")
 

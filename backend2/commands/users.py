@@ -3,7 +3,7 @@ import click
 from flask.cli import AppGroup
 
 from backend2.errors import AppError
-from backend2.services.moderation import set_role
+from backend2.services.accounts.moderation import set_role
 
 users_cli = AppGroup("users", help="Accounts: roles.")
 

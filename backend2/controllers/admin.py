@@ -22,7 +22,7 @@ from backend2.schemas.reports import (
     ResolveInputSchema,
     SuspendInputSchema,
 )
-from backend2.services import moderation
+from backend2.services.accounts import moderation
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 HIDDEN = {404: "Not a moderator, or no such thing"}

@@ -40,7 +40,9 @@ from backend2.schemas.auth import (
 )
 from backend2.schemas.common import NoticeSchema
 from backend2.schemas.push import PushRegistrationInputSchema, PushRegistrationSchema
-from backend2.services import auth, push_registrations, sessions
+from backend2.services.accounts import auth
+from backend2.services.people import sessions
+from backend2.services.push import push_registrations
 
 auth_bp = Blueprint("auth", __name__, url_prefix="/auth")
 limit_auth_blueprint(auth_bp)

@@ -11,8 +11,8 @@ from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import query_args
 from backend2.schemas.calls import CallListSchema, IceServersSchema
 from backend2.schemas.common import PageQuerySchema
-from backend2.services import history
-from backend2.services.ice_servers import ice_servers_for
+from backend2.services.calls import history
+from backend2.services.calls.ice_servers import ice_servers_for
 
 calls_bp = Blueprint("calls", __name__, url_prefix="/calls")
 

@@ -20,7 +20,7 @@ from backend2.schemas.chat_requests import (
     ChatRequestSchema,
 )
 from backend2.schemas.conversations import ConversationSchema
-from backend2.services import chat_requests
+from backend2.services.conversations import chat_requests
 
 chat_requests_bp = Blueprint("chat_requests", __name__, url_prefix="/chat-requests")
 

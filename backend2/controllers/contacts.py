@@ -13,8 +13,9 @@ from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body
 from backend2.schemas.contacts import ContactSyncResultSchema, ContactSyncSchema, StartChatSchema
 from backend2.schemas.conversations import ConversationSchema
-from backend2.services import contacts, direct, lookup
-from backend2.services.phones import normalize_phone
+from backend2.services.conversations import direct, lookup
+from backend2.services.people import contacts
+from backend2.services.people.phones import normalize_phone
 from backend2.utils.phone import region_of
 
 contacts_bp = Blueprint("contacts", __name__, url_prefix="/contacts")

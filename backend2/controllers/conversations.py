@@ -44,8 +44,8 @@ from backend2.schemas.conversations import (
     MembersInputSchema,
 )
 from backend2.schemas.receipts import ReceiptInputSchema, ReceiptSchema
-from backend2.services import conversation_settings, direct, groups, lookup, receipts
-from backend2.services.message_views import present_conversations
+from backend2.services.conversations import conversation_settings, direct, groups, lookup, receipts
+from backend2.services.messages.message_views import present_conversations
 
 conversations_bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 

@@ -14,8 +14,8 @@ from flask import Blueprint
 from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body
 from backend2.schemas.forwarding import ForwardInputSchema, ForwardResultsSchema
-from backend2.services import forwarding
-from backend2.services.message_views import forward_results
+from backend2.services.messages import forwarding
+from backend2.services.messages.message_views import forward_results
 
 forwarding_bp = Blueprint("forwarding", __name__, url_prefix="/messages")
 

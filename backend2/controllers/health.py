@@ -3,9 +3,9 @@ from apifairy import response
 from flask import Blueprint
 
 from backend2.extensions import limiter
-from backend2.schemas.health import HealthSchema
 from backend2.schemas.common import NoticeSchema
-from backend2.services.health import health_report
+from backend2.schemas.health import HealthSchema
+from backend2.services.operations.health import health_report
 
 health_bp = Blueprint("health", __name__)
 

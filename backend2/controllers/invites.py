@@ -14,7 +14,7 @@ from backend2.controllers.conversations import conversation_response
 from backend2.middlewares.auth import current_user, token_auth
 from backend2.schemas.conversations import ConversationSchema
 from backend2.schemas.invites import InviteLinkSchema, InvitePreviewSchema
-from backend2.services import invites
+from backend2.services.conversations import invites
 
 invites_bp = Blueprint("invites", __name__)
 

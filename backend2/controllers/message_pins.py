@@ -11,7 +11,7 @@ from flask import Blueprint
 
 from backend2.middlewares.auth import current_user, token_auth
 from backend2.schemas.message_pins import PinnedMessagesSchema, PinsSchema
-from backend2.services import message_pins
+from backend2.services.messages import message_pins
 
 message_pins_bp = Blueprint("message_pins", __name__)
 

@@ -12,7 +12,7 @@ from flask import Blueprint
 from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import query_args
 from backend2.schemas.message_search import SearchQuerySchema, SearchResultsSchema
-from backend2.services import message_search
+from backend2.services.messages import message_search
 
 message_search_bp = Blueprint("message_search", __name__, url_prefix="/messages")
 

@@ -43,8 +43,8 @@ from backend2.schemas.messages import (
     SyncQuerySchema,
     SyncSchema,
 )
-from backend2.services import changes, message_queries, sending
-from backend2.services.message_views import present_one
+from backend2.services.messages import changes, message_queries, sending
+from backend2.services.messages.message_views import present_one
 
 messages_bp = Blueprint("messages", __name__, url_prefix="/messages")
 

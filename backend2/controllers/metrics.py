@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from backend2.errors import Codes, NotFound, Unauthorized
 from backend2.extensions import limiter
 from backend2.infra import metrics
-from backend2.services.health import push_counts
+from backend2.services.operations.health import push_counts
 
 metrics_bp = Blueprint("metrics", __name__)
 

@@ -14,8 +14,8 @@ from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body
 from backend2.schemas.messages import MessageSchema
 from backend2.schemas.reactions import ReactionInputSchema
-from backend2.services import reactions
-from backend2.services.message_views import present_one
+from backend2.services.messages import reactions
+from backend2.services.messages.message_views import present_one
 
 reactions_bp = Blueprint("reactions", __name__, url_prefix="/messages")
 

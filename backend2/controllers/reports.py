@@ -11,7 +11,7 @@ from flask import Blueprint
 from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body
 from backend2.schemas.reports import ReportInputSchema, ReportSchema
-from backend2.services import reports
+from backend2.services.accounts import reports
 
 reports_bp = Blueprint("reports", __name__, url_prefix="/reports")
 

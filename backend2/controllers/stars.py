@@ -11,7 +11,7 @@ from flask import Blueprint
 from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import query_args
 from backend2.schemas.stars import StarredListSchema, StarredQuerySchema, StarSchema
-from backend2.services import stars
+from backend2.services.messages import stars
 
 stars_bp = Blueprint("stars", __name__, url_prefix="/messages")
 

@@ -17,8 +17,8 @@ from flask import Blueprint, redirect, request, send_from_directory
 from backend2.middlewares.auth import current_auth, current_user, token_auth
 from backend2.middlewares.validation import file_body
 from backend2.schemas.uploads import UploadResultSchema, UploadSchema
-from backend2.services import file_store, uploads
-from backend2.services.file_types import STORED_NAME, is_inline, mime_of
+from backend2.services.media import file_store, uploads
+from backend2.services.media.file_types import STORED_NAME, is_inline, mime_of
 
 uploads_bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 

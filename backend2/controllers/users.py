@@ -51,7 +51,8 @@ from backend2.schemas.users import (
     UserSchema,
     UserSearchQuerySchema,
 )
-from backend2.services import account_deletion, account_export, blocks, directory, own_profile, presenter
+from backend2.services.accounts import account_deletion, account_export, own_profile
+from backend2.services.people import blocks, directory, presenter
 
 users_bp = Blueprint("users", __name__, url_prefix="/users")
 

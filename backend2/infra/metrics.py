@@ -2,7 +2,7 @@
 
 HTTP requests by route template and status, with latency; socket events by name and outcome
 (`ok` or the error code), with latency; connected sockets; messages stored; receivers of an
-event that raised (services/announce.py); database commands by name and outcome, with
+event that raised (services/support/announce.py); database commands by name and outcome, with
 latency, from pymongo's command monitoring (a real MongoDB, or the embedded one served by
 devdb: the in-process embedded database has no wire and so no commands); Redis errors and
 open breakers; push counters; and the process's memory and CPU. `GET /metrics`

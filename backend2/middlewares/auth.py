@@ -3,7 +3,7 @@ from flask import request
 from flask_httpauth import HTTPTokenAuth
 
 from backend2.errors import Codes, Unauthorized
-from backend2.services.auth import authenticate_token
+from backend2.services.accounts.auth import authenticate_token
 
 token_auth = HTTPTokenAuth(scheme="Bearer")
 token_auth.__doc__ = ("A token from a sign-in (`token`), or one the Express servers issued: "

@@ -9,7 +9,7 @@ from flask import request
 from flask_limiter.util import get_remote_address
 
 from backend2.errors import AppError
-from backend2.services.tokens import read_token
+from backend2.services.support.tokens import read_token
 
 
 def account_or_address():

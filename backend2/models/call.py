@@ -8,7 +8,7 @@ CALL_OUTCOMES = ("answered", "missed", "declined", "busy", "cancelled", "failed"
 class Call(TimestampedDocument):
     """One call, as history: who called whom, how it ended. `createdAt` is when it started.
 
-    The live state of a ringing or running call is in `backend2.services.call_state`.
+    The live state of a ringing or running call is in `backend2.services.calls.call_state`.
     """
 
     meta = {

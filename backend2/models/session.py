@@ -26,7 +26,7 @@ class Session(TimestampedDocument):
             # A provider reports a token dead, or another session registers the same device.
             {"fields": ["push.token"], "sparse": True},
             {"fields": ["push.voip_token"], "sparse": True},
-            # The session a sessionless Express token got on its first use (services/legacy_tokens.py).
+            # The session a sessionless Express token got on its first use (services/people/legacy_tokens.py).
             {"fields": ["legacy_fingerprint"], "unique": True, "sparse": True},
         ],
     }

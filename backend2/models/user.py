@@ -45,14 +45,14 @@ class User(TimestampedDocument):
     deleted_at = me.DateTimeField(db_field="deletedAt")
     role = me.StringField(default="user", choices=("user", "moderator"))
     suspended_at = me.DateTimeField(db_field="suspendedAt")  # tokens refused, sockets closed, until lifted
-    # Express tokens issued before this (or without a date) are refused (services/legacy_tokens.py).
+    # Express tokens issued before this (or without a date) are refused (services/people/legacy_tokens.py).
     tokens_valid_after = me.DateTimeField(db_field="tokensValidAfter")
     # Settings (utils/user_settings.py names each once: stored name, default, values).
     push_previews = setting_field("push_previews")
     badge_includes_muted = setting_field("badge_includes_muted")
     mentions_bypass_mute = setting_field("mentions_bypass_mute")
     requests_from_strangers = setting_field("requests_from_strangers")
-    # Privacy: who sees what of this person (services/privacy.py).
+    # Privacy: who sees what of this person (services/people/privacy.py).
     last_seen_visibility = setting_field("last_seen_visibility")
     online_visibility = setting_field("online_visibility")
     photo_visibility = setting_field("photo_visibility")

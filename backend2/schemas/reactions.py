@@ -2,7 +2,7 @@ from marshmallow import fields, validate
 
 from backend2.schemas.common import InputSchema, object_id_field
 
-# Shape only; services/reactions.py checks that it is exactly one emoji.
+# Shape only; services/messages/reactions.py checks that it is exactly one emoji.
 emoji_field = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 

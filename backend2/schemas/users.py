@@ -1,6 +1,6 @@
 """People and the signed-in user's profile and settings.
 
-The people schemas dump only what `services/presenter.py` presented for a viewer (a `PersonView`):
+The people schemas dump only what `services/people/presenter.py` presented for a viewer (a `PersonView`):
 handed a stored user, they raise, so no route or event can show a person without the viewer.
 """
 from marshmallow import fields, pre_dump, validate
@@ -8,7 +8,14 @@ from marshmallow import fields, pre_dump, validate
 from backend2.extensions import ma
 from backend2.schemas.auth_fields import validate_password
 from backend2.schemas.common import (
-    InputSchema, MediaLink, PageQuerySchema, PaginationSchema, Timestamp, display_name_field, id_fields, url_field,
+    InputSchema,
+    MediaLink,
+    PageQuerySchema,
+    PaginationSchema,
+    Timestamp,
+    display_name_field,
+    id_fields,
+    url_field,
 )
 from backend2.utils.user_settings import FLAG, PRIVACY_SETTINGS, PROFILE_SETTINGS
 from backend2.utils.views import OwnProfileView, PersonView
@@ -17,7 +24,7 @@ from backend2.utils.views import OwnProfileView, PersonView
 def _presented_as(kind):
     def refuse_unpresented(self, person, **kwargs):
         if not isinstance(person, kind):
-            raise TypeError(f"{type(self).__name__} dumps a {kind.__name__} (services/presenter.py presents people "
+            raise TypeError(f"{type(self).__name__} dumps a {kind.__name__} (services/people/presenter.py presents people "
                             f"for a viewer), not a {type(person).__name__}")
         return person
     return pre_dump(refuse_unpresented)

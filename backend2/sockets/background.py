@@ -4,7 +4,11 @@ queued pushes (when push is on), erasing accounts whose deletion grace period is
 import logging
 
 from backend2.extensions import push_gateways, socketio
-from backend2.services import account_deletion, deadlines, presence, push_queue, push_sender, uploads
+from backend2.services.accounts import account_deletion
+from backend2.services.media import uploads
+from backend2.services.people import presence
+from backend2.services.push import push_queue, push_sender
+from backend2.services.support import deadlines
 from backend2.sockets.connections import local_devices
 
 log = logging.getLogger(__name__)

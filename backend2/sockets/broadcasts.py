@@ -1,13 +1,13 @@
 """Delivers domain events to the apps' devices, whatever transport caused them: each function
-is a receiver of one event type (services/events.py), registered in backend2/receivers.py."""
+is a receiver of one event type (services/support/events.py), registered in backend2/receivers.py."""
 import logging
 
 from redis.exceptions import RedisError
 
 from backend2.errors import Codes
 from backend2.extensions import socketio
-from backend2.services import presence, privacy
-from backend2.services.message_views import viewer_key
+from backend2.services.messages.message_views import viewer_key
+from backend2.services.people import presence, privacy
 from backend2.sockets.payloads import message_json, pins_json, public_user_json, settings_json, viewer_json
 from backend2.sockets.rooms import emit_each_to_users, emit_to_users, user_room
 from backend2.utils.time import iso

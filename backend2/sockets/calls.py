@@ -5,7 +5,7 @@ Each acts for the device that sent it (its socket id); the rules are in services
 from flask import request
 
 from backend2.schemas.calls import CallAnswerSchema, CallCandidateSchema, CallHangupSchema, CallInviteSchema
-from backend2.services import ringing
+from backend2.services.calls import ringing
 from backend2.sockets.handling import socket_event
 
 

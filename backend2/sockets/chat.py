@@ -1,6 +1,6 @@
 """Messages over the socket: the same payloads, schemas and services as REST."""
 from backend2.schemas.messages import MessageSendSchema, SocketDeleteSchema, SocketEditSchema
-from backend2.services import changes, sending
+from backend2.services.messages import changes, sending
 from backend2.sockets.handling import socket_event
 from backend2.sockets.payloads import message_json
 

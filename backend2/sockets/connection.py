@@ -6,8 +6,10 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from backend2.errors import to_app_error
 from backend2.extensions import socketio
-from backend2.services import presence, ringing, typing_indicators
-from backend2.services.auth import authenticate_token
+from backend2.services.accounts.auth import authenticate_token
+from backend2.services.calls import ringing
+from backend2.services.conversations import typing_indicators
+from backend2.services.people import presence
 from backend2.sockets.connections import CONNECTIONS, Connection
 from backend2.sockets.rooms import user_room
 

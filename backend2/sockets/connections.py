@@ -6,7 +6,9 @@ from flask import current_app, request
 
 from backend2.errors import Codes, Unauthorized
 from backend2.infra import metrics
-from backend2.services import auth, cached, directory, rate_budgets, sessions
+from backend2.services.accounts import auth
+from backend2.services.people import directory, sessions
+from backend2.services.support import cached, rate_budgets
 
 
 @dataclass
@@ -14,7 +16,7 @@ class Connection:
     user_id: object
     session_id: object
     user: object = None
-    user_record: object = None  # the cached record `user` was made from (services/cached.py)
+    user_record: object = None  # the cached record `user` was made from (services/support/cached.py)
     checked_at: float = field(default_factory=time.monotonic)
     typing_in: set = field(default_factory=set)
     rate_warnings: int = 0  # events answered `rate_limited`; past SOCKET_FLOOD_WARNINGS it is closed
@@ -35,7 +37,7 @@ def current_connection():
 def current_socket_user():
     """The signed-in user of the event being handled.
 
-    While the caches are current (services/cached.py), every event checks the session and the
+    While the caches are current (services/support/cached.py), every event checks the session and the
     user against them, at no database cost: a device signed out elsewhere is refused at its next
     event, and a changed user is seen at once. Otherwise both are read again every
     SOCKET_SESSION_CHECK_SECONDS.

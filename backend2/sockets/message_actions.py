@@ -2,8 +2,8 @@
 from backend2.schemas.forwarding import ForwardResultsSchema, SocketForwardSchema
 from backend2.schemas.message_pins import PinsSchema, SocketPinSchema
 from backend2.schemas.reactions import SocketReactionSchema
-from backend2.services import forwarding, message_pins, reactions
-from backend2.services.message_views import forward_results
+from backend2.services.messages import forwarding, message_pins, reactions
+from backend2.services.messages.message_views import forward_results
 from backend2.sockets.handling import socket_event
 from backend2.sockets.payloads import message_json
 

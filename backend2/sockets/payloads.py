@@ -2,7 +2,7 @@
 from backend2.schemas.conversations import ConversationSettingsSchema, PinnedMessageSchema
 from backend2.schemas.messages import MessageSchema
 from backend2.schemas.users import PublicUserSchema
-from backend2.services.message_views import present_one, viewer_fields
+from backend2.services.messages.message_views import present_one, viewer_fields
 
 _message_schema = MessageSchema()
 _viewer_schema = MessageSchema(only=("mentionsMe", "reactions"))

@@ -1,6 +1,6 @@
 """Presence queries: who of these users is online now."""
 from backend2.schemas.presence import PresenceQuerySchema, PresenceSchema
-from backend2.services import presence
+from backend2.services.people import presence
 from backend2.sockets.handling import socket_event
 
 _presence_schema = PresenceSchema(many=True)

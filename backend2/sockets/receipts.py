@@ -1,6 +1,6 @@
 """Receipts over the socket: one emit moves a cursor over any number of messages."""
 from backend2.schemas.receipts import ReceiptSchema, SocketReceiptSchema
-from backend2.services import receipts
+from backend2.services.conversations import receipts
 from backend2.sockets.handling import socket_event
 
 _receipt_schema = ReceiptSchema()

@@ -9,7 +9,7 @@ import logging
 
 from backend2.extensions import socketio
 from backend2.infra.server import on_stop
-from backend2.services import ringing
+from backend2.services.calls import ringing
 from backend2.sockets.connections import CONNECTIONS
 
 log = logging.getLogger(__name__)

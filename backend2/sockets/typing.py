@@ -1,6 +1,6 @@
 """Typing indicators: relayed to the other participants, stopped by the server when quiet."""
 from backend2.schemas.typing import TypingSchema
-from backend2.services import typing_indicators
+from backend2.services.conversations import typing_indicators
 from backend2.sockets.connections import current_connection
 from backend2.sockets.handling import socket_event
 

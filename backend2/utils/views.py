@@ -1,6 +1,6 @@
 """What presenters hand to the output schemas: new values for one viewer, never the stored documents.
 
-A person leaves the server only as a `PersonView`, which `services/presenter.py` makes from a user
+A person leaves the server only as a `PersonView`, which `services/people/presenter.py` makes from a user
 and the viewer looking at them; the people schemas refuse anything else, so a route or event that
 forgot the viewer fails instead of showing what someone's privacy settings hide.
 """

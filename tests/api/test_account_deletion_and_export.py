@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from backend2.models import ChatRequest, ContactBook, Conversation, Message, Otp, Session, Upload, User
-from backend2.services import account_deletion
+from backend2.services.accounts import account_deletion
 from backend2.utils.time import utcnow
 from support.people import Person, register_on
 

@@ -8,8 +8,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from backend2.extensions import socketio
 from backend2.receivers import RECEIVERS
-from backend2.services.announce import EXTENSION, Receivers, name_of
-from backend2.services.events import MessageCreated
+from backend2.services.support.announce import EXTENSION, Receivers, name_of
+from backend2.services.support.events import MessageCreated
 from support.people import AppWorld
 
 METRICS_TOKEN = "m" * 32

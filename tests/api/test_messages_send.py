@@ -6,8 +6,8 @@ import requests
 from pymongo.errors import AutoReconnect
 
 from backend2.models import Conversation
-from backend2.services.announce import receivers_of
-from backend2.services.events import MessageCreated
+from backend2.services.support.announce import receivers_of
+from backend2.services.support.events import MessageCreated
 
 ISO_FIELDS = ("createdAt", "updatedAt")
 

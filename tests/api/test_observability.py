@@ -103,7 +103,7 @@ def test_errors_reach_sentry_without_tokens_codes_or_message_text(make_app):
             try:
                 raise ValueError(f"could not store {secret_text} for code {otp}")
             except ValueError:
-                logging.getLogger("backend2.services.sending").exception("Storing failed for %s (%s)",
+                logging.getLogger("backend2.services.messages.sending").exception("Storing failed for %s (%s)",
                                                                           secret_text, otp)
         sentry_sdk.flush(timeout=5)
         assert len(stand_in.events) == 1

@@ -10,7 +10,7 @@ from PIL import Image
 
 from backend2.infra.devdb import SharedEmbeddedDatabase
 from backend2.models import Upload
-from backend2.services import uploads
+from backend2.services.media import uploads
 from support.people import Person, register_on
 
 pytestmark = pytest.mark.redis

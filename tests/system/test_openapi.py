@@ -17,7 +17,7 @@ from schemathesis.checks import (
 
 pytestmark = pytest.mark.redis
 FUZZ_EXAMPLES = 15  # per operation; bounded so the suite stays fast
-UNDOCUMENTED = {"/openapi.json", "/docs", "/metrics"}  # /metrics: Prometheus text for operators (README)
+UNDOCUMENTED = {"/openapi.json", "/docs", "/metrics"}  # /metrics: Prometheus text for operators (docs/deploying.md)
 
 
 def test_every_route_is_documented_with_its_auth_and_errors(client):

@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from backend2.services import call_state
+from backend2.services.calls import call_state
 
 pytestmark = pytest.mark.redis
 

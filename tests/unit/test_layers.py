@@ -1,5 +1,6 @@
-"""The layers of STYLE.md hold: nothing imports upward, the module graph has no cycles, and
-error codes are only ever named through `errors.Codes`."""
+"""The layers of STYLE.md hold: nothing imports upward, the module graph has no cycles (imports
+inside functions included), the service packages import only downwards in the order
+backend2/services/__init__.py gives, and error codes are only ever named through `errors.Codes`."""
 import ast
 import re
 from pathlib import Path
@@ -59,8 +60,21 @@ def test_nothing_imports_upward():
     assert wrong == []
 
 
+# The service packages, lowest first: each may import itself and those before it.
+SERVICE_ORDER = ("support", "people", "media", "conversations", "messages", "calls", "push", "accounts", "operations",
+                 "legacy")
+SERVICES = PACKAGE / "services"
+MAX_SERVICE_LINES = 250
+
+
+def service_package(name):
+    """`people` for backend2.services.people.presence; None outside the service packages."""
+    parts = name.split(".")
+    return parts[2] if len(parts) > 2 and parts[:2] == ["backend2", "services"] else None
+
+
 def test_the_module_graph_has_no_cycles():
-    graph = {name: {t for t in imports(path, top_level_only=True) if t in MODULES and t != name}
+    graph = {name: {t for t in imports(path, top_level_only=False) if t in MODULES and t != name}
              for name, path in MODULES.items()}
     state, cycles = {}, []
 
@@ -85,3 +99,28 @@ def test_error_codes_are_named_through_codes_only():
              and not name.startswith(("backend2.services.legacy", "backend2.infra"))
              for line in path.read_text().splitlines() if literal.search(line)]
     assert found == []
+
+
+def test_service_packages_import_only_downwards():
+    wrong = []
+    for name, path in MODULES.items():
+        own = service_package(name)
+        if own is None:
+            continue
+        for target in imports(path, top_level_only=False):
+            theirs = service_package(target)
+            if theirs is not None and SERVICE_ORDER.index(theirs) > SERVICE_ORDER.index(own):
+                wrong.append(f"{name} ({own}) imports {target} ({theirs})")
+    assert wrong == []
+
+
+def test_every_service_lives_in_a_package_of_the_order():
+    assert [p.name for p in SERVICES.glob("*.py")] == ["__init__.py"]
+    assert sorted(p.name for p in SERVICES.iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(SERVICE_ORDER)
+    assert "  " + " < ".join(SERVICE_ORDER) in (SERVICES / "__init__.py").read_text()
+
+
+def test_no_service_module_is_over_the_line_limit():
+    long = {str(p.relative_to(SERVICES)): n for p in SERVICES.rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > MAX_SERVICE_LINES}
+    assert long == {}

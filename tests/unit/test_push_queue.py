@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from backend2.services import push_queue
+from backend2.services.push import push_queue
 
 pytestmark = pytest.mark.redis
 
@@ -53,7 +53,7 @@ def test_a_full_queue_refuses_new_jobs_and_counts_them(queue):
 
 
 def test_a_job_of_no_known_kind_is_dropped_once_not_retried(queue, caplog):
-    from backend2.services.push_sender import run_push_queue
+    from backend2.services.push.push_sender import run_push_queue
     queue.enqueue("push:stranger", {"n": 1})  # say, another deployment's, sharing the namespace
     assert run_push_queue() == 1
     assert queue.stats()["queued"] == 0 and "Traceback" not in caplog.text

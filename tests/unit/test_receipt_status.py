@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from bson import ObjectId
 
-from backend2.services.receipts import status_of
+from backend2.services.conversations.receipts import status_of
 
 SENT = datetime(2026, 5, 6, 12, 0, tzinfo=timezone.utc)
 ME, ADA, BO = ObjectId(), ObjectId(), ObjectId()

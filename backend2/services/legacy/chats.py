@@ -13,9 +13,9 @@ Chat requests keep their ids and state. There is at most one pending request per
 several, the newest stays pending and the others are rejected in the report.
 """
 from backend2.models import ChatRequest, Conversation
-from backend2.services.direct import participant_key
-from backend2.services.legacy.engine import Plan
+from backend2.services.conversations.direct import participant_key
 from backend2.services.legacy.chat_shapes import read_conversation, read_request
+from backend2.services.legacy.engine import Plan
 
 UNNAMED_GROUP = "Group"
 

@@ -20,7 +20,7 @@ from flask import current_app
 
 from backend2.errors import AppError
 from backend2.models import Upload
-from backend2.services import file_store, uploads
+from backend2.services.media import file_store, uploads
 
 KINDS = {"attachment": ("UPLOAD_MAX_BYTES", uploads.prepare_attachment),
          "avatar": ("AVATAR_MAX_BYTES", uploads.prepare_avatar)}

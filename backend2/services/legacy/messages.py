@@ -10,10 +10,10 @@ devices that synced before a later import run.
 Receipts feed the cursor book (`cursors.py`), which is settled once every message is in.
 """
 from backend2.models import Message
-from backend2.services.direct import participant_key
+from backend2.services.conversations.direct import participant_key
+from backend2.services.legacy.chat_shapes import read_message
 from backend2.services.legacy.cursors import settle
 from backend2.services.legacy.engine import Plan
-from backend2.services.legacy.chat_shapes import read_message
 from backend2.utils.search_terms import terms_of
 
 FILE_TYPES = ("image", "audio", "video", "file")

@@ -1,0 +1,76 @@
+"""Changing sent messages: editing (with its history) and deleting, for the sender, a group admin, or oneself only."""
+from flask import current_app
+
+from backend2.errors import Codes, Conflict, Forbidden, ValidationFailed
+from backend2.models import Conversation, Edit, Message
+from backend2.services.messages.message_queries import message_for
+from backend2.services.support.announce import announce
+from backend2.services.support.events import MessageDeleted, MessageEdited, MessageUnpinned
+from backend2.utils.search_terms import terms_of
+from backend2.utils.time import utcnow
+
+EDIT_ATTEMPTS = 3
+
+
+def edit_message(user, message_id, text):
+    """Replace the text (sender only, not once deleted), keeping the previous version."""
+    max_chars = current_app.config["MESSAGE_MAX_CHARS"]
+    for _ in range(EDIT_ATTEMPTS):
+        message, conversation = message_for(user, message_id)
+        if message.sender != user.id:
+            raise Forbidden("Only the sender may edit a message", code=Codes.NOT_SENDER)
+        if message.type in ("call", "system"):
+            raise Forbidden("A call or system entry cannot be edited", code=Codes.NOT_EDITABLE)
+        if message.deleted:
+            raise Conflict("This message was deleted", code=Codes.MESSAGE_DELETED)
+        if len(text) > max_chars or (not text.strip() and not message.attachments):
+            raise ValidationFailed("Invalid text", details={"text": [f"1 to {max_chars} characters"]})
+        now = utcnow()
+        previous = Edit(text=message.text, edited_at=message.edited_at or message.created_at)
+        # Only if nobody changed it since we read it; otherwise read again and retry.
+        edited = Message.objects(id=message.id, deleted=False, updated_at=message.updated_at).modify(
+            push__edits=previous, set__text=text, set__search_terms=terms_of(text), set__edited_at=now,
+            set__updated_at=now, new=True)
+        if edited is not None:
+            announce(MessageEdited(edited, conversation))
+            return edited, conversation
+    raise Conflict("The message is being changed by another request; try again", code=Codes.EDIT_CONFLICT)
+
+
+def delete_message(user, message_id, scope):
+    """`everyone`: sender or group admin makes it a tombstone. `me`: hidden from this user only."""
+    message, conversation = message_for(user, message_id)
+    if scope == "me":
+        Message.objects(id=message.id).update_one(add_to_set__hidden_for=user.id, set__updated_at=utcnow())
+        message.reload()
+        announce(MessageDeleted(message, conversation, scope, user.id))
+        return message, conversation
+    if message.sender != user.id and not (conversation.type == "group" and user.id in conversation.admins):
+        raise Forbidden("Only the sender or a group admin may delete this for everyone", code=Codes.NOT_ALLOWED)
+    return tombstone(message, conversation, user.id), conversation
+
+
+def tombstone(message, conversation, actor_id):
+    """Delete a message for everyone (text, attachments, versions, reactions, mentions and its pin
+    erased; the id kept) and tell the participants; returns it as it is now."""
+    if Message.objects(id=message.id, deleted=False).update_one(**tombstone_changes(utcnow())):
+        message.reload()
+        if Conversation.pull_pin(conversation.id, message.id):
+            announce(MessageUnpinned(message, conversation, actor_id))
+        announce(MessageDeleted(message, conversation, "everyone", actor_id))
+    return message
+
+
+def tombstone_changes(now):
+    """The update that makes messages tombstones: everything they said is erased, the ids stay."""
+    return dict(set__deleted=True, set__deleted_at=now, set__updated_at=now, set__text="", set__attachments=[],
+                set__edits=[], set__reactions=[], set__mentions=[], set__search_terms=[], unset__location=True,
+                unset__contact=True)
+
+
+def message_history(user, message_id):
+    """The versions of a message, oldest first, ending with the current one."""
+    message, _ = message_for(user, message_id)
+    versions = [{"text": edit.text, "editedAt": edit.edited_at} for edit in message.edits]
+    versions.append({"text": message.text, "editedAt": message.edited_at or message.created_at})
+    return {"messageId": message.id, "versions": versions}

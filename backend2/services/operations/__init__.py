@@ -1,0 +1,1 @@
+"""What operators ask of a running process: its health. Above everything it checks."""
