@@ -278,7 +278,10 @@ def test_a_process_killed_under_load_loses_and_duplicates_nothing(cluster):
     threads = [threading.Thread(target=send_all, args=(index,)) for index in range(CLIENTS)]
     for thread in threads:
         thread.start()
-    time.sleep(1.5)
+    # Mid-run whatever the machine's speed: once a quarter of the messages are acked.
+    deadline = time.monotonic() + 60
+    while sum(map(len, acked)) < CLIENTS * MESSAGES_EACH // 4 and time.monotonic() < deadline:
+        time.sleep(0.005)
     b.process.send_signal(signal.SIGKILL)
     for thread in threads:
         thread.join(timeout=120)
