@@ -85,6 +85,7 @@ def create_app(config_name=None, env=None):
     from backend2.extensions import apifairy
     from backend2.middlewares.error_handlers import register_error_handlers
     from backend2.middlewares.request_logging import register_request_logging
+    from backend2.actors import register_actors
     from backend2.receivers import register_receivers
 
     for blueprint in BLUEPRINTS:
@@ -93,13 +94,14 @@ def create_app(config_name=None, env=None):
     register_request_logging(app)
     register_commands(app)
     register_receivers(app)  # who hears each event the services announce, in one list
+    register_actors(app)  # the background jobs, in one list
     return app
 
 
 def _init_extensions(app, config):
     import backend2.sockets  # noqa: F401  registers the event handlers before init_app hands them over
     from backend2.extensions import (
-        apifairy, cors, jwt, limiter, ma, push_gateways, redis_store, shared_cache, socketio, storage,
+        apifairy, cors, jobs, jwt, limiter, ma, push_gateways, redis_store, shared_cache, socketio, storage,
     )
     from backend2.infra.ping_timers import use_ping_timers
     from backend2.infra.protocol_floor import OutdatedClientLog
@@ -113,6 +115,7 @@ def _init_extensions(app, config):
     shared_cache.init_app(app, redis_store.client, redis_store.key("cache-invalidations"))
     storage.init_app(app)
     push_gateways.init_app(app)
+    jobs.init_app(app, redis_store.state, config.REDIS_NAMESPACE)
     if redis_store.client:  # rate limits use the same pool, and so fail fast with it
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {"connection_pool": redis_store.client.connection_pool}
     ma.init_app(app)

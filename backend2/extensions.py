@@ -9,6 +9,7 @@ from flask_marshmallow import Marshmallow
 from flask_socketio import SocketIO
 
 from backend2.api_docs import add_shared_errors
+from backend2.infra.jobs import Jobs
 from backend2.infra.push_gateways import PushGateways
 from backend2.infra.redis_pools import bounded_redis, in_process_redis
 from backend2.infra.shared_cache import SharedCache
@@ -59,3 +60,4 @@ redis_store = RedisHolder()
 shared_cache = SharedCache()  # services/support/cached.py: what it holds and who forgets it
 storage = StorageHolder()
 push_gateways = PushGateways()
+jobs = Jobs()  # background work on Dramatiq: backend2/actors.py lists the jobs

@@ -1,124 +1,161 @@
-"""What pushes cost: on the message path (queueing), and in the push worker (plan and send).
+"""Pushes through the worker: how soon after the event each reaches the provider, and how many
+one worker sends a second.
 
-    .venv/bin/python bench/push_path.py [--messages 1000] [--pairs 50]
+    .venv/bin/python bench/push_path.py [--calls 40] [--rate 100] [--seconds 10] [--burst 1000]
 
-Each message goes from one person to another of `--pairs` chats whose recipient has an
-unconnected phone registered for FCM, so each becomes one push carrying the recipient's badge.
+A real deployment on this machine: one server process (wsgi.py), one worker process (`flask
+--app backend2 worker`), the shared embedded database (backend2.devdb) and the real Redis
+(database BENCH_REDIS_DB, default 12, emptied first); the tests' FCM stand-in runs in this
+process and notes when each push arrives.
 
-In-process on the embedded database, with the real Redis (BENCH_REDIS_URL, default
-redis://127.0.0.1:6379/12, emptied first) and an FCM stand-in in a child process
-(tests/support/push_providers.py), so this process's CPU is Backend2's alone. For bench/RESULTS.md.
+1. calls: `--calls` invites, one at a time with the worker idle in between, each to a callee
+   whose only device is a sleeping phone: from sending `call:invite` to the ring push arriving;
+2. messages at `--rate` a second for `--seconds`, round 50 chats whose recipients sleep: from
+   the POST to the push arriving;
+3. burst: `--burst` messages queued while no worker runs, then one worker started: pushes a second.
+For bench/RESULTS.md.
 """
-from gevent import monkey
-
-monkey.patch_all()  # as wsgi.py: the worker's concurrent sends are greenlets, as in the server
-
-import argparse  # noqa: E402
-import multiprocessing  # noqa: E402
-import os  # noqa: E402
-import resource  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from pathlib import Path  # noqa: E402
-from types import SimpleNamespace  # noqa: E402
+import argparse
+import os
+import statistics
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+os.environ.setdefault("TEST_REDIS_DB", os.environ.get("BENCH_REDIS_DB", "12"))
 
-import redis  # noqa: E402
-from bson import ObjectId  # noqa: E402
+import requests  # noqa: E402
 
-from backend2 import create_app  # noqa: E402
-from backend2.database import ensure_indexes  # noqa: E402
-from backend2.models import Conversation, PushRegistration, Session, User  # noqa: E402
-from backend2.schemas.messages import MessageSendSchema  # noqa: E402
-from backend2.services.messages import sending  # noqa: E402
-from backend2.services.push import push_planner, push_queue, push_sender  # noqa: E402
-from backend2.utils.time import seconds_from_now  # noqa: E402
+from support.people import Person, open_chat  # noqa: E402
+from support.push_providers import FcmStandIn  # noqa: E402
+from support.servers import Cluster  # noqa: E402
+from support.sockets import SocketClient  # noqa: E402
+from support.webhook import WebhookReceiver  # noqa: E402
 
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
-
-
-def serve_fcm(settings_out):
-    from support.push_providers import FcmStandIn
-
-    settings_out.put(FcmStandIn().settings())
-    time.sleep(3600)
+PASSWORD = "bench-password"
+OFFER = {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}
 
 
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+def sleeping_phone(server, person, token):
+    """A second session of `person`, registered for FCM with `token`, never connected."""
+    phone = Person(requests.post(f"{server.base}/auth/login", json={"phone": person.phone, "password": PASSWORD,
+                                                                   "platform": "flutter"}).json())
+    assert requests.put(f"{server.base}/auth/sessions/current/push", headers=phone.headers,
+                        json={"fcmToken": token}).status_code == 200
 
 
-def chats(app, pairs):
-    """[(sender, conversation id)] of `pairs` chats whose recipients have a sleeping phone."""
-    with app.app_context():
-        ensure_indexes()
-        found = []
-        for _ in range(pairs):
-            me, ada = (User(name=name, phone=f"+1555{uuid.uuid4().int % 10**7:07d}").save() for name in ("Me", "Ada"))
-            chat = Conversation(type="direct", participants=[me.id, ada.id],
-                                participant_key=f"{me.id}:{ada.id}").save()
-            Session(user=ada.id, expires_at=seconds_from_now(3600),
-                    push=PushRegistration(provider="fcm", token=f"fcm-{uuid.uuid4().hex}")).save()
-            found.append((me, str(chat.id)))
-        return found
+def percentiles(samples):
+    ordered = sorted(samples)
+    return {"p50": statistics.median(ordered), "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+            "max": ordered[-1]}
 
 
-def sends(app, count, pairs):
-    """µs per send (schema + send_message), round the chats."""
-    people = chats(app, pairs)
-    schema = MessageSendSchema()
-    with app.test_request_context():
-        started = time.perf_counter()
-        for n in range(count):
-            sender, chat = people[n % pairs]
-            sending.send_message(sender, schema.load({"conversationId": chat, "text": f"message {n}"}))
-        return 1e6 * (time.perf_counter() - started) / count
+def arrival(fcm, match, timeout=30):
+    return fcm.wait_for(match, timeout=timeout)[0]["at"]
+
+
+def calls(server, fcm, count):
+    """ms from call:invite to the ring push, the worker idle before each."""
+    caller = server.register(name="Caller")
+    device = SocketClient(server.base, caller.token)
+    latencies = []
+    for n in range(count):
+        callee = server.register(name=f"Callee {n}", password=PASSWORD)
+        open_chat(server.base, caller, callee)
+        sleeping_phone(server, callee, f"fcm-call-{n}")
+        time.sleep(0.5)  # the worker idle, its consumers at their slowest poll
+        started = time.time()
+        call_id = device.call("call:invite", {"to": callee.id, "type": "audio", "offer": OFFER})["callId"]
+        at = arrival(fcm, lambda p, token=f"fcm-call-{n}": p["token"] == token and p["data"].get("type") == "call")
+        latencies.append(1000 * (at - started))
+        device.call("call:hangup", {"callId": call_id})
+    device.close()
+    return latencies
+
+
+def chats(server, count, label):
+    """[(sender, conversation id, the recipient's phone token)]."""
+    found = []
+    for n in range(count):
+        sender, recipient = server.register(name="Sender"), server.register(name="Recipient", password=PASSWORD)
+        token = f"fcm-{label}-{n}"
+        sleeping_phone(server, recipient, token)
+        found.append((sender, open_chat(server.base, sender, recipient), token))
+    return found
+
+
+def send(server, sender, conversation_id, text):
+    response = requests.post(f"{server.base}/messages", headers=sender.headers,
+                             json={"conversationId": conversation_id, "text": text})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def messages_at_rate(server, fcm, rate, seconds):
+    """ms from POST /messages to the push, `rate` messages a second."""
+    people, total = chats(server, 50, "rate"), int(rate * seconds)
+    started_at, lock = {}, threading.Lock()
+
+    def one(n):
+        sender, conversation_id, _ = people[n % len(people)]
+        due = begin + n / rate
+        time.sleep(max(0, due - time.monotonic()))
+        sent_at = time.time()
+        message_id = send(server, sender, conversation_id, f"rate {n}")
+        with lock:
+            started_at[message_id] = sent_at
+
+    begin = time.monotonic()
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        list(pool.map(one, range(total)))
+    pushes = fcm.wait_for(lambda p: p["data"].get("messageId") in started_at, count=total, timeout=120)
+    return [1000 * (p["at"] - started_at[p["data"]["messageId"]]) for p in pushes], time.monotonic() - begin
+
+
+def burst(cluster, fcm, count):
+    """Pushes a second of one worker started on `count` queued messages."""
+    server = cluster.servers[0]
+    people = chats(server, 50, "burst")
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        ids = set(pool.map(lambda n: send(server, *people[n % len(people)][:2], f"burst {n}"), range(count)))
+    queued = requests.get(f"{server.base}/health").json()["jobs"]["queued"]["push"]
+    started = time.time()
+    cluster.start_worker()
+    pushes = fcm.wait_for(lambda p: p["data"].get("messageId") in ids, count=count, timeout=600)
+    return queued, count / (max(p["at"] for p in pushes) - started)
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=1000)
-    parser.add_argument("--pairs", type=int, default=50)
+    parser.add_argument("--calls", type=int, default=40)
+    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--burst", type=int, default=1000)
     options = parser.parse_args()
-    count, pairs = options.messages, options.pairs
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    settings = multiprocessing.Queue()
-    stand_in = multiprocessing.Process(target=serve_fcm, args=(settings,), daemon=True)
-    stand_in.start()
-    fcm = settings.get(timeout=30)
-
-    off = sends(create_app("testing", {"REDIS_URL": REDIS_URL}), count, pairs)
-    app = create_app("testing", {"REDIS_URL": REDIS_URL, **fcm})
-    on = sends(app, count, pairs)
-    print(f"send, push off                     {off:8.1f} µs")
-    print(f"send, push on (queues the plan)    {on:8.1f} µs")
-    with app.app_context():
-        plans = [(job_id, push_queue.claim(job_id)) for job_id in push_queue.due_ids(count)]
-        cpu = cpu_seconds()
-        for _, job in plans:  # planned once here, alone, to know its share; the worker plans again
-            push_planner.plan(job)
-        planning = cpu_seconds() - cpu
-        for job_id, job in plans:  # back in the queue, for the worker
-            push_queue.retry_at(job_id, job, time.time())
-        queued = push_queue.stats()["queued"]
-        cpu, wall = cpu_seconds(), time.perf_counter()
-        while push_queue.stats()["queued"]:
-            push_sender.run_push_queue()
-        cpu, wall = cpu_seconds() - cpu, time.perf_counter() - wall
-        sent = push_queue.stats()["sent"]
-    print(f"worker: {queued} plans -> {sent} pushes sent in {wall:.2f} s: {sent / wall:.0f} pushes/s, "
-          f"{1e3 * cpu / sent:.2f} ms CPU per push, of which planning (with the badge) {1e3 * planning / sent:.2f}")
-    with app.app_context():
-        started = time.perf_counter()
-        for _ in range(count):
-            push_planner._on_message(SimpleNamespace(id=ObjectId()), conversation=None)
-        queueing = 1e6 * (time.perf_counter() - started) / count
-    print(f"queueing one plan (what a send pays) {queueing:6.1f} µs")
-    stand_in.terminate()
+    fcm, webhook = FcmStandIn(), WebhookReceiver()
+    cluster = Cluster(webhook, servers=1, workers=1, **fcm.settings())
+    server = cluster.servers[0]
+    try:
+        ring = percentiles(calls(server, fcm, options.calls))
+        print(f"call invite -> ring push, worker idle ({options.calls} calls): "
+              f"p50 {ring['p50']:.0f} ms, p99 {ring['p99']:.0f} ms, max {ring['max']:.0f} ms")
+        latencies, took = messages_at_rate(server, fcm, options.rate, options.seconds)
+        sent = percentiles(latencies)
+        print(f"message -> push at {len(latencies) / took:.0f} messages/s ({len(latencies)} messages): "
+              f"p50 {sent['p50']:.0f} ms, p99 {sent['p99']:.0f} ms, max {sent['max']:.0f} ms")
+        for worker in cluster.workers:
+            worker.stop()
+        cluster.workers = []
+        queued, per_second = burst(cluster, fcm, options.burst)
+        print(f"burst: {queued} push jobs queued with no worker, then one worker: {per_second:.0f} pushes/s")
+    finally:
+        cluster.close()
+        fcm.close()
+        webhook.close()
 
 
 if __name__ == "__main__":

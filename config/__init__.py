@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from config.jobs import job_problems, read_job_settings
 from config.observability import observability_problems, read_observability_settings
 from config.push import push_problems, read_push_settings
 
@@ -167,6 +168,7 @@ class Config:
         self.TURN_TTL_SECONDS = int(get("TURN_TTL_SECONDS", 86400))
 
         read_push_settings(self, get, _bool)
+        read_job_settings(self, get)
 
         self.LOG_LEVEL = get("LOG_LEVEL", "INFO").upper()
         read_observability_settings(self, get)
@@ -201,7 +203,7 @@ class Config:
             found.append(f"STORAGE_BACKEND must be one of {', '.join(STORAGE_BACKENDS)}")
         if self.STORAGE_BACKEND == "s3" and not self.S3_BUCKET:
             found.append("STORAGE_BACKEND=s3 needs S3_BUCKET")
-        return found + push_problems(self) + observability_problems(self)
+        return found + push_problems(self) + job_problems(self) + observability_problems(self)
 
     def finalize(self):
         """Refuse unsafe settings, or fill in safe development fallbacks."""

@@ -34,8 +34,6 @@ def read_push_settings(config, get, as_bool):
     config.PUSH_MAX_ATTEMPTS = int(get("PUSH_MAX_ATTEMPTS", 8))
     config.PUSH_MAX_AGE_SECONDS = int(get("PUSH_MAX_AGE_SECONDS", 3600))
     config.PUSH_QUEUE_MAX = int(get("PUSH_QUEUE_MAX", 100_000))
-    config.PUSH_POLL_SECONDS = float(get("PUSH_POLL_SECONDS", 0.5))
-    config.PUSH_CONCURRENCY = int(get("PUSH_CONCURRENCY", 50))
 
 
 def fcm_service_account(config):
@@ -79,6 +77,6 @@ def push_problems(config):
             found.append("APNS_KEY is neither a readable .p8 file nor its PEM text")
         if config.APNS_ENVIRONMENT not in APNS_ENDPOINTS:
             found.append(f"APNS_ENVIRONMENT must be one of {', '.join(APNS_ENDPOINTS)}")
-    if min(config.PUSH_MAX_ATTEMPTS, config.PUSH_TIMEOUT_MS, config.PUSH_POLL_SECONDS, config.PUSH_CONCURRENCY) <= 0:
-        found.append("PUSH_MAX_ATTEMPTS, PUSH_TIMEOUT_MS, PUSH_POLL_SECONDS and PUSH_CONCURRENCY must be positive")
+    if min(config.PUSH_MAX_ATTEMPTS, config.PUSH_TIMEOUT_MS) <= 0:
+        found.append("PUSH_MAX_ATTEMPTS and PUSH_TIMEOUT_MS must be positive")
     return found

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from backend2.errors import Codes, NotFound, Unauthorized
 from backend2.extensions import limiter
 from backend2.infra import metrics
-from backend2.services.operations.health import push_counts
+from backend2.services.operations.health import job_counts, push_counts
 
 metrics_bp = Blueprint("metrics", __name__)
 
@@ -28,4 +28,11 @@ def scrape():
         raise Unauthorized("Metrics need the METRICS_TOKEN bearer token", code=Codes.INVALID_TOKEN)
     for outcome, value in push_counts().items():
         metrics.push_totals.labels(outcome).set(value)
+    found = job_counts()
+    for queue, waiting in found.get("queued", {}).items():
+        metrics.jobs_queued.labels(queue).set(waiting)
+    if "deadLetters" in found:
+        metrics.jobs_dead_letters.set(found["deadLetters"])
+    for outcome, value in found.get("outcomes", {}).items():
+        metrics.jobs_totals.labels(outcome).set(value)
     return Response(metrics.exposition(), mimetype=metrics.CONTENT_TYPE)

@@ -5,7 +5,7 @@ HTTP requests by route template and status, with latency; socket events by name 
 event that raised (services/support/announce.py); database commands by name and outcome, with
 latency, from pymongo's command monitoring (a real MongoDB, or the embedded one served by
 devdb: the in-process embedded database has no wire and so no commands); Redis errors and
-open breakers; push counters; and the process's memory and CPU. `GET /metrics`
+open breakers; push counters; background jobs (queued, dead letters, outcomes); and the process's memory and CPU. `GET /metrics`
 (controllers/metrics.py) serves it behind METRICS_TOKEN, or `serve_on_port` on METRICS_PORT.
 """
 import time
@@ -58,6 +58,12 @@ outdated_clients = Counter("backend2_outdated_socketio_clients_total",
                            "Socket.IO v2 (Engine.IO 3) connection attempts, refused", registry=REGISTRY)
 push_totals = Gauge("backend2_push_total", "Push deliveries across every process, by outcome (from Redis)",
                     ["outcome"], registry=REGISTRY)
+jobs_queued = Gauge("backend2_jobs_queued", "Background jobs waiting (ready or delayed), by queue (from Redis)",
+                    ["queue"], registry=REGISTRY)
+jobs_dead_letters = Gauge("backend2_jobs_dead_letters", "Background jobs given up on, kept in the dead-letter queue",
+                          registry=REGISTRY)
+jobs_totals = Gauge("backend2_jobs_total", "Background jobs run by every worker, by outcome: done, failed, "
+                    "retried (a failure that will run again), dead (retries used up)", ["outcome"], registry=REGISTRY)
 
 
 class _CommandTimer(monitoring.CommandListener):

@@ -1,13 +1,12 @@
-"""The loops every server process runs: due deadlines, keeping its devices alive, sending
-queued pushes (when push is on), erasing accounts whose deletion grace period is over, and
-(one process at a time) removing uploads nothing refers to."""
+"""The loops every server process runs: due deadlines, keeping its devices alive, erasing
+accounts whose deletion grace period is over, and (one process at a time) removing uploads
+nothing refers to. Pushes are jobs, sent by workers (backend2/infra/jobs.py)."""
 import logging
 
-from backend2.extensions import push_gateways, socketio
+from backend2.extensions import socketio
 from backend2.services.accounts import account_deletion
 from backend2.services.media import uploads
 from backend2.services.people import presence
-from backend2.services.push import push_queue, push_sender
 from backend2.services.support import deadlines
 from backend2.sockets.connections import local_devices
 
@@ -22,17 +21,14 @@ def start_background_tasks(app):
     socketio.start_background_task(_forever, app, lambda: uploads.sweep_orphans(ORPHAN_SWEEP_SECONDS),
                                    ORPHAN_SWEEP_SECONDS)
     socketio.start_background_task(_forever, app, account_deletion.erase_due_accounts, ORPHAN_SWEEP_SECONDS)
-    if push_gateways.enabled:  # woken at once by this process's pushes, by others' within a poll
-        socketio.start_background_task(_forever, app, push_sender.run_push_queue, app.config["PUSH_POLL_SECONDS"],
-                                       push_queue.wait_for_work)
 
 
-def _forever(app, work, every, wait=socketio.sleep):
-    """Run `work` every `every` seconds (after `wait(every)`). A failure (Redis down, say) is
+def _forever(app, work, every):
+    """Run `work` every `every` seconds. A failure (Redis down, say) is
     retried; it is logged when the failures start and when they end, not on every tick."""
     failing = False
     while True:
-        wait(every)
+        socketio.sleep(every)
         try:
             with app.app_context():
                 work()

@@ -146,7 +146,8 @@ class FcmStandIn(_Recorder):
             return 404, {"error": {"code": 404, "status": "NOT_FOUND", "message": "Requested entity was not found.",
                                    "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
                                                 "errorCode": "UNREGISTERED"}]}}
-        self.record({"token": message["token"], "message": message, "data": message.get("data", {})})
+        self.record({"token": message["token"], "message": message, "data": message.get("data", {}),
+                     "at": time.time()})
         return 200, {"name": f"projects/{self.PROJECT}/messages/{uuid.uuid4().hex}"}
 
     def close(self):

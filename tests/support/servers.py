@@ -1,5 +1,5 @@
-"""Real server processes on 127.0.0.1: one (`LiveServer`), two sharing a database (`Cluster`),
-and load-generator clients for them."""
+"""Real processes on 127.0.0.1: a server (`LiveServer`), a background worker (`WorkerProcess`),
+several of them sharing a database and Redis (`Cluster`), and load-generator clients for them."""
 import ctypes
 import json
 import os
@@ -49,29 +49,66 @@ GENEROUS_LIMITS = ("RATE_LIMIT_DEFAULT", "RATE_LIMIT_AUTH", "RATE_LIMIT_OTP_PER_
                    "RATE_LIMIT_SOCKET_EVENTS", "RATE_LIMIT_CHAT_REQUESTS")
 
 
-class LiveServer:
+def process_env(**settings):
+    """The environment of a test process: the test secret and Redis, generous limits, the
+    embedded database unless MONGODB_URI is given, and `settings`."""
+    return {
+        **os.environ,
+        "APP_ENV": "development",
+        "JWT_SECRET": TEST_JWT_SECRET,
+        "REDIS_URL": TEST_REDIS_URL,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        # Tests register many users from one address; the limits have tests of their own.
+        **{name: "100000 per minute" for name in GENEROUS_LIMITS},
+        "MONGODB_URI": "",
+        **{key: str(value) for key, value in settings.items()},
+    }
+
+
+class _Process:
+    """A process started by `command` from the project root, its output in a log file."""
+
+    def _start(self, command, env, prefix):
+        # A file, not a pipe: a pipe nobody reads fills up and blocks the process on its next log line.
+        self.log = tempfile.NamedTemporaryFile(prefix=prefix, suffix=".log", delete=False)
+        self.process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env,
+                                        stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+
+    def log_tail(self, size=3000):
+        return Path(self.log.name).read_text(errors="replace")[-size:]
+
+    def stop(self, timeout=15):
+        """SIGTERM, as a PaaS sends; True when the process exited by itself in time."""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return False
+
+
+class WorkerProcess(_Process):
+    """`flask --app backend2 worker` with the settings given, running once it says so."""
+
+    def __init__(self, **settings):
+        self._start(f"{sys.executable} -m flask --app backend2 worker", process_env(**settings), "backend2-worker-")
+        deadline = time.monotonic() + 30
+        while "Worker running" not in self.log_tail(10**6):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.process.kill()
+                raise AssertionError(f"worker did not start: {self.log_tail()}")
+            time.sleep(0.1)
+
+
+class LiveServer(_Process):
     """A real server process on 127.0.0.1, started by `command` (run from the project root)."""
 
     def __init__(self, command, webhook=None, **settings):
         self.webhook = webhook
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "PORT": str(self.port),
-            "APP_ENV": "development",
-            "JWT_SECRET": TEST_JWT_SECRET,
-            "REDIS_URL": TEST_REDIS_URL,
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-            # Tests register many users from one address; the limits have tests of their own.
-            **{name: "100000 per minute" for name in GENEROUS_LIMITS},
-            "MONGODB_URI": "",
-            **{key: str(value) for key, value in settings.items()},
-        }
-        # A file, not a pipe: a pipe nobody reads fills up and blocks the server on its next log line.
-        self.log = tempfile.NamedTemporaryFile(prefix="backend2-server-", suffix=".log", delete=False)
-        self.process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env,
-                                        stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        self._start(command, process_env(PORT=self.port, **settings), "backend2-server-")
         self._wait_until_ready()
 
     def _wait_until_ready(self, timeout=30):
@@ -87,19 +124,6 @@ class LiveServer:
                 raise AssertionError(f"server did not start: {self.log_tail()}")
             time.sleep(0.2)
 
-    def log_tail(self, size=3000):
-        return Path(self.log.name).read_text(errors="replace")[-size:]
-
-    def stop(self, timeout=15):
-        """SIGTERM, as a PaaS sends; True when the process exited by itself in time."""
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout)
-            return True
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return False
-
     def register(self, webhook=None, name="Remote", phone=None, **fields):
         """Register over HTTP, reading the code from the webhook; returns a Person."""
         webhook = webhook or self.webhook
@@ -112,21 +136,36 @@ class LiveServer:
 
 
 class Cluster:
-    """Two server processes sharing one database (backend2.devdb) and the real Redis."""
+    """Server processes (two unless told) and background workers (none unless told) sharing one
+    database (backend2.devdb) and the real Redis, emptied first unless `flush` is false."""
 
-    def __init__(self, webhook, **settings):
+    def __init__(self, webhook, servers=2, workers=0, flush=True, **settings):
         from backend2.infra.devdb import SharedEmbeddedDatabase
         self.database = SharedEmbeddedDatabase(port=0)
         self.database.run()
-        self.uri = uri = f"{self.database.uri}/cluster_{uuid.uuid4().hex[:8]}"
-        redis_lib.Redis.from_url(TEST_REDIS_URL).flushdb()
-        self.servers = [LiveServer(f"{sys.executable} wsgi.py", webhook=webhook, MONGODB_URI=uri,
-                                   OTP_SENDER="webhook", OTP_WEBHOOK_URL=webhook.url, **settings) for _ in range(2)]
+        self.uri = f"{self.database.uri}/cluster_{uuid.uuid4().hex[:8]}"
+        if flush:
+            redis_lib.Redis.from_url(TEST_REDIS_URL).flushdb()
+        self.settings = {"MONGODB_URI": self.uri, **settings}
+        self.servers = [LiveServer(f"{sys.executable} wsgi.py", webhook=webhook, OTP_SENDER="webhook",
+                                   OTP_WEBHOOK_URL=webhook.url, **self.settings) for _ in range(servers)]
+        self.workers = []
+        for _ in range(workers):
+            self.start_worker()
+
+    def start_worker(self, **settings):
+        """One more worker on this cluster's database and Redis."""
+        worker = WorkerProcess(**{**self.settings, **settings})
+        self.workers.append(worker)
+        return worker
+
+    def logs(self):
+        return "".join(process.log_tail(10**7) for process in [*self.servers, *self.workers])
 
     def close(self):
-        for server in self.servers:
-            if server.process.poll() is None:
-                server.stop()
+        for process in [*self.servers, *self.workers]:
+            if process.process.poll() is None:
+                process.stop()
         self.database.close()
 
 

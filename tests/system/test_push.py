@@ -1,7 +1,7 @@
-"""Push notifications from a real server process to stand-ins of FCM and APNs on 127.0.0.1
-(tests/support/push_providers.py): who gets a push and when, what it looks like on the wire,
-muting, previews, badges, calls, dead tokens, provider outages, and signing out."""
-import sys
+"""Push notifications from a real deployment (a server process and a worker process on one
+database and Redis) to stand-ins of FCM and APNs on 127.0.0.1 (tests/support/push_providers.py):
+who gets a push and when, what it looks like on the wire, muting, previews, badges, calls, dead
+tokens, provider outages, and signing out."""
 import time
 import uuid
 
@@ -10,23 +10,21 @@ import requests
 
 from support.people import Person, open_chat
 from support.push_providers import ApnsStandIn
-from support.servers import LiveServer
+from support.servers import Cluster
 
 pytestmark = pytest.mark.redis
 PASSWORD = "push-test-password"
 OFFER = {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}
 QUIET_SECONDS = 1.0  # how long a push that must not come is waited for, after a later one came
-PUSH_SETTINGS = {"CALL_TIMEOUT_SECONDS": 4, "DEADLINE_TICK_SECONDS": 0.1, "PUSH_POLL_SECONDS": 0.1,
-                 "PUSH_TIMEOUT_MS": 2000}
+PUSH_SETTINGS = {"CALL_TIMEOUT_SECONDS": 4, "DEADLINE_TICK_SECONDS": 0.1, "PUSH_TIMEOUT_MS": 2000}
 
 
 @pytest.fixture(scope="module")
 def server(fcm, apns, module_webhook):
-    running = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, OTP_SENDER="webhook",
-                         OTP_WEBHOOK_URL=module_webhook.url, **fcm.settings(), **apns.settings(), **PUSH_SETTINGS)
-    yield running
-    running.stop()
-    log = running.log_tail(10**7)
+    deployment = Cluster(module_webhook, servers=1, workers=1, **fcm.settings(), **apns.settings(), **PUSH_SETTINGS)
+    yield deployment.servers[0]
+    deployment.close()
+    log = deployment.logs()
     assert "Traceback" not in log, log[log.find("Traceback") - 500:][:4000]
 
 
@@ -66,6 +64,18 @@ def say(server, who, conversation_id, text="hello"):
     return response.json()
 
 
+def jobs_done(server):
+    return requests.get(f"{server.base}/health").json()["jobs"]["outcomes"]["done"]
+
+
+def wait_for_jobs(server, done, timeout=10):
+    """Until the workers have run `done` jobs in all: the rules of a push are applied when it is planned."""
+    deadline = time.monotonic() + timeout
+    while jobs_done(server) < done:
+        assert time.monotonic() < deadline, "the worker did not run the job"
+        time.sleep(0.05)
+
+
 def fcm_to(token, kind=None):
     return lambda push: push["token"] == token and (kind is None or push["data"]["type"] == kind)
 
@@ -86,7 +96,10 @@ def test_an_offline_device_gets_each_message_with_the_badge_and_a_connected_one_
     desktop_token = fcm_token()
     register_push(server, ada, provider="fcm", token=desktop_token)
     connect(server.base, ada.token)
-    first, second = say(server, me, chat, "first words"), say(server, me, chat, "second words")
+    # The badge is the unread count when the worker plans the push: one message at a time.
+    first = say(server, me, chat, "first words")
+    fcm.wait_for(fcm_to(phone_token))
+    second = say(server, me, chat, "second words")
 
     pushes = fcm.wait_for(fcm_to(phone_token), count=2)
     by_message = {push["data"]["messageId"]: push["message"] for push in pushes}
@@ -139,7 +152,9 @@ def test_a_muted_chat_pushes_nothing_but_counts_in_the_badge(server, fcm, pair):
                               headers=ada.headers)
     assert response.status_code == 200, response.text
     assert response.json()["muted"] is True and response.json()["mutedUntil"] == "9999-12-31T23:59:59.999Z"
+    done = jobs_done(server)
     muted = say(server, me, chat, "while muted")
+    wait_for_jobs(server, done + 1)  # the worker planned it (and found the chat muted)
     conversation = requests.get(f"{server.base}/conversations/{chat}", headers=ada.headers).json()
     assert conversation["muted"] is True
     assert requests.patch(f"{server.base}/conversations/{chat}/settings", json={"mutedUntil": None},
@@ -395,10 +410,10 @@ def test_a_mention_pushes_through_a_muted_group_unless_the_user_turned_that_off(
 
 
 def test_push_include_content_false_hides_every_preview(fcm, push_providers, module_webhook):
-    # A deployment of its own: its queue and deadlines are not the other server's to run.
-    private = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, OTP_SENDER="webhook",
-                         OTP_WEBHOOK_URL=module_webhook.url, PUSH_INCLUDE_CONTENT="false", REDIS_NAMESPACE="private",
-                         **fcm.settings(), **PUSH_SETTINGS)
+    # A deployment of its own: its jobs and deadlines are not the other deployment's to run.
+    deployment = Cluster(module_webhook, servers=1, workers=1, flush=False, PUSH_INCLUDE_CONTENT="false",
+                         REDIS_NAMESPACE="private", **fcm.settings(), **PUSH_SETTINGS)
+    private = deployment.servers[0]
     try:
         me, ada = (private.register(name=name, password=PASSWORD) for name in ("Me", "Ada"))
         chat = open_chat(private.base, me, ada)
@@ -406,6 +421,6 @@ def test_push_include_content_false_hides_every_preview(fcm, push_providers, mod
         say(private, me, chat, "the door code is 4711")
         message = fcm.wait_for(fcm_to(token))[0]["message"]
     finally:
-        private.stop()
+        deployment.close()
     assert message["notification"] == {"title": "", "body": "New message"}
     assert "4711" not in str(message)

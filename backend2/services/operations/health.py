@@ -1,11 +1,11 @@
-"""What /health reports: each dependency's reachability, the version, the uptime and the push
-queue's counters."""
+"""What /health reports: each dependency's reachability, the version, the uptime, the push
+counters and the background jobs (queued, dead letters, outcomes)."""
 import time
 
 from backend2.database import ping_database
-from backend2.extensions import push_gateways, redis_store
+from backend2.extensions import jobs, push_gateways, redis_store
 from backend2.services.people import legacy_tokens
-from backend2.services.push import push_queue
+from backend2.services.push import push_state
 from backend2.version import VERSION
 
 STARTED = time.monotonic()
@@ -32,6 +32,7 @@ def health_report():
         "database": database,
         "redis": redis,
         "push": _push_report(),
+        "jobs": job_counts() or {"error": "unreachable"},
         "legacyTokens": legacy_tokens.usage(),
     }
 
@@ -39,14 +40,22 @@ def health_report():
 def push_counts():
     """{sent, failed, retried, droppedTokens, dropped, queued} across every process; {} while Redis is down."""
     try:
-        return push_queue.stats()
+        return {**push_state.stats(), "queued": jobs.depth()["push"]}
+    except Exception:
+        return {}
+
+
+def job_counts():
+    """{queued: {queue: waiting}, deadLetters, outcomes: {done, failed, retried, dead}}; {} while Redis is down."""
+    try:
+        depth = jobs.depth()
+        return {"queued": {queue: n for queue, n in depth.items() if queue != "deadLetters"},
+                "deadLetters": depth["deadLetters"], "outcomes": jobs.counts()}
     except Exception:
         return {}
 
 
 def _push_report():
     report = {"enabled": push_gateways.enabled, "providers": sorted(push_gateways.by_provider)}
-    try:
-        return {**report, **push_queue.stats()}
-    except Exception as exc:  # Redis down: the counters live there
-        return {**report, "error": type(exc).__name__}
+    counts = push_counts()
+    return {**report, **counts} if counts else {**report, "error": "unreachable"}

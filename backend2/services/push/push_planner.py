@@ -1,7 +1,8 @@
 """Which devices get a push for what happened, and what it says.
 
 Its receivers (registered in backend2/receivers.py) queue one planning job per event (a Redis
-write: the message path never waits for a provider); the push worker runs the plan, which becomes one delivery job per device:
+write: the message path never waits for a provider); a worker runs the plan, which becomes one
+delivery job per device (services/push/push_sender.py):
 - a new message: every session of each recipient with a registration and no live socket,
   unless the recipient muted the chat (a mention still pushes, if they keep `mentionsBypassMute`)
   or blocked the sender; with the recipient's badge;
@@ -14,55 +15,52 @@ import time
 
 from flask import current_app
 
-from backend2.extensions import push_gateways
+from backend2.extensions import jobs, push_gateways
 from backend2.models import Call, Conversation, Message, User
 from backend2.services.calls import call_state
 from backend2.services.conversations.conversation_settings import is_muted
 from backend2.services.people import presence
-from backend2.services.push import badges, push_content, push_queue, push_registrations
+from backend2.services.push import badges, push_content, push_registrations, push_state
 from backend2.utils.time import as_utc
 
 CALL_MEMORY_SECONDS = 3600
 
 
-def _plan_later(job_id, **job):
-    """Queue the planning of an event. A failure (Redis down) loses its pushes, never the event:
-    announce logs it, and the receivers after this one still run."""
+def _plan_later(**job):
+    """Queue the planning of an event (one Redis call). A failure (Redis down) loses its
+    pushes, never the event: announce logs it, and the receivers after this one still run.
+    Planning the same event twice sends nothing twice: each delivery is named by its event and
+    device (push_sender)."""
     if push_gateways.enabled:
-        push_queue.enqueue(f"plan:{job_id}", {"type": "plan", **job})
+        jobs.enqueue("plan_pushes", job)
 
 
 def on_message_created(event):
-    message = event.message
-    _plan_later(f"message:{message.id}", event="message", messageId=str(message.id))
+    _plan_later(event="message", messageId=str(event.message.id))
 
 
 def on_message_edited(event):
-    message = event.message
-    at = as_utc(message.edited_at).timestamp()
-    _plan_later(f"edit:{message.id}:{at}", event="message_update", messageId=str(message.id))
+    _plan_later(event="message_update", messageId=str(event.message.id))
 
 
 def on_message_deleted(event):
     if event.scope == "everyone":
-        _plan_later(f"delete:{event.message.id}", event="message_withdrawn", messageId=str(event.message.id))
+        _plan_later(event="message_withdrawn", messageId=str(event.message.id))
 
 
 def on_receipt_moved(event):
     if event.kind == "read":
         at, conversation_id = as_utc(event.up_to).timestamp(), str(event.conversation.id)
-        _plan_later(f"read:{event.user_id}:{conversation_id}:{at}", event="read", userId=event.user_id,
-                    conversationId=conversation_id, at=at)
+        _plan_later(event="read", userId=event.user_id, conversationId=conversation_id, at=at)
 
 
 def on_call_event(event):
     payload = event.payload
     if event.name == "call:invite" and event.users:  # the first ring (a re-ring goes to one connected device)
         rings_until = time.time() + current_app.config["CALL_TIMEOUT_SECONDS"]
-        _plan_later(f"call:{payload['callId']}", event="call", callId=payload["callId"], ringsUntil=rings_until)
+        _plan_later(event="call", callId=payload["callId"], ringsUntil=rings_until)
     elif event.name == "call:hangup" and event.users:
-        _plan_later(f"call-ended:{payload['callId']}", event="call_ended", callId=payload["callId"],
-                    reason=payload["reason"])
+        _plan_later(event="call_ended", callId=payload["callId"], reason=payload["reason"])
 
 
 def plan(job):
@@ -96,7 +94,7 @@ def _new_message(job):
             continue
         push = push_content.message_push("message", message, conversation, sender, user, badges.unread_total(user))
         sessions = targets[str(user.id)]
-        push_queue.remember(f"message:{message.id}", [s.id for s in sessions],
+        push_state.remember(f"message:{message.id}", [s.id for s in sessions],
                             current_app.config["PUSH_MAX_AGE_SECONDS"])
         deliveries += [(f"message:{message.id}:{s.id}", s.id, push) for s in sessions]
     return deliveries
@@ -105,7 +103,7 @@ def _new_message(job):
 def _changed_message(job):
     """An edit or a withdrawal, to the sessions that were pushed the message, while it is unread."""
     message = Message.objects(id=job["messageId"]).exclude("edits").first()
-    pushed = push_queue.recall(f"message:{job['messageId']}")
+    pushed = push_state.recall(f"message:{job['messageId']}")
     if message is None or not pushed:
         return []
     conversation = Conversation.objects(id=message.conversation).first()
@@ -142,12 +140,12 @@ def _call(job):
         return []
     caller = User.objects(id=call["caller"]).only("id", "name").first()
     push = push_content.call_push({**call, "callId": job["callId"]}, caller, job["ringsUntil"])
-    push_queue.remember(f"call:{job['callId']}", [s.id for s in sessions], CALL_MEMORY_SECONDS)
+    push_state.remember(f"call:{job['callId']}", [s.id for s in sessions], CALL_MEMORY_SECONDS)
     return [(f"call:{job['callId']}:{s.id}", s.id, push) for s in sessions]
 
 
 def _call_ended(job):
-    rung = push_queue.recall(f"call:{job['callId']}", forget=True)
+    rung = push_state.recall(f"call:{job['callId']}", forget=True)
     call = Call.objects(id=job["callId"]).only("callee", "type").first()
     if not rung or call is None:
         return []

@@ -1,110 +1,113 @@
-"""The push worker every server process runs: plans, then sends, each queued job once.
+"""The push jobs a worker runs: a plan becomes one delivery per device, and each delivery is
+sent once.
 
 A provider that answers `retry` is asked again after its Retry-After or an exponential
 backoff (2 s doubling, at most BACKOFF_MAX_SECONDS), up to PUSH_MAX_ATTEMPTS; one that failed
-to answer or answered 5xx is left alone by every process until then, so an outage costs a few
+to answer or answered 5xx is left alone by every worker until then, so an outage costs a few
 probes, not a storm. A token the provider calls dead is removed at once. Pushes past their
-lifetime (PUSH_MAX_AGE_SECONDS, a call's ring time) are dropped, not sent late.
+lifetime (PUSH_MAX_AGE_SECONDS, a call's ring time) are dropped, not sent late. While more
+than PUSH_QUEUE_MAX pushes wait (an outage's backlog), new ones are dropped and counted.
+
+Dramatiq runs a job at least once; push_state's done-marks and leases make each delivery
+(one message or call, one device) leave at most once whatever runs it again.
 """
 import logging
 import random
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
 
-from backend2.extensions import push_gateways
+from backend2.extensions import jobs, push_gateways
 from backend2.infra.push_outcome import DEAD_TOKEN, RETRY, SENT
-from backend2.services.push import push_planner, push_queue, push_registrations
+from backend2.services.push import push_planner, push_registrations, push_state
 
 log = logging.getLogger(__name__)
 BACKOFF_MAX_SECONDS = 600
 
 
-def run_push_queue():
-    """Handle every due job this process can claim; returns how many.
-
-    Up to PUSH_CONCURRENCY jobs at once (greenlets under gevent), claimed as a batch that all
-    starts at once, so no claimed job waits behind others while its lease runs.
-    """
-    app, batch = current_app._get_current_object(), current_app.config["PUSH_CONCURRENCY"]
-    handled = 0
-    with ThreadPoolExecutor(max_workers=batch) as pool:
-        while True:
-            due = push_queue.due_ids(batch)
-            claimed = [(job_id, job) for job_id in due if (job := push_queue.claim(job_id)) is not None]
-            for done in [pool.submit(_handle_in, app, job_id, job) for job_id, job in claimed]:
-                done.result()
-            handled += len(claimed)
-            if len(due) < batch or not claimed:  # all done, or the rest is other processes' work
-                return handled
+def plan_pushes(job):
+    """The job `plan_pushes`: who gets a push for an event (push_planner), one delivery job each."""
+    deliveries = push_planner.plan(job)
+    if deliveries and jobs.depth()["push"] >= current_app.config["PUSH_QUEUE_MAX"]:
+        push_state.count("dropped", len(deliveries))
+        log.warning("Push backlog full (PUSH_QUEUE_MAX): dropped %s pushes for %s", len(deliveries), job["event"])
+        return
+    for delivery_id, session_id, push in deliveries:
+        jobs.enqueue("send_push", delivery_id, str(session_id), push)
 
 
-def _handle_in(app, job_id, job):
-    with app.app_context():
-        try:
-            _handle(job_id, job)
-        except Exception:
-            log.exception("Push job %s failed; retrying", job_id)
-            _retry(job_id, job, None)
+def send_push(delivery_id, session_id, push, attempts=0):
+    """The job `send_push`: one push to one device, unless it left already."""
+    held = push_state.claim(delivery_id)
+    if held == push_state.DONE:
+        return
+    if held != push_state.MINE:  # another worker is sending it: see how that ended
+        jobs.enqueue("send_push", delivery_id, session_id, push, attempts, delay_ms=held + 100)
+        return
+    try:
+        _deliver(delivery_id, session_id, push, attempts)
+    except Exception:
+        push_state.release(delivery_id)
+        raise  # Dramatiq retries it with backoff, and gives it to the dead letters in the end
 
 
-def _handle(job_id, job):
-    kind = job.get("type") if isinstance(job, dict) else None
-    if kind == "plan":
-        for delivery_id, session_id, push in push_planner.plan(job):
-            push_queue.enqueue(f"push:{delivery_id}", {"type": "push", "sessionId": str(session_id), "push": push})
-        push_queue.finish(job_id)
-    elif kind == "push":
-        _deliver(job_id, job)
-    else:  # not a job this server makes (another deployment sharing the namespace?): retrying cannot help
-        log.warning("Dropping push job %s: it is not a plan or a push", job_id)
-        push_queue.finish(job_id)
-
-
-def _deliver(job_id, job):
-    push = job["push"]
-    registration = push_registrations.registration_for(job["sessionId"])
+def _deliver(delivery_id, session_id, push, attempts):
+    registration = push_registrations.registration_for(session_id)
     gateway = push_gateways.by_provider.get(registration.provider) if registration else None
     if gateway is None or time.time() >= push["expiresAt"]:  # signed out, unregistered, too late
-        push_queue.finish(job_id)
-        push_queue.count("dropped")
+        push_state.finish(delivery_id)
+        push_state.count("dropped")
         return
-    wait = push_queue.paused_for(gateway.provider)
+    wait = push_state.paused_for(gateway.provider)
     if wait:
-        push_queue.retry_at(job_id, job, time.time() + wait)
+        _again(delivery_id, session_id, push, attempts, wait)
         return
     outcome = gateway.send(registration, push)
     if outcome.status == SENT:
-        push_queue.finish(job_id)
-        push_queue.count("sent")
+        push_state.finish(delivery_id)
+        push_state.count("sent")
     elif outcome.status == DEAD_TOKEN:
         push_registrations.forget_token(outcome.token)
-        push_queue.finish(job_id)
-        push_queue.count("droppedTokens")
-        log.info("Push %s: %s called the token dead (%s); removed it", job_id, gateway.provider, outcome.reason)
+        push_state.finish(delivery_id)
+        push_state.count("droppedTokens")
+        log.info("Push %s: %s called the token dead (%s); removed it", delivery_id, gateway.provider, outcome.reason)
     elif outcome.status == RETRY:
-        log.warning("Push %s: %s asked to retry (%s)", job_id, gateway.provider, outcome.reason)
+        log.warning("Push %s: %s asked to retry (%s)", delivery_id, gateway.provider, outcome.reason)
         if outcome.outage:
-            push_queue.pause(gateway.provider, outcome.retry_after or _backoff(job.get("attempts", 0)))
-        _retry(job_id, job, outcome.retry_after)
+            push_state.pause(gateway.provider, outcome.retry_after or _backoff(attempts))
+        _retry(delivery_id, session_id, push, attempts + 1, outcome.retry_after)
     else:
-        push_queue.finish(job_id)
-        push_queue.count("failed")
-        log.warning("Push %s: %s refused it (%s)", job_id, gateway.provider, outcome.reason)
+        push_state.finish(delivery_id)
+        push_state.count("failed")
+        log.warning("Push %s: %s refused it (%s)", delivery_id, gateway.provider, outcome.reason)
 
 
-def _retry(job_id, job, after):
-    attempts = job.get("attempts", 0) + 1
+def _retry(delivery_id, session_id, push, attempts, after):
     if attempts >= current_app.config["PUSH_MAX_ATTEMPTS"]:
-        push_queue.finish(job_id)
-        push_queue.count("failed")
-        log.warning("Push %s: given up after %s attempts", job_id, attempts)
+        push_state.finish(delivery_id)
+        push_state.count("failed")
+        log.warning("Push %s: given up after %s attempts", delivery_id, attempts)
         return
-    push_queue.retry_at(job_id, {**job, "attempts": attempts}, time.time() + (after or _backoff(attempts)))
-    push_queue.count("retried")
+    push_state.count("retried")
+    _again(delivery_id, session_id, push, attempts, after or _backoff(attempts))
+
+
+def _again(delivery_id, session_id, push, attempts, seconds):
+    push_state.release(delivery_id)
+    jobs.enqueue("send_push", delivery_id, session_id, push, attempts, delay_ms=seconds * 1000)
 
 
 def _backoff(attempts):
     """2, 4, 8… seconds (at most BACKOFF_MAX_SECONDS), give or take a fifth, so retries spread."""
     return min(BACKOFF_MAX_SECONDS, 2 ** max(1, attempts)) * random.uniform(0.8, 1.2)
+
+
+def move_old_queue():
+    """The pushes queued by a version before Dramatiq, into Dramatiq (each once); how many."""
+    def requeue(job_id, job, delay_ms):
+        if job.get("type") == "plan":
+            jobs.enqueue("plan_pushes", {key: value for key, value in job.items() if key != "type"}, delay_ms=delay_ms)
+        elif job.get("type") == "push":
+            jobs.enqueue("send_push", job_id.removeprefix("push:"), job["sessionId"], job["push"],
+                         job.get("attempts", 0), delay_ms=delay_ms)
+    return push_state.move_old_queue(requeue)
