@@ -6,6 +6,7 @@ A job whose function raises is retried by Dramatiq with exponential backoff, the
 dead-letter queue; push_sender retries what a provider asks it to by itself.
 """
 from backend2.extensions import jobs
+from backend2.services.accounts import account_export
 from backend2.services.push import push_sender
 
 
@@ -16,3 +17,4 @@ def register_actors(app):
                   time_limit=60_000)
     jobs.register("send_push", push_sender.send_push, "push", max_retries=config["PUSH_MAX_ATTEMPTS"],
                   min_backoff=2000, max_backoff=600_000, time_limit=push_time)
+    jobs.register("build_export", account_export.build_export, "default", max_retries=0, time_limit=25 * 60_000)

@@ -13,6 +13,7 @@ from backend2.services.support.events import (
     CallEvent,
     ConversationSettingsChanged,
     DeviceGone,
+    ExportReady,
     GroupChanged,
     MessageCreated,
     MessageDeleted,
@@ -50,6 +51,8 @@ RECEIVERS = [
     (AccountDeleted, broadcasts.on_account_deleted),
     (AccountSuspended, broadcasts.on_account_suspended),
     (DeviceGone, ringing.device_left),
+    (ExportReady, broadcasts.on_export_ready),
+    (ExportReady, push_planner.on_export_ready),
     # calls: the signal to the devices, then the ring for devices without a socket
     (CallEvent, broadcasts.on_call_event),
     (CallEvent, push_planner.on_call_event),

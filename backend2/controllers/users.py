@@ -29,8 +29,6 @@ the rest. With `readReceipts` off, others see at most "delivered" from the user 
 `readUpTo`, `read_up_to` events become `delivered`), and the user sees no one's read state.
 `previewsInPush` is the same setting as `pushPreviews`.
 """
-import io
-
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint, send_file
 
@@ -113,7 +111,7 @@ def export_account():
     kind, result = account_export.export_now_or_later(current_user())
     if kind == "job":
         return ExportJobSchema().dump(result), 202
-    return send_file(io.BytesIO(result), mimetype="application/zip", as_attachment=True,
+    return send_file(result, mimetype="application/zip", as_attachment=True,
                      download_name="backend2-export.zip")
 
 

@@ -15,7 +15,7 @@ import httpx
 from backend2.infra.push_outcome import DEAD_TOKEN, FAILED, RETRY, SENT, Outcome, retry_after_seconds, transport_failure
 
 SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
-VISIBLE = ("message", "message_update")  # the kinds Android shows by itself; the rest are data only
+VISIBLE = ("message", "message_update", "export_ready")  # the kinds Android shows by itself; the rest are data only
 
 
 class FcmGateway:

@@ -11,8 +11,10 @@ A storage service that fails or does not answer within S3_TIMEOUT_MS is a 503
 `storage_unavailable` (one retry at most), never a hang. tests/system/test_storage_s3.py runs
 this against an S3-compatible server on 127.0.0.1.
 """
+import shutil
 from pathlib import Path
 
+from boto3.exceptions import S3UploadFailedError
 from botocore.exceptions import BotoCoreError, ClientError
 
 from backend2.errors import Codes, ServiceUnavailable
@@ -32,6 +34,13 @@ class LocalStorage:
     def put(self, name, data, content_type, download):
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / name).write_bytes(data)
+
+    def put_file(self, name, path, content_type, download):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, self.folder / name)
+
+    def open(self, name):
+        return (self.folder / name).open("rb")
 
     def delete(self, names):
         for name in names:
@@ -76,9 +85,21 @@ class S3Storage:
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
 
-    def read(self, name):
+    def put_file(self, name, path, content_type, download):
+        """From a file on disk, in parts (multipart upload past 8 MB): memory stays small."""
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=self._key(name))["Body"].read()
+            self.client.upload_file(str(path), self.bucket, self._key(name), ExtraArgs={
+                "ContentType": content_type, "ContentDisposition": "attachment" if download else "inline"})
+        except (BotoCoreError, ClientError, S3UploadFailedError) as exc:
+            raise _unavailable(exc) from exc
+
+    def read(self, name):
+        return self.open(name).read()
+
+    def open(self, name):
+        """The object's body, to read in chunks."""
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(name))["Body"]
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
 

@@ -8,7 +8,9 @@ from backend2.errors import Codes
 from backend2.extensions import socketio
 from backend2.services.messages.message_views import viewer_key
 from backend2.services.people import presence, privacy
-from backend2.sockets.payloads import message_json, pins_json, public_user_json, settings_json, viewer_json
+from backend2.sockets.payloads import (
+    export_json, message_json, pins_json, public_user_json, settings_json, viewer_json,
+)
 from backend2.sockets.rooms import emit_each_to_users, emit_to_users, user_room
 from backend2.utils.time import iso
 from backend2.utils.views import PersonView
@@ -125,6 +127,11 @@ def on_account_deleted(event):
 
 def on_account_suspended(event):
     _close_devices("account_suspended", event.user_id)
+
+
+def on_export_ready(event):
+    """Every device of the owner: the export they asked for can be fetched."""
+    emit_to_users("export_ready", export_json(event.job_id, event.url), [event.user_id])
 
 
 def on_presence_changed(event):

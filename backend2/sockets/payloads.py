@@ -1,7 +1,7 @@
 """JSON for socket events, made by the same schemas as REST responses."""
 from backend2.schemas.conversations import ConversationSettingsSchema, PinnedMessageSchema
 from backend2.schemas.messages import MessageSchema
-from backend2.schemas.users import PublicUserSchema
+from backend2.schemas.users import ExportJobSchema, PublicUserSchema
 from backend2.services.messages.message_views import present_one, viewer_fields
 
 _message_schema = MessageSchema()
@@ -9,6 +9,7 @@ _viewer_schema = MessageSchema(only=("mentionsMe", "reactions"))
 _public_user_schema = PublicUserSchema()
 _settings_schema = ConversationSettingsSchema()
 _pins_schema = PinnedMessageSchema(many=True)
+_export_schema = ExportJobSchema()
 
 
 def public_user_json(user):
@@ -40,3 +41,8 @@ def settings_json(settings):
 
 def pins_json(conversation):
     return _pins_schema.dump(conversation.pins)
+
+
+def export_json(job_id, url):
+    """A ready export, as GET /users/me/export/<jobId> answers it (its link signed)."""
+    return _export_schema.dump({"jobId": job_id, "status": "ready", "url": url})

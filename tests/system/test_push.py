@@ -2,12 +2,16 @@
 database and Redis) to stand-ins of FCM and APNs on 127.0.0.1 (tests/support/push_providers.py):
 who gets a push and when, what it looks like on the wire, muting, previews, badges, calls, dead
 tokens, provider outages, and signing out."""
+import io
+import json
 import time
 import uuid
+import zipfile
 
 import pytest
 import requests
 
+from support.legacy_world import png
 from support.people import Person, open_chat
 from support.push_providers import ApnsStandIn
 from support.servers import Cluster
@@ -16,7 +20,8 @@ pytestmark = pytest.mark.redis
 PASSWORD = "push-test-password"
 OFFER = {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}
 QUIET_SECONDS = 1.0  # how long a push that must not come is waited for, after a later one came
-PUSH_SETTINGS = {"CALL_TIMEOUT_SECONDS": 4, "DEADLINE_TICK_SECONDS": 0.1, "PUSH_TIMEOUT_MS": 2000}
+PUSH_SETTINGS = {"CALL_TIMEOUT_SECONDS": 4, "DEADLINE_TICK_SECONDS": 0.1, "PUSH_TIMEOUT_MS": 2000,
+                 "EXPORT_INLINE_MAX_BYTES": 100}  # an account with a photo is exported by the worker
 
 
 @pytest.fixture(scope="module")
@@ -424,3 +429,28 @@ def test_push_include_content_false_hides_every_preview(fcm, push_providers, mod
         deployment.close()
     assert message["notification"] == {"title": "", "body": "New message"}
     assert "4711" not in str(message)
+
+
+def test_a_large_export_is_built_by_the_worker_once_and_announced_by_socket_and_push(server, fcm, connect, pair):
+    me, _, _ = pair
+    _, token = phone_with_fcm(server, me)
+    desktop = connect(server.base, me.token)
+    photo = requests.post(f"{server.base}/uploads", headers=me.headers,
+                          files={"file": ("photo.png", png(color=(200, 10, 10)), "image/png")})
+    assert photo.status_code == 201, photo.text
+    started = requests.get(f"{server.base}/users/me/export", headers=me.headers)
+    assert started.status_code == 202 and started.json()["status"] == "pending"
+    job_id = started.json()["jobId"]
+
+    ready = desktop.wait_for("export_ready", timeout=20)
+    assert ready["jobId"] == job_id and ready["status"] == "ready" and "sig=" in ready["url"]
+    push = fcm.wait_for(lambda p: p["token"] == token and p["data"]["type"] == "export_ready")[0]
+    assert push["data"]["jobId"] == job_id and push["message"]["notification"]["title"] == "Your data is ready"
+    state = requests.get(f"{server.base}/users/me/export/{job_id}", headers=me.headers).json()
+    assert state["status"] == "ready"
+    link = state["url"] if state["url"].startswith("http") else server.base + state["url"]  # PUBLIC_URL unset here
+    assert "exp=" in link
+    archive = zipfile.ZipFile(io.BytesIO(requests.get(link).content))  # signed and expiring: no header needed
+    data = json.loads(archive.read("backend2-export.json"))
+    assert data["profile"]["id"] == me.id and len(data["files"]) == 1
+    assert f"files/{data['files'][0]['storedName']}" in archive.namelist()

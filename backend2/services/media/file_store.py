@@ -19,6 +19,11 @@ def save(files):
         raise
 
 
+def save_from_path(name, path):
+    """Write a file that is on disk, in parts, never whole in memory (an account export)."""
+    storage.backend.put_file(name, path, mime_of(name), download=not is_inline(name))
+
+
 def discard(names):
     """Remove stored files, best effort (a record that failed to save, say)."""
     try:
@@ -44,6 +49,11 @@ def upload_dir():
 def read(name):
     """The stored file's bytes."""
     return storage.backend.read(name)
+
+
+def open_stored(name):
+    """The stored file, to read in chunks (close it after)."""
+    return storage.backend.open(name)
 
 
 def upload_url(name):

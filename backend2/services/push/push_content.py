@@ -82,3 +82,9 @@ def call_ended_push(call_id, call_type, reason):
     return _push("call_ended", {"callId": call_id, "reason": reason}, time.time() + STOP_RINGING_SECONDS,
                  urgent=True, body=body, collapse_id=call_id)
 
+
+def export_push(job_id):
+    """The account export asked for is ready to download (the app fetches GET /users/me/export/<jobId>)."""
+    return _push("export_ready", {"jobId": job_id}, time.time() + current_app.config["PUSH_MAX_AGE_SECONDS"],
+                 urgent=False, title="Your data is ready", body="Your account export can be downloaded now",
+                 collapse_id=f"export-{job_id}")

@@ -63,6 +63,10 @@ def on_call_event(event):
         _plan_later(event="call_ended", callId=payload["callId"], reason=payload["reason"])
 
 
+def on_export_ready(event):
+    _plan_later(event="export_ready", userId=str(event.user_id), jobId=event.job_id)
+
+
 def plan(job):
     """[(delivery id, session id, push)] for a planning job."""
     return PLANS[job["event"]](job)
@@ -154,5 +158,11 @@ def _call_ended(job):
     return [(f"call-ended:{job['callId']}:{s.id}", s.id, push) for s in targets.get(str(call.callee), [])]
 
 
+def _export_ready(job):
+    """The owner's devices without a socket learn their export is ready."""
+    push = push_content.export_push(job["jobId"])
+    return [(f"export:{job['jobId']}:{s.id}", s.id, push) for s in _unconnected([job["userId"]]).get(job["userId"], [])]
+
+
 PLANS = {"message": _new_message, "message_update": _changed_message, "message_withdrawn": _changed_message,
-         "read": _read, "call": _call, "call_ended": _call_ended}
+         "read": _read, "call": _call, "call_ended": _call_ended, "export_ready": _export_ready}

@@ -119,6 +119,13 @@ class AccountSuspended:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportReady:
+    user_id: Any
+    job_id: str
+    url: str                          # the zip's upload link (signed when it is sent)
+
+
+@dataclass(frozen=True, slots=True)
 class DeviceGone:
     device_id: str                    # closed, or its process died
     user_id: Any = None

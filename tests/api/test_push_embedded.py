@@ -1,0 +1,20 @@
+"""The embedded default (no REDIS_URL) still pushes: the jobs go to Dramatiq's stub broker and
+a worker inside the same process sends them, so one process does everything."""
+
+from support.people import AppWorld
+
+
+def test_without_redis_one_process_queues_and_sends_the_push(make_app, otp_inbox, fcm, push_providers):
+    app = make_app(use_redis=False, **fcm.settings())
+    world = AppWorld(app.test_client(), otp_inbox)
+    me, ada = world.person("Me"), world.person("Ada")
+    conversation_id = world.chat(me, ada)
+    assert world.client.put("/auth/sessions/current/push", headers=ada.headers,
+                            json={"fcmToken": "fcm-embedded"}).status_code == 200
+
+    sent = world.say(me, conversation_id, "no Redis, still a push")
+    push = fcm.wait_for(lambda p: p["token"] == "fcm-embedded")[0]
+    assert push["data"]["messageId"] == sent["id"] and push["message"]["notification"]["body"] == sent["text"]
+    health = world.client.get("/health").get_json()
+    assert health["redis"]["configured"] is False
+    assert health["jobs"]["outcomes"]["done"] >= 2 and health["jobs"]["queued"] == {"push": 0, "default": 0}
