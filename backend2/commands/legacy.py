@@ -13,8 +13,8 @@ import click
 from flask.cli import AppGroup
 from pymongo.errors import ConnectionFailure
 
-from backend2.commands.progress import progress
 from backend2.services.legacy import ImportOptions, SourceError, run_import
+from backend2.utils.progress import progress
 
 legacy_cli = AppGroup("legacy", help="Bring the Express servers' databases and upload folders into Backend2.")
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from backend2.commands.progress import progress
+from backend2.commands.queueing import queue_for_worker
 from backend2.errors import AppError
 from backend2.services.media.storage_migration import migrate_to_s3
+from backend2.utils.progress import progress
 
 storage_cli = AppGroup("storage", help="Stored files: move them between storage backends.")
 
@@ -23,8 +24,12 @@ storage_cli = AppGroup("storage", help="Stored files: move them between storage 
 @click.option("--dry-run", is_flag=True, help="Count what would be copied; copy nothing.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report as JSON here.")
-def migrate_command(target, dry_run, report_path):
+@click.option("--queue", is_flag=True,
+              help="Leave it to a worker (the job migrate_storage) instead of running it here.")
+def migrate_command(target, dry_run, report_path, queue):
     """Copy every stored file from UPLOAD_DIR to the bucket (again: only what is missing)."""
+    if queue:
+        return queue_for_worker("migrate_storage", "Storage migration to s3")
     try:
         report = migrate_to_s3(progress, dry_run)
     except AppError as error:

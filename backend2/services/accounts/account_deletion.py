@@ -3,7 +3,8 @@ erased, and what other people hold keeps its shape.
 
 Erased: profile (name, phone, email, password, avatar, about), sessions and their push
 registrations, one-time codes, the contact book, blocks either way, chat requests either way,
-stars, every file the person uploaded, group memberships. Their messages in others' chats become
+stars, every file the person uploaded (their records at once; the stored files by the job
+`remove_files`, on a worker), group memberships. Their messages in others' chats become
 tombstones (text, attachments, reactions to them and search words erased, ids kept,
 `updatedAt` moved so /messages/sync carries them), and the person becomes "Deleted account":
 the user document stays with nothing else, so the ids other people's apps hold still resolve.
@@ -15,9 +16,9 @@ from datetime import timedelta
 from flask import current_app
 
 from backend2.errors import Codes, ValidationFailed
+from backend2.extensions import jobs
 from backend2.models import ChatRequest, ContactBook, Conversation, Message, Otp, Session, Star, Upload, User
 from backend2.services.conversations.groups import hand_over_admin
-from backend2.services.media import file_store
 from backend2.services.messages.changes import tombstone_changes
 from backend2.services.people import legacy_tokens, otps, presence, sessions
 from backend2.services.support import cached
@@ -85,7 +86,9 @@ def erase(user):
         hand_over_admin(group.id)
     uploads = list(Upload.objects(owner=uid).only("stored_name", "thumbnail_name"))
     Upload.objects(owner=uid).delete()
-    file_store.discard([name for u in uploads for name in (u.stored_name, u.thumbnail_name) if name])
+    names = [name for u in uploads for name in (u.stored_name, u.thumbnail_name) if name]
+    if names:  # the slow part, on a worker: nothing refers to the files any more
+        jobs.enqueue("remove_files", names)
     Session.objects(user=uid).delete()
     Otp.objects(phone=user.phone).delete()
     ContactBook.objects(user=uid).delete()

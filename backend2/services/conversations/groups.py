@@ -1,4 +1,5 @@
-"""Groups: creating them, and the rules of their settings, members and admins; each change is announced (GroupChanged)."""
+"""Groups: creating them, and the rules of their settings, members and admins; each change is
+announced (GroupChanged)."""
 from flask import current_app
 
 from backend2.errors import Codes, Conflict, Forbidden, NotFound, ValidationFailed

@@ -1,4 +1,5 @@
-"""Finding the caller's conversations: one by id (404 unless they take part), the page of all of them, and the users a request names."""
+"""Finding the caller's conversations: one by id (404 unless they take part), the page of all
+of them, and the users a request names."""
 from backend2.errors import Codes, NotFound, ValidationFailed
 from backend2.models import Conversation, Message, User
 from backend2.services.support import cached

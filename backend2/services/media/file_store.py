@@ -24,6 +24,13 @@ def save_from_path(name, path):
     storage.backend.put_file(name, path, mime_of(name), download=not is_inline(name))
 
 
+def remove_files(names):
+    """The job `remove_files`: delete stored files for good, a thousand per call; a storage
+    failure raises, so the job runs again later (deleting what is gone already is no error)."""
+    for start in range(0, len(names), 1000):
+        storage.backend.delete(names[start:start + 1000])
+
+
 def discard(names):
     """Remove stored files, best effort (a record that failed to save, say)."""
     try:

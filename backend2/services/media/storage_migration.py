@@ -4,11 +4,16 @@ Every file Backend2 stored (a name of its own making) is copied with its type an
 a file the bucket already holds with the same size is left alone, so the copy can be run again
 after an interruption, or once more just before switching STORAGE_BACKEND to s3.
 """
+import logging
+
 from flask import current_app
 
 from backend2.errors import AppError, ValidationFailed
 from backend2.infra.storage import LocalStorage, s3_storage
 from backend2.services.media.file_types import STORED_NAME, is_inline, mime_of
+from backend2.utils.progress import progress as logged_progress
+
+log = logging.getLogger(__name__)
 
 
 def migrate_to_s3(progress, dry_run=False):
@@ -37,3 +42,11 @@ def migrate_to_s3(progress, dry_run=False):
                 report["bytes"] += size
             bar.update(1)
     return report
+
+
+def migrate_job():
+    """The job `migrate_storage` (`flask --app backend2 storage migrate --to s3 --queue`), on a worker."""
+    report = migrate_to_s3(logged_progress)
+    log.info("Storage migration to s3: copied %s files (%s bytes), %s already there, %s failed: %s",
+             report["copied"], report["bytes"], report["skipped"], len(report["failed"]),
+             [failure["name"] for failure in report["failed"]])

@@ -4,8 +4,13 @@ New messages get them when sent or edited; this fills in the rest, in id order a
 touching nothing else (not `updatedAt`: sync has nothing to report). Running it again finds
 only what is still missing, so it is idempotent and resumes where a stopped run ended.
 """
+import logging
+
 from backend2.models import Message
+from backend2.utils.progress import progress as logged_progress
 from backend2.utils.search_terms import terms_of
+
+log = logging.getLogger(__name__)
 
 BATCH = 1000
 
@@ -25,3 +30,9 @@ def index_for_search(progress, dry_run=False):
             after = batch[-1]["_id"]
             bar.update(len(batch))
     return {"indexed": indexed, "failed": failed}
+
+
+def index_job():
+    """The job `index_search` (`flask --app backend2 messages index-search --queue`), on a worker."""
+    report = index_for_search(logged_progress)
+    log.info("Search words: indexed %s messages, %s failed", report["indexed"], report["failed"])

@@ -1,4 +1,5 @@
-"""Sending messages: who may send where, what a message is made of, storing it once whatever the retries, and announcing it."""
+"""Sending messages: who may send where, what a message is made of, storing it once whatever
+the retries, and announcing it."""
 import logging
 
 from bson import ObjectId
