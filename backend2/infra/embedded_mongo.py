@@ -7,7 +7,8 @@ filter against every document of the collection. A chat backend writes and reads
 all the time, so that grows with every message stored. Here each collection keeps a map per
 indexed field (`_id` and every field of every declared index, array fields by element)
 from value to document ids. A query with an equality on such a field tests only those
-documents; anything else falls back to mongomock's scan, so results never change, only speed.
+documents, as does an `$or` whose every clause has one; anything else falls back to
+mongomock's scan, so results never change, only speed.
 
 The maps follow every write: inserts and deletes pass through the collection store, and
 mongomock calls `_ensure_uniques` after every insert and in-place update, where the document
@@ -19,7 +20,7 @@ from datetime import datetime
 
 import mongomock
 from bson import ObjectId
-from mongomock import store
+from mongomock import aggregate, store
 from mongomock.database import Database
 from mongomock.filtering import filter_applies
 from mongomock.helpers import get_value_by_dot
@@ -99,23 +100,7 @@ class IndexedCollectionStore(store.CollectionStore):
 
     def candidates(self, spec):
         """The documents that may match `spec`, in natural order; None if no map narrows it."""
-        best = None
-        for field, condition in _conditions(spec):
-            if field != "_id" and field not in self._maps:
-                continue
-            wanted = condition["$in"] if isinstance(condition, dict) and set(condition) == {"$in"} else [condition]
-            if not isinstance(wanted, list):
-                continue
-            values = [_hashable(value) for value in wanted]
-            if _UNHASHABLE in values:
-                continue
-            if field == "_id":
-                groups = [{value} for value in values if value in self._documents]
-            else:
-                groups = [self._maps[field].get(value, ()) for value in values]
-            size = sum(len(group) for group in groups)
-            if best is None or size < best[0]:
-                best = (size, groups)  # only the narrowest is copied, below
+        best = self._narrowest(spec)
         if best is None:
             return None
         best = set().union(*best[1])
@@ -123,6 +108,42 @@ class IndexedCollectionStore(store.CollectionStore):
         with self._rwlock.reader():
             found = [(self._order.get(key, 0), key) for key in best if key in self._documents]
             return [self._documents[key] for _, key in sorted(found)]
+
+    def _narrowest(self, spec):
+        """(size, [sets of ids]) of the condition of `spec` that leaves the fewest documents: an
+        equality or `$in` on a mapped field, or an `$or` whose every clause is narrowed; or None."""
+        best = None
+        for field, condition in _conditions(spec):
+            groups = self._any_of(condition) if field == "$or" else self._groups(field, condition)
+            if groups is not None and (best is None or groups[0] < best[0]):
+                best = groups  # only the narrowest is copied, by candidates
+        return best
+
+    def _groups(self, field, condition):
+        if field != "_id" and field not in self._maps:
+            return None
+        wanted = condition["$in"] if isinstance(condition, dict) and set(condition) == {"$in"} else [condition]
+        if not isinstance(wanted, list):
+            return None
+        values = [_hashable(value) for value in wanted]
+        if _UNHASHABLE in values:
+            return None
+        if field == "_id":
+            groups = [{value} for value in values if value in self._documents]
+        else:
+            groups = [self._maps[field].get(value, ()) for value in values]
+        return sum(len(group) for group in groups), groups
+
+    def _any_of(self, clauses):
+        if not isinstance(clauses, list) or not clauses:
+            return None
+        size, groups = 0, []
+        for clause in clauses:
+            found = self._narrowest(clause) if isinstance(clause, dict) else None
+            if found is None:
+                return None
+            size, groups = size + found[0], groups + found[1]
+        return size, groups
 
 
 def _value_at(document, dotted_key):
@@ -133,13 +154,14 @@ def _value_at(document, dotted_key):
 
 
 def _conditions(spec):
-    """(field, condition) pairs that must all hold, including those inside a top-level $and."""
+    """(field, condition) pairs that must all hold, including those inside a top-level $and;
+    an `$or` is one such pair, ("$or", its clauses)."""
     for field, condition in (spec or {}).items():
         if field == "$and" and isinstance(condition, list):
             for clause in condition:
                 if isinstance(clause, dict):
                     yield from _conditions(clause)
-        elif not field.startswith("$"):
+        elif field == "$or" or not field.startswith("$"):
             yield field, condition
 
 
@@ -167,6 +189,14 @@ class IndexedCollection(CompatibleCollection):
             documents = list(self._store.documents)
         return (document for document in documents
                 if document["_id"] != skip_id and filter_applies(filter, document))
+
+    def aggregate(self, pipeline, session=None, **kwargs):
+        """mongomock starts every pipeline from the whole collection; one that begins with
+        `$match` (a count, say) starts from what find() narrows it to, and goes on from there."""
+        if pipeline and isinstance(pipeline[0], dict) and set(pipeline[0]) == {"$match"}:
+            matched = list(self.find(pipeline[0]["$match"]))
+            return aggregate.process_pipeline(matched, self.database, pipeline[1:], session)
+        return super().aggregate(pipeline, session, **kwargs)
 
     def _ensure_uniques(self, new_data):
         """mongomock's check, except that a document outside a partial index's filter is not

@@ -63,8 +63,15 @@ def test_random_writes_and_queries_match_mongomock():
                       {"createdAt": moment(rng.randrange(step + 1)).replace(tzinfo=timezone.utc)},
                       {"clientId": f"c{rng.randrange(8)}"},
                       {"name": re.compile("ada", re.IGNORECASE)}, {"name": {"$regex": "^B"}}, {"conversation": None},
-                      {"conversation": {"$gte": 2}}, {"$or": [{"conversation": 1}, {"name": "Bo"}]}):
+                      {"conversation": {"$gte": 2}}, {"$or": [{"conversation": 1}, {"name": "Bo"}]},
+                      {"$or": [{"conversation": 1, "createdAt": {"$gt": moment(step - 50)}}, {"conversation": 3}],
+                       "sender": {"$ne": rng.choice(users)}},
+                      {"$or": [{"conversation": 2}, {"createdAt": {"$gt": moment(step - 20)}}]}):
             assert list(plain.find(query)) == list(indexed.find(query)), (step, query)
+            if step % 10 == 0:
+                pipeline = [{"$match": query}, {"$group": {"_id": "$conversation", "n": {"$sum": 1}}},
+                            {"$sort": {"_id": 1}}]
+                assert list(plain.aggregate(pipeline)) == list(indexed.aggregate(pipeline)), (step, query)
 
 
 def test_writes_through_with_options_keep_the_indexes():
@@ -84,6 +91,22 @@ def test_equality_lookups_do_not_scan_the_collection():
     assert len(store.candidates({"conversation": 7})) == 50
     assert store.candidates({"n": 7}) is None  # not indexed: mongomock's scan answers
     assert len(store.candidates({"$and": [{"n": {"$gt": 1}}, {"conversation": 7}]})) == 50  # unique checks
+    # an $or narrows when each of its clauses does (the badge's count over a person's chats)
+    assert len(store.candidates({"$or": [{"conversation": 7, "n": {"$gt": 1000}}, {"conversation": 8}]})) == 100
+    assert store.candidates({"$or": [{"conversation": 7}, {"n": 8}]}) is None
+
+
+def test_a_pipeline_that_begins_with_match_tests_only_the_narrowed_documents(monkeypatch):
+    from backend2.infra import embedded_mongo
+    collection = IndexedMongoClient()["t"]["messages"]
+    collection.create_index([("conversation", 1)])
+    collection.insert_many([{"conversation": n % 100, "n": n} for n in range(5000)])
+    tested = []
+    real = embedded_mongo.filter_applies
+    monkeypatch.setattr(embedded_mongo, "filter_applies", lambda spec, doc: tested.append(1) or real(spec, doc))
+    counted = collection.aggregate([{"$match": {"$or": [{"conversation": 7, "n": {"$gt": 1000}}, {"conversation": 8}]}},
+                                    {"$group": {"_id": None, "n": {"$sum": 1}}}])
+    assert list(counted) == [{"_id": None, "n": 90}] and len(tested) == 100
 
 
 def test_every_field_of_a_compound_index_narrows():
