@@ -4,9 +4,9 @@ one worker sends a second.
     .venv/bin/python bench/push_path.py [--calls 40] [--rate 100] [--seconds 10] [--burst 1000]
 
 A real deployment on this machine: one server process (wsgi.py), one worker process (`flask
---app backend2 worker`), the shared embedded database (backend2.devdb) and the real Redis
-(database BENCH_REDIS_DB, default 12, emptied first); the tests' FCM stand-in runs in this
-process and notes when each push arrives.
+--app backend2 worker`), the shared embedded database (backend2.devdb, in a process of its
+own as a database server is) and the real Redis (database BENCH_REDIS_DB, default 12, emptied
+first); the tests' FCM stand-in runs in this process and notes when each push arrives.
 
 1. calls: `--calls` invites, one at a time with the worker idle in between, each to a callee
    whose only device is a sleeping phone: from sending `call:invite` to the ring push arriving;
@@ -110,7 +110,7 @@ def messages_at_rate(server, fcm, rate, seconds):
             started_at[message_id] = sent_at
 
     begin = time.monotonic()
-    with ThreadPoolExecutor(max_workers=32) as pool:
+    with ThreadPoolExecutor(max_workers=64) as pool:
         list(pool.map(one, range(total)))
     pushes = fcm.wait_for(lambda p: p["data"].get("messageId") in started_at, count=total, timeout=120)
     return [1000 * (p["at"] - started_at[p["data"]["messageId"]]) for p in pushes], time.monotonic() - begin
@@ -137,7 +137,7 @@ def main():
     parser.add_argument("--burst", type=int, default=1000)
     options = parser.parse_args()
     fcm, webhook = FcmStandIn(), WebhookReceiver()
-    cluster = Cluster(webhook, servers=1, workers=1, **fcm.settings())
+    cluster = Cluster(webhook, servers=1, workers=1, database_process=True, **fcm.settings())
     server = cluster.servers[0]
     try:
         ring = percentiles(calls(server, fcm, options.calls))

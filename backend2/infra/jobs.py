@@ -112,21 +112,22 @@ class Jobs:
                 self._local_worker.start()
 
     def depth(self):
-        """{queue: jobs waiting (ready or delayed), "deadLetters": jobs given up on}."""
+        """{queue: jobs not done yet (waiting, delayed, or held or run by a worker), "deadLetters":
+        jobs given up on}. Dramatiq's own count: a worker holds a delayed job until it is due."""
         if isinstance(self.broker, RedisBroker):
             prefix = self.broker.namespace
             pipe = self.state.pipeline(transaction=False)
             for queue in QUEUES:
-                pipe.llen(f"{prefix}:{queue}")
-                pipe.llen(f"{prefix}:{queue}.DQ")
+                pipe.hlen(f"{prefix}:{queue}.msgs")
+                pipe.hlen(f"{prefix}:{queue}.DQ.msgs")
             for queue in QUEUES:
                 pipe.zcard(f"{prefix}:{queue}.XQ")
             counts = pipe.execute()
             waiting = {queue: counts[2 * i] + counts[2 * i + 1] for i, queue in enumerate(QUEUES)}
             return {**waiting, "deadLetters": sum(counts[2 * len(QUEUES):])}
         queues = self.broker.queues
-        return {**{queue: queues[queue].qsize() + queues[f"{queue}.DQ"].qsize() for queue in QUEUES},
-                "deadLetters": len(self.broker.dead_letters)}
+        return {**{queue: queues[queue].unfinished_tasks + queues[f"{queue}.DQ"].unfinished_tasks
+                   for queue in QUEUES}, "deadLetters": len(self.broker.dead_letters)}
 
     def counts(self):
         """{done, failed, retried, dead} across every process."""

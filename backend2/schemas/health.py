@@ -13,7 +13,7 @@ class DependencySchema(ma.Schema):
 class PushHealthSchema(ma.Schema):
     enabled = fields.Boolean(required=True)
     providers = fields.List(fields.String(), required=True)
-    queued = fields.Integer(metadata={"description": "push jobs waiting (plans and pushes), every process's"})
+    queued = fields.Integer(metadata={"description": "push jobs not done yet (plans and pushes), every worker's"})
     sent = fields.Integer()
     failed = fields.Integer(metadata={"description": "refused by the provider, or given up after PUSH_MAX_ATTEMPTS"})
     retried = fields.Integer()
@@ -31,7 +31,7 @@ class JobOutcomesSchema(ma.Schema):
 
 class JobsHealthSchema(ma.Schema):
     queued = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
-        "description": "jobs waiting (ready or delayed) per queue, for every worker"})
+        "description": "jobs not done yet per queue (waiting, delayed, or held or run by a worker), all workers'"})
     deadLetters = fields.Integer(metadata={"description": "jobs given up on, kept for a week"})
     outcomes = fields.Nested(JobOutcomesSchema, metadata={"description": "jobs run by every worker, by outcome"})
     error = fields.String()

@@ -17,4 +17,4 @@ def test_without_redis_one_process_queues_and_sends_the_push(make_app, otp_inbox
     assert push["data"]["messageId"] == sent["id"] and push["message"]["notification"]["body"] == sent["text"]
     health = world.client.get("/health").get_json()
     assert health["redis"]["configured"] is False
-    assert health["jobs"]["outcomes"]["done"] >= 2 and health["jobs"]["queued"] == {"push": 0, "default": 0}
+    assert health["jobs"]["outcomes"]["done"] >= 1 and health["jobs"]["queued"] == {"push": 0, "default": 0}

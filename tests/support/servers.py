@@ -101,6 +101,26 @@ class WorkerProcess(_Process):
             time.sleep(0.1)
 
 
+class DatabaseProcess(_Process):
+    """The shared embedded database (`python -m backend2.devdb`) in a process of its own, as a
+    real database server is: for benchmarks, where sharing the caller's interpreter would
+    slow the database with the caller's own work."""
+
+    def __init__(self):
+        self.uri = f"mongodb://127.0.0.1:{free_port()}"
+        self._start(f"{sys.executable} -m backend2.devdb --port {self.uri.rsplit(':', 1)[1]}", process_env(),
+                    "backend2-devdb-")
+        deadline = time.monotonic() + 30
+        while "Shared embedded database on" not in self.log_tail():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.process.kill()
+                raise AssertionError(f"database did not start: {self.log_tail()}")
+            time.sleep(0.1)
+
+    def close(self):
+        self.stop()
+
+
 class LiveServer(_Process):
     """A real server process on 127.0.0.1, started by `command` (run from the project root)."""
 
@@ -137,12 +157,16 @@ class LiveServer(_Process):
 
 class Cluster:
     """Server processes (two unless told) and background workers (none unless told) sharing one
-    database (backend2.devdb) and the real Redis, emptied first unless `flush` is false."""
+    database (backend2.devdb, in this process unless `database_process`) and the real Redis,
+    emptied first unless `flush` is false."""
 
-    def __init__(self, webhook, servers=2, workers=0, flush=True, **settings):
+    def __init__(self, webhook, servers=2, workers=0, flush=True, database_process=False, **settings):
         from backend2.infra.devdb import SharedEmbeddedDatabase
-        self.database = SharedEmbeddedDatabase(port=0)
-        self.database.run()
+        if database_process:
+            self.database = DatabaseProcess()
+        else:
+            self.database = SharedEmbeddedDatabase(port=0)
+            self.database.run()
         self.uri = f"{self.database.uri}/cluster_{uuid.uuid4().hex[:8]}"
         if flush:
             redis_lib.Redis.from_url(TEST_REDIS_URL).flushdb()

@@ -68,7 +68,7 @@ def on_export_ready(event):
 
 
 def plan(job):
-    """[(delivery id, session id, push)] for a planning job."""
+    """[(delivery id, session, push)] for a planning job; each session has its registration."""
     return PLANS[job["event"]](job)
 
 
@@ -90,9 +90,9 @@ def _new_message(job):
     targets = _unconnected(recipients)
     if not targets:
         return []
-    sender = User.objects(id=message.sender).only("id", "name").first()
-    deliveries = []
-    for user in User.objects(id__in=list(targets)):
+    people = {str(user.id): user for user in User.objects(id__in=[*targets, message.sender])}  # one query
+    sender, deliveries = people.pop(str(message.sender), None), []
+    for user in people.values():
         silenced = is_muted(conversation, user.id) and not (user.mentions_bypass_mute and user.id in message.mentions)
         if silenced or message.sender in user.blocked_users:
             continue
@@ -100,7 +100,7 @@ def _new_message(job):
         sessions = targets[str(user.id)]
         push_state.remember(f"message:{message.id}", [s.id for s in sessions],
                             current_app.config["PUSH_MAX_AGE_SECONDS"])
-        deliveries += [(f"message:{message.id}:{s.id}", s.id, push) for s in sessions]
+        deliveries += [(f"message:{message.id}:{s.id}", s, push) for s in sessions]
     return deliveries
 
 
@@ -121,7 +121,7 @@ def _changed_message(job):
         badge = badges.unread_total(user) if kind == "message_withdrawn" else None
         push = push_content.message_push(kind, message, conversation, sender, user, badge)
         version = as_utc(message.updated_at).timestamp()
-        deliveries += [(f"{kind}:{message.id}:{version}:{s.id}", s.id, push) for s in targets[str(user.id)]]
+        deliveries += [(f"{kind}:{message.id}:{version}:{s.id}", s, push) for s in targets[str(user.id)]]
     return deliveries
 
 
@@ -131,7 +131,7 @@ def _read(job):
         return []
     badge = badges.unread_total(User.objects(id=job["userId"]).first())
     push = push_content.badge_push(job["conversationId"], badge)
-    return [(f"badge:{s.id}:{job['conversationId']}:{job['at']}", s.id, push) for s in targets[job["userId"]]]
+    return [(f"badge:{s.id}:{job['conversationId']}:{job['at']}", s, push) for s in targets[job["userId"]]]
 
 
 def _call(job):
@@ -145,7 +145,7 @@ def _call(job):
     caller = User.objects(id=call["caller"]).only("id", "name").first()
     push = push_content.call_push({**call, "callId": job["callId"]}, caller, job["ringsUntil"])
     push_state.remember(f"call:{job['callId']}", [s.id for s in sessions], CALL_MEMORY_SECONDS)
-    return [(f"call:{job['callId']}:{s.id}", s.id, push) for s in sessions]
+    return [(f"call:{job['callId']}:{s.id}", s, push) for s in sessions]
 
 
 def _call_ended(job):
@@ -155,13 +155,13 @@ def _call_ended(job):
         return []
     targets = _unconnected([call.callee], only=rung)
     push = push_content.call_ended_push(job["callId"], call.type, job["reason"])
-    return [(f"call-ended:{job['callId']}:{s.id}", s.id, push) for s in targets.get(str(call.callee), [])]
+    return [(f"call-ended:{job['callId']}:{s.id}", s, push) for s in targets.get(str(call.callee), [])]
 
 
 def _export_ready(job):
     """The owner's devices without a socket learn their export is ready."""
     push = push_content.export_push(job["jobId"])
-    return [(f"export:{job['jobId']}:{s.id}", s.id, push) for s in _unconnected([job["userId"]]).get(job["userId"], [])]
+    return [(f"export:{job['jobId']}:{s.id}", s, push) for s in _unconnected([job["userId"]]).get(job["userId"], [])]
 
 
 PLANS = {"message": _new_message, "message_update": _changed_message, "message_withdrawn": _changed_message,

@@ -9,7 +9,8 @@ lifetime (PUSH_MAX_AGE_SECONDS, a call's ring time) are dropped, not sent late. 
 than PUSH_QUEUE_MAX pushes wait (an outage's backlog), new ones are dropped and counted.
 
 Dramatiq runs a job at least once; push_state's done-marks and leases make each delivery
-(one message or call, one device) leave at most once whatever runs it again.
+(one message or call, one device) leave at most once whatever runs it again, whether the
+planning job sent it (a plan of up to INLINE_DELIVERIES) or a `send_push` job of its own.
 """
 import logging
 import random
@@ -23,21 +24,32 @@ from backend2.services.push import push_planner, push_registrations, push_state
 
 log = logging.getLogger(__name__)
 BACKOFF_MAX_SECONDS = 600
+INLINE_DELIVERIES = 4  # sent by the planning job itself: no job of their own to queue and fetch
 
 
 def plan_pushes(job):
-    """The job `plan_pushes`: who gets a push for an event (push_planner), one delivery job each."""
+    """The job `plan_pushes`: who gets a push for an event (push_planner). A plan of a few
+    deliveries (one person's devices) is sent by this job; a larger one fans out, a job each."""
     deliveries = push_planner.plan(job)
-    if deliveries and jobs.depth()["push"] >= current_app.config["PUSH_QUEUE_MAX"]:
+    if deliveries and jobs.depth()["push"] > current_app.config["PUSH_QUEUE_MAX"]:  # this job is one of them
         push_state.count("dropped", len(deliveries))
         log.warning("Push backlog full (PUSH_QUEUE_MAX): dropped %s pushes for %s", len(deliveries), job["event"])
         return
-    for delivery_id, session_id, push in deliveries:
-        jobs.enqueue("send_push", delivery_id, str(session_id), push)
+    inline = len(deliveries) <= INLINE_DELIVERIES
+    for delivery_id, session, push in deliveries:
+        if not inline:
+            jobs.enqueue("send_push", delivery_id, str(session.id), push)
+            continue
+        try:
+            send_push(delivery_id, str(session.id), push, registration=session.push)
+        except Exception:  # this one alone goes to a job of its own, with Dramatiq's retries
+            log.warning("Push %s failed; queued to be tried again", delivery_id, exc_info=True)
+            jobs.enqueue("send_push", delivery_id, str(session.id), push)
 
 
-def send_push(delivery_id, session_id, push, attempts=0):
-    """The job `send_push`: one push to one device, unless it left already."""
+def send_push(delivery_id, session_id, push, attempts=0, registration=None):
+    """The job `send_push`: one push to one device, unless it left already. `registration` is
+    the device's, when the caller has just read it."""
     held = push_state.claim(delivery_id)
     if held == push_state.DONE:
         return
@@ -45,14 +57,15 @@ def send_push(delivery_id, session_id, push, attempts=0):
         jobs.enqueue("send_push", delivery_id, session_id, push, attempts, delay_ms=held + 100)
         return
     try:
-        _deliver(delivery_id, session_id, push, attempts)
+        _deliver(delivery_id, session_id, push, attempts, registration)
     except Exception:
         push_state.release(delivery_id)
         raise  # Dramatiq retries it with backoff, and gives it to the dead letters in the end
 
 
-def _deliver(delivery_id, session_id, push, attempts):
-    registration = push_registrations.registration_for(session_id)
+def _deliver(delivery_id, session_id, push, attempts, registration):
+    if registration is None:
+        registration = push_registrations.registration_for(session_id)
     gateway = push_gateways.by_provider.get(registration.provider) if registration else None
     if gateway is None or time.time() >= push["expiresAt"]:  # signed out, unregistered, too late
         push_state.finish(delivery_id)
