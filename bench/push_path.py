@@ -12,7 +12,9 @@ first); the tests' FCM stand-in runs in this process and notes when each push ar
    whose only device is a sleeping phone: from sending `call:invite` to the ring push arriving;
 2. messages at `--rate` a second for `--seconds`, round 50 chats whose recipients sleep: from
    the POST to the push arriving;
-3. burst: `--burst` messages queued while no worker runs, then one worker started: pushes a second.
+3. outage: `--outage` messages sent while FCM answers 503 (Retry-After: 1), then FCM back: how
+   long the backlog takes to drain, and whether each push arrived once;
+4. burst: `--burst` messages queued while no worker runs, then one worker started: pushes a second.
 For bench/RESULTS.md.
 """
 import argparse
@@ -116,6 +118,22 @@ def messages_at_rate(server, fcm, rate, seconds):
     return [1000 * (p["at"] - started_at[p["data"]["messageId"]]) for p in pushes], time.monotonic() - begin
 
 
+def outage(server, fcm, count):
+    """(pushes queued at the end of the outage, seconds to drain them, pushes that came twice)."""
+    people = chats(server, 50, "outage")
+    fcm.down_for(3600)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        ids = set(pool.map(lambda n: send(server, *people[n % len(people)][:2], f"outage {n}"), range(count)))
+    time.sleep(2)  # every push met the outage once and waits for the provider
+    queued = requests.get(f"{server.base}/health").json()["jobs"]["queued"]["push"]
+    fcm.down_for(0)
+    back = time.time()
+    pushes = fcm.wait_for(lambda p: p["data"].get("messageId") in ids, count=count, timeout=600)
+    time.sleep(2)
+    twice = len(fcm.matching(lambda p: p["data"].get("messageId") in ids)) - count
+    return queued, max(p["at"] for p in pushes) - back, twice
+
+
 def burst(cluster, fcm, count):
     """Pushes a second of one worker started on `count` queued messages."""
     server = cluster.servers[0]
@@ -134,6 +152,7 @@ def main():
     parser.add_argument("--calls", type=int, default=40)
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--outage", type=int, default=500)
     parser.add_argument("--burst", type=int, default=1000)
     options = parser.parse_args()
     fcm, webhook = FcmStandIn(), WebhookReceiver()
@@ -147,6 +166,9 @@ def main():
         sent = percentiles(latencies)
         print(f"message -> push at {len(latencies) / took:.0f} messages/s ({len(latencies)} messages): "
               f"p50 {sent['p50']:.0f} ms, p99 {sent['p99']:.0f} ms, max {sent['max']:.0f} ms")
+        queued, drained, twice = outage(server, fcm, options.outage)
+        print(f"outage: {queued} push jobs waiting when FCM came back; drained in {drained:.1f} s, "
+              f"{twice} sent twice")
         for worker in cluster.workers:
             worker.stop()
         cluster.workers = []
