@@ -51,9 +51,16 @@ class RedisHolder:
             raise ConfigError(f"REDIS_URL is not set and the in-memory stand-in is not installed ({exc}): "
                               "set REDIS_URL, or pip install -r requirements-embedded.txt") from None
         self.namespace = app.config["REDIS_NAMESPACE"]
+        self._scripts = {}
 
     def key(self, *parts):
         return ":".join([self.namespace, *map(str, parts)])
+
+    def script(self, source):
+        """`source` (Lua) as a script on `state`, called by its SHA1 (one command, however many keys)."""
+        if source not in self._scripts:
+            self._scripts[source] = self.state.register_script(source)
+        return self._scripts[source]
 
 
 redis_store = RedisHolder()

@@ -99,16 +99,21 @@ def keep_alive(devices):
     pipe.execute()
 
 
+# Live devices of each user named, in one command whatever their number (a page of chats names dozens).
+_COUNT_LIVE = """
+local counts = {}
+for i, key in ipairs(KEYS) do counts[i] = redis.call('zcount', key, ARGV[1], '+inf') end
+return counts
+"""
+
+
 def online_user_ids(user_ids):
     """The subset of `user_ids` with a live device."""
-    user_ids = [str(uid) for uid in user_ids]
+    user_ids = list(dict.fromkeys(str(uid) for uid in user_ids))
     if not user_ids:
         return set()
-    now = time.time()
-    pipe = redis_store.state.pipeline(transaction=False)
-    for user_id in user_ids:
-        pipe.zcount(_devices_key(user_id), now, "+inf")
-    return {uid for uid, count in zip(user_ids, pipe.execute()) if count}
+    counts = redis_store.script(_COUNT_LIVE)(keys=[_devices_key(uid) for uid in user_ids], args=[time.time()])
+    return {uid for uid, count in zip(user_ids, counts) if count}
 
 
 def device_ids(user_id):
