@@ -5,8 +5,6 @@ import sys
 import time
 from contextlib import contextmanager
 
-from tqdm import tqdm
-
 log = logging.getLogger("backend2.commands")
 LOG_EVERY_SECONDS = 2.0
 
@@ -15,6 +13,8 @@ LOG_EVERY_SECONDS = 2.0
 def progress(label, total, unit="docs"):
     """A progress bar on a terminal; a log line every couple of seconds otherwise."""
     if sys.stderr.isatty():
+        from tqdm import tqdm  # only a command on a terminal needs it, not every process that imports this
+
         with tqdm(total=total, desc=f"{label:<14}", unit=f" {unit}", file=sys.stderr) as bar:
             yield bar
         return
