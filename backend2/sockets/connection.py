@@ -39,7 +39,7 @@ def connect(auth=None):
     CONNECTIONS[request.sid] = Connection(user_id=user_id, session_id=session_id, user=context.user)
     join_room(user_room(user_id))
     try:
-        presence.device_connected(str(user_id), request.sid, session_id)
+        presence.device_connected(context.user, request.sid, session_id)
         ringing.device_joined(user_id, request.sid)
     except Exception:  # presence and calls degrade (Redis down, say); messaging keeps working
         log.exception("Presence or calls unavailable for %s", user_id)

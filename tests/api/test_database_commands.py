@@ -143,3 +143,15 @@ def test_a_history_page_takes_at_most_two_commands(wire):
                                                           headers=me.headers))
     assert len(response.get_json()["messages"]) == 20
     assert len(commands) <= 2, commands
+
+
+def test_a_socket_connect_after_a_disconnect_takes_at_most_two_commands(wire):
+    """The user read to authenticate (their last seen moved by the disconnect) is the one
+    presence announces; the second command finds who shares a chat with them."""
+    from backend2.extensions import socketio
+    app, world, me, ada, conversation_id = wire
+    socketio.test_client(app, auth={"token": me.token}).disconnect()
+    commands, device = counted(lambda: socketio.test_client(app, auth={"token": me.token}))
+    assert device.is_connected()
+    assert len(commands) <= 2, commands
+    device.disconnect()

@@ -45,9 +45,10 @@ def _count_in(pipe, user_id, device_id, session_id, expiry):
         pipe.expire(key, int(_ttl() * 2) + 1)
 
 
-def device_connected(user_id, device_id, session_id=None):
-    """Count a device (of `session_id`) in; announces the user online when it is their first."""
-    now = time.time()
+def device_connected(user, device_id, session_id=None):
+    """Count a device (of `session_id`) of `user` (as just authenticated: current, from the
+    caches every process keeps) in; announces the user online when it is their first."""
+    user_id, now = str(user.id), time.time()
     pipe = redis_store.state.pipeline(transaction=True)
     pipe.zremrangebyscore(_devices_key(user_id), "-inf", now)
     _count_in(pipe, user_id, device_id, session_id, now + _ttl())
@@ -55,8 +56,7 @@ def device_connected(user_id, device_id, session_id=None):
     count = pipe.execute()[-1]
     deadlines.schedule("presence", _deadline_key(user_id, device_id), now + _ttl())
     if count == 1:
-        user = User.objects(id=user_id).only("last_seen", *privacy.SHOWN.values()).first()
-        announce(PresenceChanged(user_id, True, user.last_seen if user else None, owner=user))
+        announce(PresenceChanged(user_id, True, user.last_seen, owner=user))
 
 
 def device_disconnected(user_id, device_id):
