@@ -6,7 +6,6 @@ location or a contact; `forwarded: true` and `forwardCount`, one more hop than t
 Targets are independent: each answers with its message or its own error, as a send there would.
 """
 from backend2.errors import AppError, Codes, Conflict, Forbidden
-from backend2.models import Message
 from backend2.services.conversations.lookup import membership_for
 from backend2.services.messages.message_queries import message_for
 from backend2.services.messages.sending import check_may_send, store
@@ -37,11 +36,10 @@ def _copy_to(user, original, conversation_id):
     check_may_send(user, conversation)
     rate_budgets.spend("messages", user.id)
     now = utcnow()
-    copy = Message(
+    copy = store(dict(
         conversation=conversation.id, sender=user.id, type=original.type, text=original.text,
         attachments=original.attachments, location=original.location, contact=original.contact,
         search_terms=original.search_terms, forwarded=True, forward_count=original.forward_count + 1,
         created_at=now, updated_at=now,
-    )
-    store(copy, conversation)
+    ), conversation)
     return copy, conversation

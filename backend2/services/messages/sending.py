@@ -31,29 +31,32 @@ def send_message(user, data):
         raise Forbidden("'from' must be the signed-in user", code=Codes.SENDER_MISMATCH)
     rate_budgets.spend("messages", user.id)
     conversation = _target_conversation(user, data)
-    message = _build_message(user, conversation, data)
+    values = _build_message(user, conversation, data)
     try:
-        store(message, conversation)
+        message = store(values, conversation)
     except NotUniqueError:  # a retry: this sender's clientId is stored already (unique index)
-        earlier = Message.objects(sender=user.id, client_id=message.client_id).exclude("edits").get()
+        client_id = values["client_id"]
+        earlier = Message.objects(sender=user.id, client_id=client_id).exclude("edits").get()
         conversation = conversation_for(user, earlier.conversation)
-        if unannounced_sends.take(user.id, message.client_id):
+        if unannounced_sends.take(user.id, client_id):
             _announce(earlier, conversation)
         return earlier, conversation, False
     return message, conversation, True
 
 
-def store(message, conversation):
-    """Insert the message, then announce it. An insert that failed may have been applied all
-    the same (a timeout): the retry that finds it stored announces it then."""
+def store(values, conversation):
+    """Insert a new message (its field values), announce it, and return it. An insert that
+    failed may have been applied all the same (a timeout): the retry that finds it stored
+    announces it then."""
     try:
-        message.save(force_insert=True)
+        message = Message.insert_new(**values)
     except ConnectionFailure:
-        if message.client_id:
-            unannounced_sends.remember(message.sender, message.client_id)
+        if values.get("client_id"):
+            unannounced_sends.remember(values["sender"], values["client_id"])
         raise
     metrics.messages_stored.labels(message.type).inc()
     _announce(message, conversation)
+    return message
 
 
 def _announce(message, conversation):
@@ -84,14 +87,12 @@ def record_call(call):
         return None
     kind = "voice" if call.type == "audio" else "video"
     now = utcnow()
-    message = Message(
+    return store(dict(
         conversation=conversation.id, sender=call.caller, type="call",
         text=CALL_LABELS[call.outcome].format(kind=kind).capitalize(),
         call={"callId": str(call.id), "type": call.type, "outcome": call.outcome, "duration": call.duration},
         created_at=now, updated_at=now,
-    )
-    store(message, conversation)
-    return message
+    ), conversation)
 
 
 def _target_conversation(user, data):
@@ -128,7 +129,7 @@ def _build_message(user, conversation, data):
     if reply_to:
         _check_reply(user, conversation, reply_to)
     now = utcnow()
-    return Message(
+    return dict(
         conversation=conversation.id, sender=user.id, type=kind, text=text, attachments=attachments,
         location=data.get("location"), contact=data.get("contact"), reply_to=reply_to,
         mentions=_mentions(conversation, data.get("mentions", [])), search_terms=terms_of(text),

@@ -7,7 +7,7 @@ device have it; it counts in no unread count and pushes nothing. `on_group_chang
 receiver of GroupChanged (backend2/receivers.py): persist, then announce, so a failure here is
 announce's to log and never undoes the change it describes.
 """
-from backend2.models import Message, User
+from backend2.models import User
 from backend2.services.messages.sending import store
 from backend2.utils.time import utcnow
 
@@ -36,9 +36,9 @@ def _entry(conversation, actor_id, action, user_ids, changes):
                                 users=_listed([names.get(uid, "someone") for uid in user_ids]),
                                 changes=_listed([SETTING_NAMES.get(field, field) for field in changes]))
     now = utcnow()
-    return Message(conversation=conversation.id, sender=actor_id, type="system", text=text,
-                   system={"action": action, "actorId": actor_id, "userIds": user_ids, "changes": changes},
-                   created_at=now, updated_at=now)
+    return dict(conversation=conversation.id, sender=actor_id, type="system", text=text,
+                system={"action": action, "actorId": actor_id, "userIds": user_ids, "changes": changes},
+                created_at=now, updated_at=now)
 
 
 def _listed(items):

@@ -1,0 +1,57 @@
+"""`insert_new` stores exactly what constructing the document and saving it would, in one
+insert: the send path relies on it (backend2/models/base.py)."""
+import pytest
+from bson import ObjectId
+from mongoengine import NotUniqueError
+
+from backend2.models import Attachment, Message
+from backend2.utils.time import utcnow
+
+
+def variants():
+    conversation, sender, other = ObjectId(), ObjectId(), ObjectId()
+    now = utcnow()
+    base = dict(conversation=conversation, sender=sender, created_at=now, updated_at=now)
+    return [
+        {**base, "type": "text", "text": "hello", "search_terms": ["hello"], "client_id": "c-1", "mentions": []},
+        {**base, "type": "image", "text": "", "attachments": [Attachment(url="/uploads/a.png", name="a.png", size=3,
+                                                                         mime_type="image/png", width=2, height=1)],
+         "mentions": [other], "reply_to": ObjectId(), "location": None, "contact": None},
+        {**base, "type": "location", "location": {"lat": 1.5, "lng": 2.5}},
+        {**base, "type": "call", "text": "Voice call", "call": {"callId": "x", "type": "audio", "outcome": "missed"}},
+        {**base, "type": "system", "text": "Ada joined", "system": {"action": "member_joined", "actorId": sender,
+                                                                    "userIds": [], "changes": []}},
+        {**base, "type": "text", "text": "fwd", "forwarded": True, "forward_count": 2},
+    ]
+
+
+def stored(message_id):
+    son = Message._get_collection().find_one({"_id": message_id})
+    son.pop("_id")
+    son.pop("updatedAt")  # save() moves it to its own now
+    return son
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_insert_new_stores_what_save_stores(app, index):
+    with app.app_context():
+        values = variants()[index]
+        saved = Message(**values).save(force_insert=True)
+        inserted = Message.insert_new(**{**values, **({"client_id": "c-2"} if "client_id" in values else {})})
+        expected = stored(saved.id)
+        if "clientId" in expected:
+            expected["clientId"] = "c-2"
+        assert stored(inserted.id) == expected
+        in_memory = [{k: v for k, v in m.to_mongo().to_dict().items() if k not in ("_id", "updatedAt", "clientId")}
+                     for m in (saved, inserted)]
+        assert in_memory[0] == in_memory[1]  # the returned document is what a saved one holds
+
+
+def test_a_duplicate_key_is_not_unique_and_an_unknown_field_is_refused(app):
+    with app.app_context():
+        values = variants()[0]
+        Message.insert_new(**values)
+        with pytest.raises(NotUniqueError):
+            Message.insert_new(**values)
+        with pytest.raises(TypeError):
+            Message.insert_new(**values, colour="red")
