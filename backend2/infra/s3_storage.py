@@ -8,6 +8,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from backend2.errors import Codes, ServiceUnavailable
 from backend2.infra import metrics
 
+DELETE_BATCH = 1000
+
 
 def _unavailable(exc):
     metrics.storage_errors.inc()
@@ -53,10 +55,12 @@ class S3Storage:
             raise _unavailable(exc) from exc
 
     def delete(self, names):
-        if names:
+        """Deleted in calls of DELETE_BATCH, the most one DeleteObjects takes."""
+        for start in range(0, len(names), DELETE_BATCH):
             try:
                 self.client.delete_objects(Bucket=self.bucket, Delete={
-                    "Objects": [{"Key": self._key(name)} for name in names], "Quiet": True})
+                    "Objects": [{"Key": self._key(name)} for name in names[start:start + DELETE_BATCH]],
+                    "Quiet": True})
             except (BotoCoreError, ClientError) as exc:
                 raise _unavailable(exc) from exc
 

@@ -40,9 +40,11 @@ class S3StandIn:
 
 
 class FailingUploads:
-    """A proxy to `target` that answers 500 to every PUT after the first `allowed` ones."""
+    """A proxy to `target` that answers 500 to every PUT after the first `allowed` ones (None:
+    none fails), and, as AWS S3 does and moto does not, refuses a DeleteObjects of more than
+    1,000 keys with MalformedXML."""
 
-    def __init__(self, target, allowed):
+    def __init__(self, target, allowed=None):
         self.allowed, self.puts = allowed, 0
         proxy = self
         host, port = target.removeprefix("http://").split(":")
@@ -52,13 +54,10 @@ class FailingUploads:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if self.command == "PUT":
                     proxy.puts += 1
-                    if proxy.puts > proxy.allowed:
-                        error = b"<Error><Code>InternalError</Code><Message>failing on purpose</Message></Error>"
-                        self.send_response(500)
-                        self.send_header("Content-Length", str(len(error)))
-                        self.end_headers()
-                        self.wfile.write(error)
-                        return
+                    if proxy.allowed is not None and proxy.puts > proxy.allowed:
+                        return self._error(500, b"InternalError", b"failing on purpose")
+                if self.command == "POST" and "delete" in self.path and body.count(b"<Key>") > 1000:
+                    return self._error(400, b"MalformedXML", b"more than 1000 keys in one DeleteObjects")
                 upstream = http.client.HTTPConnection(host, int(port), timeout=10)
                 upstream.request(self.command, self.path, body, dict(self.headers))
                 answer = upstream.getresponse()
@@ -70,6 +69,13 @@ class FailingUploads:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _error(self, status, code, message):
+                error = b"<Error><Code>" + code + b"</Code><Message>" + message + b"</Message></Error>"
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(error)))
+                self.end_headers()
+                self.wfile.write(error)
 
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
 

@@ -12,6 +12,7 @@ import requests
 from PIL import Image
 
 from backend2.models import Upload
+from backend2.services.media import file_store
 from support.people import Person, register_on
 from support.s3 import CREDENTIALS, FailingUploads, S3StandIn
 from support.servers import Cluster, LiveServer, free_port
@@ -157,6 +158,22 @@ def test_an_existing_deployment_moves_its_files_to_the_bucket(bucket, make_app, 
     assert moved.status_code == 302
     stored = requests.get(moved.headers["Location"], timeout=10).content
     assert stored == (tmp_path / "uploads" / key(image["url"])).read_bytes()
+
+
+def test_a_deleted_accounts_files_go_however_many_in_calls_the_bucket_takes(bucket, make_app):
+    """The job remove_files against S3's limit of 1,000 keys per DeleteObjects (which the proxy
+    enforces, as AWS does)."""
+    proxy = FailingUploads(bucket.url)
+    try:
+        names = [f"{n:024x}.bin" for n in range(1001)]
+        for name in names:
+            bucket.client.put_object(Bucket=bucket.bucket, Key=name, Body=b"x")
+        app = make_app(use_redis=False, **bucket.settings(proxy.url))
+        with app.app_context():
+            file_store.remove_files(names)
+        assert bucket.keys() == set()
+    finally:
+        proxy.stop()
 
 
 def test_an_export_carries_the_files_kept_in_the_bucket(bucket, make_app, otp_inbox):

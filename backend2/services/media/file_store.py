@@ -25,10 +25,9 @@ def save_from_path(name, path):
 
 
 def remove_files(names):
-    """The job `remove_files`: delete stored files for good, a thousand per call; a storage
-    failure raises, so the job runs again later (deleting what is gone already is no error)."""
-    for start in range(0, len(names), 1000):
-        storage.backend.delete(names[start:start + 1000])
+    """The job `remove_files`: delete stored files for good; a storage failure raises, so the
+    job runs again later (deleting what is gone already is no error)."""
+    storage.backend.delete(list(names))
 
 
 def discard(names):
