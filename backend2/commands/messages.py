@@ -5,7 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from backend2.commands.queueing import queue_for_worker
-from backend2.services.messages.search_backfill import index_for_search
+from backend2.services.messages.search_backfill import index_for_search, summary
 from backend2.utils.progress import progress
 
 messages_cli = AppGroup("messages", help="Stored messages: maintenance.")
@@ -19,6 +19,5 @@ def index_search_command(dry_run, queue):
     if queue:
         return queue_for_worker("index_search", "Search words")
     report = index_for_search(progress, dry_run)
-    verb = "would index" if dry_run else "indexed"
-    click.echo(f"Search words: {verb} {report['indexed']} messages, {report['failed']} failed")
+    click.echo(summary(report, dry_run))
     sys.exit(1 if report["failed"] else 0)

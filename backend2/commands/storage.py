@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from backend2.commands.queueing import queue_for_worker
 from backend2.errors import AppError
-from backend2.services.media.storage_migration import migrate_to_s3
+from backend2.services.media.storage_migration import migrate_to_s3, summary
 from backend2.utils.progress import progress
 
 storage_cli = AppGroup("storage", help="Stored files: move them between storage backends.")
@@ -34,12 +34,7 @@ def migrate_command(target, dry_run, report_path, queue):
         report = migrate_to_s3(progress, dry_run)
     except AppError as error:
         raise click.ClickException(error.message)
-    verb = "would copy" if dry_run else "copied"
-    click.echo(f"Storage migration to s3: {verb} {report['copied']} files ({report['bytes']} bytes), "
-               f"{report['skipped']} already there, {len(report['failed'])} failed, "
-               f"{len(report['ignored'])} not Backend2's (left alone)")
-    for failure in report["failed"]:
-        click.echo(f"  failed: {failure['name']}: {failure['error']}")
+    click.echo(summary(report, dry_run))
     if report_path:
         report_path.write_text(json.dumps(report, indent=2))
     sys.exit(1 if report["failed"] else 0)

@@ -44,9 +44,15 @@ def migrate_to_s3(progress, dry_run=False):
     return report
 
 
+def summary(report, dry_run=False):
+    """The report in lines, as the command prints it and the job logs it."""
+    verb = "would copy" if dry_run else "copied"
+    return "\n".join([f"Storage migration to s3: {verb} {report['copied']} files ({report['bytes']} bytes), "
+                      f"{report['skipped']} already there, {len(report['failed'])} failed, "
+                      f"{len(report['ignored'])} not Backend2's (left alone)",
+                      *(f"  failed: {failure['name']}: {failure['error']}" for failure in report["failed"])])
+
+
 def migrate_job():
     """The job `migrate_storage` (`flask --app backend2 storage migrate --to s3 --queue`), on a worker."""
-    report = migrate_to_s3(logged_progress)
-    log.info("Storage migration to s3: copied %s files (%s bytes), %s already there, %s failed: %s",
-             report["copied"], report["bytes"], report["skipped"], len(report["failed"]),
-             [failure["name"] for failure in report["failed"]])
+    log.info(summary(migrate_to_s3(logged_progress)))

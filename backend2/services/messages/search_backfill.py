@@ -32,7 +32,12 @@ def index_for_search(progress, dry_run=False):
     return {"indexed": indexed, "failed": failed}
 
 
+def summary(report, dry_run=False):
+    """The report in a line, as the command prints it and the job logs it."""
+    verb = "would index" if dry_run else "indexed"
+    return f"Search words: {verb} {report['indexed']} messages, {report['failed']} failed"
+
+
 def index_job():
     """The job `index_search` (`flask --app backend2 messages index-search --queue`), on a worker."""
-    report = index_for_search(logged_progress)
-    log.info("Search words: indexed %s messages, %s failed", report["indexed"], report["failed"])
+    log.info(summary(index_for_search(logged_progress)))
