@@ -2,7 +2,7 @@
 import time
 
 
-def eventually(check, timeout=10, interval=0.05):
+def eventually(check, timeout=15, interval=0.05):
     """`check()`'s first truthy value within `timeout` seconds; fails with the last one otherwise."""
     deadline = time.monotonic() + timeout
     while True:

@@ -11,6 +11,7 @@ import requests
 from support.environment import TEST_REDIS_URL
 from support.people import Person, open_chat
 from support.servers import Cluster
+from support.waiting import eventually
 
 pytestmark = pytest.mark.redis
 PASSWORD = "push-test-password"
@@ -73,13 +74,6 @@ def all_pushed_once(fcm, token, sent, timeout=40):
     assert pushed_ids(fcm, token) == sorted(sent)
 
 
-def until(condition, timeout=15):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def test_each_message_is_pushed_once_whichever_server_stored_it_and_whichever_worker_sent_it(
         cluster, fcm, workers, chat_with_a_sleeping_phone):
     workers(), workers()
@@ -94,7 +88,7 @@ def test_a_worker_killed_holding_pushes_leaves_them_to_another_and_none_is_sent_
     doomed = workers()
     fcm.down_for(4)
     sent = [send(cluster.servers[0], me, conversation_id, f"before the kill {n}") for n in range(6)]
-    until(lambda: fcm.refused >= 1)  # the doomed worker took them, met the outage, holds them for later
+    eventually(lambda: fcm.refused >= 1)  # the doomed worker took them, met the outage, holds them for later
     workers()
     doomed.process.kill()  # SIGKILL: no goodbye, no requeue
     all_pushed_once(fcm, token, sent)
@@ -106,7 +100,7 @@ def test_a_worker_told_to_stop_finishes_or_puts_back_what_it_holds_in_time(
     leaving = workers()
     fcm.down_for(3)
     sent = [send(cluster.servers[1], me, conversation_id, f"before the deploy {n}") for n in range(4)]
-    until(lambda: fcm.refused >= 1)
+    eventually(lambda: fcm.refused >= 1)
     started = time.monotonic()
     assert leaving.stop(timeout=30), "the worker did not stop by itself within the platform's 30 seconds"
     assert time.monotonic() - started < 30
@@ -129,7 +123,7 @@ def test_without_a_worker_messages_flow_and_pushes_wait_until_one_starts(
 
     workers()
     all_pushed_once(fcm, token, sent)
-    until(lambda: requests.get(f"{cluster.servers[0].base}/health").json()["jobs"]["queued"]["push"] == 0)
+    eventually(lambda: requests.get(f"{cluster.servers[0].base}/health").json()["jobs"]["queued"]["push"] == 0)
 
 
 def test_an_outage_backlog_is_bounded_by_push_queue_max_and_drains_after_it(
@@ -142,12 +136,12 @@ def test_an_outage_backlog_is_bounded_by_push_queue_max_and_drains_after_it(
     dropped_before = health()["push"]["dropped"]
     fcm.down_for(6)
     sent = [send(cluster.servers[0], me, conversation_id, f"during the outage {n}") for n in range(3)]
-    until(lambda: health()["jobs"]["queued"]["push"] >= 2)  # they met the outage and wait to be tried again
+    eventually(lambda: health()["jobs"]["queued"]["push"] >= 2)  # they met the outage and wait to be tried again
     sent += [send(cluster.servers[1], me, conversation_id, f"past the bound {n}") for n in range(3)]
-    until(lambda: health()["push"]["dropped"] - dropped_before >= 2)  # six pushes, room for three
+    eventually(lambda: health()["push"]["dropped"] - dropped_before >= 2)  # six pushes, room for three
     assert fcm.matching(lambda push: push["token"] == token) == []
 
-    until(lambda: health()["jobs"]["queued"]["push"] == 0, timeout=30)  # the outage over, the backlog drains
+    eventually(lambda: health()["jobs"]["queued"]["push"] == 0, timeout=30)  # the outage over, the backlog drains
     dropped, pushed = health()["push"]["dropped"] - dropped_before, pushed_ids(fcm, token)
     assert len(pushed) == len(set(pushed)) and set(pushed) <= set(sent)  # each at most once
     assert len(pushed) + dropped == 6 and 2 <= dropped <= 4  # every push sent or counted as dropped

@@ -15,7 +15,8 @@ from backend2.models import Upload
 from backend2.services.media import file_store
 from support.people import Person, register_on
 from support.s3 import CREDENTIALS, FailingUploads, S3StandIn
-from support.servers import Cluster, LiveServer, free_port
+from support.servers import Cluster, LiveServer, WorkerProcess, free_port
+from support.waiting import eventually
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -158,6 +159,25 @@ def test_an_existing_deployment_moves_its_files_to_the_bucket(bucket, make_app, 
     assert moved.status_code == 302
     stored = requests.get(moved.headers["Location"], timeout=10).content
     assert stored == (tmp_path / "uploads" / key(image["url"])).read_bytes()
+
+
+@pytest.mark.redis
+def test_a_migration_queued_by_the_command_is_done_by_a_worker(bucket, make_app, otp_inbox, tmp_path, redis_client):
+    local = make_app(use_redis=False).test_client()
+    ada = Person(register_on(local, otp_inbox))
+    document = upload(local, ada, PDF, "report.pdf").get_json()
+    settings = bucket.settings(STORAGE_BACKEND="local", UPLOAD_DIR=tmp_path / "uploads")
+    queued = make_app(use_redis=True, **settings).test_cli_runner().invoke(
+        args=["storage", "migrate", "--to", "s3", "--queue"])
+    assert queued.exit_code == 0 and "queued for a worker (job migrate_storage)" in queued.output
+    assert bucket.keys() == set()  # the command only queued it
+
+    worker = WorkerProcess(**settings)
+    try:
+        eventually(lambda: bucket.keys() == {key(document["url"])}, timeout=30)
+        eventually(lambda: "Storage migration to s3: copied 1 files" in worker.log_tail(10**6))
+    finally:
+        assert worker.stop()
 
 
 def test_a_deleted_accounts_files_go_however_many_in_calls_the_bucket_takes(bucket, make_app):
