@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from backend2.commands.queueing import queue_for_worker
 from backend2.errors import AppError
-from backend2.services.media.storage_migration import migrate_to_s3, summary
+from backend2.services.media.storage_migration import migrate_to_s3, require_bucket, summary
 from backend2.utils.progress import progress
 
 storage_cli = AppGroup("storage", help="Stored files: move them between storage backends.")
@@ -28,9 +28,10 @@ storage_cli = AppGroup("storage", help="Stored files: move them between storage 
               help="Leave it to a worker (the job migrate_storage) instead of running it here.")
 def migrate_command(target, dry_run, report_path, queue):
     """Copy every stored file from UPLOAD_DIR to the bucket (again: only what is missing)."""
-    if queue:
-        return queue_for_worker("migrate_storage", "Storage migration to s3")
     try:
+        if queue:
+            require_bucket()
+            return queue_for_worker("migrate_storage", "Storage migration to s3")
         report = migrate_to_s3(progress, dry_run)
     except AppError as error:
         raise click.ClickException(error.message)

@@ -46,10 +46,19 @@ def test_index_search_queued_by_the_cli_runs_on_a_worker(make_app, otp_inbox, re
         assert jobs.depth()["default"] == 0 and jobs.counts()["done"] == 1
 
 
+@pytest.mark.redis
+def test_a_migration_with_no_bucket_to_copy_to_is_refused_before_it_is_queued(make_app, redis_client):
+    app = make_app(use_redis=True)
+    result = app.test_cli_runner().invoke(args=["storage", "migrate", "--to", "s3", "--queue"])
+    assert result.exit_code == 1 and "Set S3_BUCKET" in result.output
+    with app.app_context():
+        assert jobs.depth()["default"] == 0
+
+
 @pytest.mark.parametrize("command", [["messages", "index-search", "--queue"],
                                      ["storage", "migrate", "--to", "s3", "--queue"]])
 def test_queue_without_redis_is_refused_and_nothing_runs(make_app, otp_inbox, command):
-    app = make_app(use_redis=False)
+    app = make_app(use_redis=False, S3_BUCKET="a-bucket")
     world, me, _ = unindexed_messages(app, otp_inbox, 1)
     result = app.test_cli_runner().invoke(args=command)
     assert result.exit_code == 1 and "--queue needs REDIS_URL and a worker process" in result.output

@@ -16,11 +16,16 @@ from backend2.utils.progress import progress as logged_progress
 log = logging.getLogger(__name__)
 
 
+def require_bucket():
+    """The migration needs a bucket to copy to: checked before it runs, or is queued."""
+    if not current_app.config["S3_BUCKET"]:
+        raise ValidationFailed("Set S3_BUCKET (and the other S3_ settings) to the bucket to copy to")
+
+
 def migrate_to_s3(progress, dry_run=False):
     """Copy; returns {copied, skipped, failed: [{name, error}], bytes, ignored}."""
     config = current_app.config
-    if not config["S3_BUCKET"]:
-        raise ValidationFailed("Set S3_BUCKET (and the other S3_ settings) to the bucket to copy to")
+    require_bucket()
     source, target = LocalStorage(config["UPLOAD_DIR"]), s3_storage(config)
     local = source.sizes()
     ours = {name: size for name, size in local.items() if STORED_NAME.match(name)}
