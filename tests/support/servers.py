@@ -74,6 +74,15 @@ class _Process:
         self.process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env,
                                         stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
 
+    def _wait_for_line(self, text, what, timeout=30):
+        """Until the log says `text`; a process that exits or stays silent fails the test."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log_tail(10**6):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.process.kill()
+                raise AssertionError(f"{what} did not start: {self.log_tail()}")
+            time.sleep(0.1)
+
     def log_tail(self, size=3000):
         return Path(self.log.name).read_text(errors="replace")[-size:]
 
@@ -93,12 +102,7 @@ class WorkerProcess(_Process):
 
     def __init__(self, **settings):
         self._start(f"{sys.executable} -m flask --app backend2 worker", process_env(**settings), "backend2-worker-")
-        deadline = time.monotonic() + 30
-        while "Worker running" not in self.log_tail(10**6):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.process.kill()
-                raise AssertionError(f"worker did not start: {self.log_tail()}")
-            time.sleep(0.1)
+        self._wait_for_line("Worker running", "worker")
 
 
 class DatabaseProcess(_Process):
@@ -110,12 +114,7 @@ class DatabaseProcess(_Process):
         self.uri = f"mongodb://127.0.0.1:{free_port()}"
         self._start(f"{sys.executable} -m backend2.devdb --port {self.uri.rsplit(':', 1)[1]}", process_env(),
                     "backend2-devdb-")
-        deadline = time.monotonic() + 30
-        while "Shared embedded database on" not in self.log_tail():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.process.kill()
-                raise AssertionError(f"database did not start: {self.log_tail()}")
-            time.sleep(0.1)
+        self._wait_for_line("Shared embedded database on", "database")
 
     def close(self):
         self.stop()
