@@ -125,6 +125,7 @@ class Config:
         self.CONTACT_SYNC_MAX = int(get("CONTACT_SYNC_MAX", 5000))
         self.GROUP_MAX_MEMBERS = int(get("GROUP_MAX_MEMBERS", 256))
         self.CACHE_TTL_SECONDS = float(get("CACHE_TTL_SECONDS", 60))
+        self.RECENT_MESSAGES_KEPT = int(get("RECENT_MESSAGES_KEPT", 2000))
         self.REACTIONS_MAX_DISTINCT = int(get("REACTIONS_MAX_DISTINCT", 20))
         self.FORWARD_MAX_TARGETS = int(get("FORWARD_MAX_TARGETS", 5))
         self.PINS_MAX = int(get("PINS_MAX", 3))

@@ -12,6 +12,9 @@ emptied whenever the listener (re)connects, since invalidations may have been mi
 that raced an invalidation of its kind is used but not kept. Without Redis (one process),
 forgetting here is enough. CACHE_TTL_SECONDS=0 turns caching off.
 
+Values that never change (when a message was sent) need no invalidation: `lasting` keeps the
+latest RECENT_MESSAGES_KEPT of them by count, whatever the listener's state.
+
 redis-py 8.1: `PubSub.get_message(timeout=...)` on a client of its own without a socket
 timeout (the shared pool's timeouts and breaker are for commands, not for waiting).
 """
@@ -20,6 +23,7 @@ import threading
 import time
 
 import redis
+from cachetools import LRUCache
 
 log = logging.getLogger(__name__)
 RECONNECT_SECONDS = 1.0
@@ -28,6 +32,7 @@ RECONNECT_SECONDS = 1.0
 class SharedCache:
     def __init__(self):
         self.ttl, self.entries, self.epochs = 0, {}, {}
+        self.lasting = LRUCache(maxsize=1)
         self.publisher, self.channel = None, None
         self.listening = False
         self.generation = 0  # moves on each init_app: an older listener thread then stops
@@ -36,6 +41,7 @@ class SharedCache:
         """`publisher`: the shared Redis client (None: this process is alone)."""
         self.ttl = app.config["CACHE_TTL_SECONDS"]
         self.entries, self.epochs = {}, {}
+        self.lasting = LRUCache(maxsize=max(1, app.config["RECENT_MESSAGES_KEPT"]))
         self.publisher, self.channel = publisher, channel
         self.generation += 1
         self.listening = publisher is None

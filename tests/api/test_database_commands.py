@@ -109,14 +109,17 @@ def test_a_socket_send_takes_at_most_two_commands(wire):
     device.disconnect()
 
 
-def test_a_receipt_takes_at_most_one_command(wire):
+@pytest.mark.parametrize("up_to", ["now", "the message", "an ISO time"])
+def test_a_receipt_takes_one_command_moved_or_not(wire, up_to):
     app, world, me, ada, conversation_id = wire
-    world.say(me, conversation_id)
+    sent = world.say(me, conversation_id)
+    body = {"now": {}, "the message": {"upTo": sent["id"]}, "an ISO time": {"upTo": sent["createdAt"]}}[up_to]
     world.client.post(f"/conversations/{conversation_id}/delivered", headers=ada.headers, json={})
-    commands, response = counted(lambda: world.client.post(f"/conversations/{conversation_id}/read",
-                                                           headers=ada.headers, json={}))
-    assert response.get_json()["moved"] is True
-    assert len(commands) <= 1, commands
+    for moves in (True, False):
+        commands, response = counted(lambda: world.client.post(f"/conversations/{conversation_id}/read",
+                                                               headers=ada.headers, json=body))
+        assert response.get_json()["moved"] is (moves or up_to == "now"), response.get_json()
+        assert len(commands) == 1, commands
 
 
 @pytest.mark.parametrize("chats", [3, 12])

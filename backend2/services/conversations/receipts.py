@@ -4,8 +4,9 @@ Each participant has `deliveredUpTo` and `readUpTo`: everything sent before that
 delivered / read. A cursor only moves forward (MongoDB's $max), read implies delivered,
 and one request is one write however many messages it covers.
 """
-from backend2.errors import Codes, ValidationFailed
+from backend2.errors import Codes, NotFound, ValidationFailed
 from backend2.models import Conversation, Message
+from backend2.services.support import cached
 from backend2.services.conversations.conversation_settings import clear_marked_unread, unread_after
 from backend2.services.conversations.lookup import conversation_for, membership_for
 from backend2.services.support.announce import announce
@@ -13,7 +14,7 @@ from backend2.services.support.events import ReceiptMoved
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import as_utc, parse_iso, utcnow
 
-CURSOR_FIELDS = {"delivered": "deliveredUpTo", "read": "readUpTo"}
+CURSOR_FIELDS = {"delivered": "delivered_up_to", "read": "read_up_to"}
 
 
 def resolve_up_to(conversation, raw):
@@ -23,11 +24,11 @@ def resolve_up_to(conversation, raw):
         return now
     message_id = parse_object_id(raw)
     if message_id is not None:
-        message = Message.objects(id=message_id, conversation=conversation.id).only("created_at").first()
-        if message is None:
+        sent_at = cached.message_time(conversation.id, message_id)
+        if sent_at is None:
             raise ValidationFailed("No such message in this conversation", code=Codes.INVALID_UP_TO,
                                    details={"upTo": ["Unknown message"]})
-        return min(as_utc(message.created_at), now)
+        return min(sent_at, now)
     moment = parse_iso(raw)
     if moment is None:
         raise ValidationFailed("upTo must be a message id or an ISO time", code=Codes.INVALID_UP_TO,
@@ -39,32 +40,41 @@ def move_cursor(user, conversation_id, kind, raw_up_to=None):
     """Move the user's `kind` cursor ("delivered" or "read") forward to `upTo`.
 
     Returns {conversationId, userId, upTo, deliveredUpTo, readUpTo, moved}; `moved` is
-    False when the cursor was already there, and then nothing was written.
+    False when the cursor was already there. One write either way, which returns the cursors
+    as they were: a receipt that moved nothing still moves `receiptsUpdatedAt` (sync then
+    sends those cursors once more) rather than costing a second command to read them.
     """
     conversation = membership_for(user, conversation_id)
     up_to = resolve_up_to(conversation, raw_up_to)
     key = str(user.id)
-    field = CURSOR_FIELDS[kind]
-    behind = {"$or": [{f"{field}.{key}": {"$exists": False}}, {f"{field}.{key}": {"$lt": up_to}}]}
-    changes = {f"max__delivered_up_to__{key}": up_to, "set__receipts_updated_at": utcnow()}
-    if kind == "read":
-        changes[f"max__read_up_to__{key}"] = up_to
-    updated = Conversation.objects(id=conversation.id, __raw__=behind).modify(new=True, **changes)
-    current = updated or conversation_for(user, conversation.id)  # the cursors as they are, not as cached
-    delivered, read = current.delivered_up_to.get(key), current.read_up_to.get(key)
-    moved_to = (read if kind == "read" else delivered) or up_to
+    moving = ("delivered", "read") if kind == "read" else ("delivered",)
+    changes = {f"max__{CURSOR_FIELDS[name]}__{key}": up_to for name in moving}
+    current = Conversation.objects(id=conversation.id).modify(new=False, set__receipts_updated_at=utcnow(),
+                                                              **changes)
+    if current is None:
+        raise NotFound("Conversation not found", code=Codes.CONVERSATION_NOT_FOUND)
+    before = _cursor(current, kind, key)
+    moved = before is None or before < up_to
+    for name in moving:  # the document as the write left it
+        getattr(current, CURSOR_FIELDS[name])[key] = max(filter(None, (_cursor(current, name, key), up_to)))
+    delivered, read = _cursor(current, "delivered", key), _cursor(current, "read", key)
     if kind == "read":
         clear_marked_unread(current, user.id)
-    if updated is not None:
-        announce(ReceiptMoved(current, kind, key, moved_to, private=not user.read_receipts))
+    if moved:
+        announce(ReceiptMoved(current, kind, key, up_to, private=not user.read_receipts))
     return {
         "conversationId": str(conversation.id),
         "userId": key,
-        "upTo": moved_to,
+        "upTo": read if kind == "read" else delivered,
         "deliveredUpTo": delivered,
         "readUpTo": read,
-        "moved": updated is not None,
+        "moved": moved,
     }
+
+
+def _cursor(conversation, kind, key):
+    value = getattr(conversation, CURSOR_FIELDS[kind]).get(key)
+    return None if value is None else as_utc(value)
 
 
 def unread_counts(user, conversations):

@@ -55,6 +55,7 @@ def store(values, conversation):
             unannounced_sends.remember(values["sender"], values["client_id"])
         raise
     metrics.messages_stored.labels(message.type).inc()
+    cached.remember_message_time(message)
     _announce(message, conversation)
     return message
 

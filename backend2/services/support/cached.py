@@ -13,11 +13,13 @@ forgotten, in every process, by the services that change it:
   group settings or member settings. Handed out shared, made once per read from the
   database: read it, never change it (sending, typing and receipts only read it).
 - `blocked_by(user id)`: whom a user blocked. Forgotten by blocking, unblocking and deletion.
+- `message_time(conversation id, message id)`: when a message was sent, which never changes:
+  the latest ones this process stored are kept by count (RECENT_MESSAGES_KEPT).
 
 The others are handed out as new documents, so a caller's changes to them never reach the cache.
 """
 from backend2.extensions import shared_cache
-from backend2.models import Conversation, Session, User
+from backend2.models import Conversation, Message, Session, User
 from backend2.utils.time import as_utc, utcnow
 
 
@@ -80,6 +82,19 @@ def blocked_by(user_id):
     """The ids `user_id` blocked."""
     son = shared_cache.get("blocks", user_id, lambda: User.raw_one({"_id": user_id}, {"blockedUsers": 1}) or {})
     return set(son.get("blockedUsers", ()))
+
+
+def message_time(conversation_id, message_id):
+    """When the message with this id in this conversation was sent, or None when there is none."""
+    known = shared_cache.lasting.get(message_id)
+    if known is not None and known[0] == conversation_id:
+        return known[1]
+    message = Message.objects(id=message_id, conversation=conversation_id).only("created_at").first()
+    return None if message is None else as_utc(message.created_at)
+
+
+def remember_message_time(message):
+    shared_cache.lasting[message.id] = (message.conversation, as_utc(message.created_at))
 
 
 def forget_user(user_id):
