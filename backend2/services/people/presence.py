@@ -157,5 +157,4 @@ def presence_of(viewer, user_ids):
 
 def watchers_of(user_id):
     """Users who share a conversation with `user_id`: they see their presence."""
-    members = Conversation.objects(participants=user_id).distinct("participants")
-    return [member for member in members if str(member) != str(user_id)]
+    return [member for member in Conversation.members_alongside(user_id) if str(member) != str(user_id)]
