@@ -31,3 +31,13 @@ class Presented:
         if name in shown:
             return shown[name]
         return getattr(object.__getattribute__(self, "document"), name)
+
+    def __getitem__(self, name):
+        """What marshmallow reads first (it asks a mapping by key before attributes): the viewer's
+        value, else the document's stored value of that field (`_data`, what its descriptor would
+        return, without the descriptor's work per read: half of a message's dump). Anything else
+        is a KeyError, and marshmallow then asks `getattr`."""
+        shown = object.__getattribute__(self, "shown")
+        if name in shown:
+            return shown[name]
+        return object.__getattribute__(self, "document")._data[name]

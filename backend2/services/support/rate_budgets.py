@@ -8,6 +8,7 @@ process, so nothing needs sharing, and no event pays a round trip for it. A spen
 `rate_limited` with `retryAfter`. Like the REST limits, budgets fail open while their store is
 unreachable: a Redis outage must not stop people chatting.
 """
+import functools
 import logging
 import math
 import time
@@ -24,9 +25,15 @@ BUDGETS = {"messages": "RATE_LIMIT_MESSAGES", "typing": "RATE_LIMIT_TYPING", "ca
            "chat_requests": "RATE_LIMIT_CHAT_REQUESTS", "socket_events": "RATE_LIMIT_SOCKET_EVENTS"}
 
 
+@functools.lru_cache(maxsize=32)
+def _limit(text):
+    """The limit a setting's text names ("30/minute"), parsed once, not once per event."""
+    return parse(text)
+
+
 def spend(budget, owner):
     """Take one from `owner`'s (an account's) `budget`, shared by every process, or raise 429."""
-    item = parse(current_app.config[BUDGETS[budget]])
+    item = _limit(current_app.config[BUDGETS[budget]])
     keys = (current_app.config["RATELIMIT_KEY_PREFIX"], "budget", budget, str(owner))
     try:
         if limiter.limiter.hit(item, *keys):
@@ -51,7 +58,7 @@ class ConnectionBudget:
         self.window_start, self.count = 0.0, 0
 
     def spend(self):
-        item = parse(current_app.config[BUDGETS["socket_events"]])
+        item = _limit(current_app.config[BUDGETS["socket_events"]])
         now = time.time()
         if now - self.window_start >= item.get_expiry():
             self.window_start, self.count = now, 0
