@@ -130,10 +130,12 @@ class ReactionSchema(ma.Schema):
 
 class SystemEntrySchema(ma.Schema):
     action = fields.String(metadata={"enum": ["group_created", "members_added", "member_removed", "member_left",
-                                              "member_joined", "admin_added", "admin_removed", "group_updated"]})
+                                              "member_joined", "admin_added", "admin_removed", "group_updated",
+                                              "disappearing_changed"]})
     actorId = ObjectIdString()
     userIds = fields.List(ObjectIdString())
     changes = fields.List(fields.String(), metadata={"description": "group_updated: the fields that changed"})
+    disappearingSeconds = fields.Integer(allow_none=True, metadata={"description": "disappearing_changed: the timer"})
 
 
 class MessageSchema(ma.Schema.from_dict(id_fields())):
@@ -166,6 +168,9 @@ class MessageSchema(ma.Schema.from_dict(id_fields())):
     editedAt = Timestamp(attribute="edited_at", allow_none=True)
     deleted = fields.Boolean()
     deletedAt = Timestamp(attribute="deleted_at", allow_none=True)
+    expiresAt = Timestamp(attribute="expires_at", allow_none=True, dump_default=None,
+                          metadata={"description": "a disappearing message: when it goes for everyone"})
+    expires_at = Timestamp(allow_none=True, dump_default=None, dump_only=True)
 
 
 class MessagePaginationSchema(ma.Schema):
