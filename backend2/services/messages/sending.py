@@ -12,7 +12,7 @@ from backend2.models import Conversation, Message
 from backend2.services.conversations.direct import open_direct_conversation, participant_key
 from backend2.services.conversations.lookup import conversation_for, membership_for
 from backend2.services.media.uploads import attachments_for
-from backend2.services.messages import expiry, unannounced_sends
+from backend2.services.messages import expiry, link_previews, unannounced_sends
 from backend2.services.messages.message_views import visible_to
 from backend2.services.people.blocks import blocked_between
 from backend2.services.support import cached, rate_budgets
@@ -41,6 +41,7 @@ def send_message(user, data):
         if unannounced_sends.take(user.id, client_id):
             _announce(earlier, conversation)
         return earlier, conversation, False
+    link_previews.after_send(user, message, data)
     return message, conversation, True
 
 
@@ -136,7 +137,8 @@ def _build_message(user, conversation, data):
         conversation=conversation.id, sender=user.id, type=kind, text=text, attachments=attachments,
         location=data.get("location"), contact=data.get("contact"), reply_to=reply_to,
         mentions=_mentions(conversation, data.get("mentions", [])), search_terms=terms_of(text),
-        client_id=data.get("clientId"), created_at=now, updated_at=now,
+        link_preview=link_previews.given_preview(data, text), client_id=data.get("clientId"), created_at=now,
+        updated_at=now,
     )
 
 
