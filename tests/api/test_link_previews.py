@@ -4,6 +4,7 @@ them off. The pages are a web site on 127.0.0.1 (tests/support/web_pages.py)."""
 import io
 
 import pytest
+from PIL import Image
 
 from support.waiting import eventually
 from support.web_pages import WebSite, png
@@ -47,7 +48,6 @@ def test_the_first_link_gets_a_card_with_its_image_stored_here_and_sync_carries_
     assert card["image"].startswith("/uploads/") and "image.png" not in card["image"]
     image = world.client.get(card["image"])
     assert image.status_code == 200 and image.mimetype == "image/png"
-    from PIL import Image
     assert max(Image.open(io.BytesIO(image.data)).size) == 600  # re-encoded, scaled down
     assert world.client.get(card["image"].split("?")[0], headers=eve.headers).status_code == 404
     assert world.client.get(card["image"].split("?")[0], headers=ada.headers).status_code == 200
@@ -116,3 +116,25 @@ def test_refusals_are_counted_on_metrics(world_with):
         return 'backend2_link_preview_refusals_total{reason="private"} 1.0' in text
 
     eventually(counted, timeout=10)
+
+
+def test_an_edit_to_another_link_drops_the_card_forwards_keep_it_and_deleting_erases_it(world, site):
+    me, ada, bob = world.person("Me"), world.person("Ada"), world.person("Bob")
+    conversation_id, other_chat = world.chat(me, ada), world.chat(me, bob)
+    sent = world.say(me, conversation_id, site.url("/page"))
+    assert preview_of(world, me, conversation_id, sent["id"])["title"] == "The Open Graph title"
+
+    forwarded = world.client.post(f"/messages/{sent['id']}/forward", headers=me.headers,
+                                  json={"conversationIds": [other_chat]}).get_json()["results"][0]["message"]
+    assert forwarded["linkPreview"]["title"] == "The Open Graph title"
+    assert world.client.get(forwarded["linkPreview"]["image"].split("?")[0], headers=bob.headers).status_code == 200
+
+    edited = world.client.patch(f"/messages/{sent['id']}", headers=me.headers,
+                                json={"text": f"better: {site.url('/title-only')}"}).get_json()
+    assert edited["linkPreview"] is None
+    card = preview_of(world, me, conversation_id, sent["id"])
+    assert (card["title"], card["description"], card["image"]) == ("Only a title", "Card text", None)
+    assert world.client.patch(f"/messages/{sent['id']}", headers=me.headers,
+                              json={"text": f"typo fixed: {site.url('/title-only')}"}).get_json()["linkPreview"] == card
+
+    assert world.client.delete(f"/messages/{sent['id']}", headers=me.headers).get_json()["linkPreview"] is None

@@ -84,6 +84,8 @@ def _message(message):
             "location": message.location or None, "contact": message.contact or None,
             "replyTo": str(message.reply_to) if message.reply_to else None, "createdAt": iso(message.created_at),
             "editedAt": iso(message.edited_at), "deleted": message.deleted,
+            "linkPreview": {**message.link_preview, "fetchedAt": iso(message.link_preview.get("fetchedAt"))}
+            if message.link_preview else None,
             "previousVersions": [{"text": e.text, "editedAt": iso(e.edited_at)} for e in message.edits]}
 
 

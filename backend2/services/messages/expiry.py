@@ -64,7 +64,7 @@ def expire(message_id):
         return False
     files = [url for attachment in message.attachments for url in (attachment.url, attachment.thumbnail_url) if url]
     if not Message.objects(id=message.id, deleted=False).update_one(**tombstone_changes(utcnow()),
-                                                                    unset__link_preview=True, unset__reply_to=True):
+                                                                    unset__reply_to=True):
         return False  # another process took it
     message.reload()
     Star.objects(message=message.id).delete()

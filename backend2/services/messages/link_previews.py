@@ -35,8 +35,12 @@ FETCH_SECONDS = 3
 LOCK_SECONDS = 10
 
 
+WAIT_MS, WAITS = 1000, 10
+UNAVAILABLE_CACHE_SECONDS = 60
+
+
 class PreviewBeingFetched(Exception):
-    """Another job is fetching this URL now: the job runs again after a backoff and reads the cache."""
+    """Another job is fetching this URL now."""
 
 
 def given_preview(data, text):
@@ -57,6 +61,15 @@ def given_preview(data, text):
             "siteName": given.get("siteName"), "image": image, "fetchedAt": utcnow()}
 
 
+def link_changed(old_text, new_text):
+    """Whether an edit changed the message's first link."""
+    return _key_of(first_link(old_text)) != _key_of(first_link(new_text))
+
+
+def _key_of(url):
+    return normalised(url) if url else None
+
+
 def after_send(user, message, data):
     """Queue the server's preview of a new message, when it is wanted."""
     if (current_app.config["LINK_PREVIEWS_ENABLED"] and user.link_previews and not message.link_preview
@@ -64,16 +77,23 @@ def after_send(user, message, data):
         jobs.enqueue("link_preview", str(message.id))
 
 
-def add_preview(message_id):
-    """The job `link_preview`: the card for the message's first link, added once."""
+def add_preview(message_id, waited=0):
+    """The job `link_preview`: the card for the message's first link, added once, and only while
+    that is still its first link. A job that finds the URL being fetched by another comes back
+    after WAIT_MS and reads the cache then."""
     message = Message.objects(id=ObjectId(message_id)).exclude("edits").first()
     url = first_link(message.text) if message is not None and not message.deleted else None
     if url is None or message.link_preview:
         return
-    preview = cached_preview(url, message.sender)
+    try:
+        preview = cached_preview(url, message.sender)
+    except PreviewBeingFetched:
+        if waited < WAITS:
+            jobs.enqueue("link_preview", message_id, waited + 1, delay_ms=WAIT_MS)
+        return
     if preview is None:
         return
-    if Message.objects(id=message.id, deleted=False, link_preview=None).update_one(
+    if Message.objects(id=message.id, deleted=False, link_preview=None, text=message.text).update_one(
             set__link_preview=preview, set__updated_at=utcnow()):
         message.reload()
         conversation = Conversation.objects(id=message.conversation).first()
@@ -83,33 +103,37 @@ def add_preview(message_id):
 
 def cached_preview(url, owner_id):
     """The preview of `url` (None: the page has none, or may not be fetched), fetched only when
-    the cache has no answer for its normalised form."""
+    the cache has no answer for its normalised form. A page that could not be had now is asked
+    again after UNAVAILABLE_CACHE_SECONDS; every other answer is kept LINK_PREVIEW_CACHE_SECONDS."""
     state, key = redis_store.state, redis_store.key("link-preview", hashlib.sha256(normalised(url).encode()).hexdigest())
     found = state.get(key)
-    if found is None:
-        if not state.set(f"{key}:lock", "1", nx=True, ex=LOCK_SECONDS):
-            raise PreviewBeingFetched(url)
-        preview = fetch_preview(url, owner_id)
+    if found is not None:
+        stored = json.loads(found)
+        return {**stored, "fetchedAt": parse_iso(stored["fetchedAt"])} if stored else None
+    if not state.set(f"{key}:lock", "1", nx=True, ex=LOCK_SECONDS):
+        raise PreviewBeingFetched(url)
+    try:
+        preview, keep_seconds = fetch_preview(url, owner_id)
         stored = {**preview, "fetchedAt": iso(preview["fetchedAt"])} if preview else {}
-        state.set(key, json.dumps(stored), ex=current_app.config["LINK_PREVIEW_CACHE_SECONDS"])
+        state.set(key, json.dumps(stored), ex=keep_seconds)
+    finally:
         state.delete(f"{key}:lock")
-        return preview
-    stored = json.loads(found)
-    return {**stored, "fetchedAt": parse_iso(stored["fetchedAt"])} if stored else None
+    return preview
 
 
 def fetch_preview(url, owner_id):
-    """Fetch and read the page, and store its image: the preview, or None."""
+    """Fetch and read the page, and store its image: (the preview or None, seconds to keep that)."""
     deadline = time.monotonic() + FETCH_SECONDS
     exempt = page_fetcher.EVERYTHING if current_app.config["LINK_PREVIEW_ALLOW_PRIVATE"] else ()
+    keep = current_app.config["LINK_PREVIEW_CACHE_SECONDS"]
     try:
         page = page_fetcher.fetch(url, ("text/html",), PAGE_MAX_BYTES, deadline, exempt)
     except (page_fetcher.Refused, page_fetcher.Unavailable) as exc:
         _not_fetched(url, exc)
-        return None
+        return None, keep if isinstance(exc, page_fetcher.Refused) else UNAVAILABLE_CACHE_SECONDS
     meta = page_meta(page.body, page.charset, page.url)
     if not (meta["title"] or meta["description"]):
-        return None
+        return None, keep
     image = None
     if meta["image"]:
         try:
@@ -117,7 +141,7 @@ def fetch_preview(url, owner_id):
         except (page_fetcher.Refused, page_fetcher.Unavailable, ValidationFailed) as exc:
             _not_fetched(meta["image"], exc)
     return {"url": url, "title": meta["title"], "description": meta["description"], "siteName": meta["siteName"],
-            "image": image, "fetchedAt": utcnow()}
+            "image": image, "fetchedAt": utcnow()}, keep
 
 
 def _not_fetched(url, exc):
