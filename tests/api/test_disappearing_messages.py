@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from backend2.utils.time import parse_iso
+from support.people import AppWorld
 
 DAY = 86400
 
@@ -78,3 +79,15 @@ def test_other_group_settings_stay_refused_in_a_direct_chat(client, person, chat
     me, ada = person("Me"), person("Ada")
     answer = set_timer(client, me, chat(me, ada), {"disappearingSeconds": DAY, "name": "x"})
     assert answer.status_code == 400 and answer.get_json()["code"] == "not_a_group"
+
+
+def test_a_disappearing_messages_push_carries_no_text(make_app, otp_inbox, fcm, push_providers):
+    world = AppWorld(make_app(use_redis=False, **fcm.settings()).test_client(), otp_inbox)
+    me, ada = world.person("Me"), world.person("Ada")
+    conversation_id = world.chat(me, ada)
+    world.client.put("/auth/sessions/current/push", headers=ada.headers, json={"fcmToken": "fcm-vanishing"})
+    set_timer(world.client, me, conversation_id, {"disappearingSeconds": DAY})
+    sent = world.say(me, conversation_id, "the secret itself")
+    push = fcm.wait_for(lambda p: p["token"] == "fcm-vanishing" and p["data"].get("messageId") == sent["id"])[0]
+    assert push["message"]["notification"]["body"] == "New message"
+    assert "secret" not in str(push)
