@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from backend2.utils.urls import normalised
 from backend2.version import VERSION
 
 MAX_REDIRECTS = 3
@@ -70,7 +71,7 @@ def fetch(url, content_types, max_bytes, deadline, exempt=()):
     transport = httpx.HTTPTransport(verify=True, retries=0)
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            response = _get(transport, url, deadline, exempt)
+            response = _get(transport, _checked_form(url), deadline, exempt)
             if response.status_code in (301, 302, 303, 307, 308) and response.headers.get("location"):
                 response.close()
                 url = urljoin(url, response.headers["location"])
@@ -81,18 +82,23 @@ def fetch(url, content_types, max_bytes, deadline, exempt=()):
         transport.close()
 
 
+def _checked_form(url):
+    """The URL with its name in IDNA (so `Host` and SNI are ASCII); refused if it is no http(s) URL."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise Refused("scheme", scheme)
+    form = normalised(url)
+    if form is None:
+        raise Refused("invalid_url", url)
+    return form
+
+
 def _get(transport, url, deadline, exempt):
+    """One request of `url` (in its checked form) to the one address its name resolves to."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise Refused("scheme", parts.scheme)
     if parts.username is not None or parts.password is not None:
         raise Refused("credentials")
-    try:
-        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise Refused("invalid_url", url)
-    if not host:
-        raise Refused("invalid_url", url)
+    host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
     address = _resolve(host, port, exempt)
     if exempt != EVERYTHING and (address, port) not in exempt and port not in ALLOWED_PORTS:
         raise Refused("port", str(port))

@@ -44,6 +44,8 @@ def test_every_probe_is_refused_by_default_and_the_site_sees_nothing(site):
         site.url("/page"): "loopback",
         site.url("/page", host="localhost"): "loopback",
         site.url("/page", host=own_name): "loopback",
+        site.url("/page", host="2130706433"): "loopback",  # 127.0.0.1 as one number
+        site.url("/page", host="127.1"): "loopback",
         "http://10.0.0.1/page": "private",
         "http://192.168.1.1/": "private",
         "http://172.16.5.4/": "private",
