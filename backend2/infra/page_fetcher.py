@@ -10,7 +10,7 @@ A link in a message is anyone's input, so every fetch is held to these rules, an
   URL is rewritten to the address, with the name kept for `Host` and TLS (SNI and the certificate);
 - at most MAX_REDIRECTS redirects, each checked again as a new link;
 - the body is read up to `max_bytes` and within the deadline (the whole fetch: every hop,
-  connecting and reading), and its type must be one the caller asked for; no content
+  resolving, connecting and reading), and its type must be one the caller asked for; no content
   encoding (it could hide a far larger body);
 - no cookies, no credentials, no proxy from the environment; a user agent that names Backend2.
 `exempt` lifts the address and port rules (LINK_PREVIEW_ALLOW_PRIVATE, for tests and development).
@@ -18,6 +18,8 @@ A link in a message is anyone's input, so every fetch is held to these rules, an
 import ipaddress
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as ResolveTimeout
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -31,6 +33,8 @@ ALLOWED_PORTS = (80, 443)
 USER_AGENT = f"Backend2-LinkPreview/{VERSION} (+link previews for a chat app)"
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 EVERYTHING = "everything"
+# Name lookups run here, so a slow DNS answer is waited for only until the deadline.
+_resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="link-preview-dns")
 
 
 class Refused(Exception):
@@ -99,7 +103,7 @@ def _get(transport, url, deadline, exempt):
     if parts.username is not None or parts.password is not None:
         raise Refused("credentials")
     host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
-    address = _resolve(host, port, exempt)
+    address = _resolve(host, port, exempt, deadline)
     if exempt != EVERYTHING and (address, port) not in exempt and port not in ALLOWED_PORTS:
         raise Refused("port", str(port))
     literal = f"[{address}]" if ":" in address else address
@@ -119,10 +123,13 @@ def _get(transport, url, deadline, exempt):
         raise Unavailable(str(exc))
 
 
-def _resolve(host, port, exempt):
+def _resolve(host, port, exempt, deadline):
     """The one address to connect to: every address the name has must be allowed."""
+    lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        found = lookup.result(timeout=_left(deadline))
+    except ResolveTimeout:
+        raise Refused("timeout", f"resolving {host}")
     except (socket.gaierror, UnicodeError) as exc:
         raise Unavailable(f"cannot resolve {host}: {exc}")
     addresses = list(dict.fromkeys(info[4][0].split("%")[0] for info in found))
