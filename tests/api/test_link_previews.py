@@ -65,6 +65,7 @@ def test_a_link_sent_in_many_chats_is_fetched_once(world, site):
     sent = [world.say(me, chat, f"{site.url('/page')}#part-{n}") for n, chat in enumerate(chats)]
     cards = [preview_of(world, me, chat, message["id"]) for chat, message in zip(chats, sent)]
     assert len({card["title"] for card in cards}) == 1
+    assert [card["url"] for card in cards] == [f"{site.url('/page')}#part-{n}" for n in range(3)]
     assert site.seen("/page") == 1
 
 

@@ -93,6 +93,7 @@ def add_preview(message_id, waited=0):
         return
     if preview is None:
         return
+    preview["url"] = url  # the link as this message spells it (the cache may hold another spelling's)
     if Message.objects(id=message.id, deleted=False, link_preview=None, text=message.text).update_one(
             set__link_preview=preview, set__updated_at=utcnow()):
         message.reload()
