@@ -1,6 +1,9 @@
 """The disappearing-message timer of a chat: who may set it, what it accepts, the line in the chat,
 and `expiresAt` on what is sent while it is on. (Expiry itself, across processes:
 tests/system/test_disappearing_messages_multiprocess.py.)"""
+import io
+import json
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -91,3 +94,16 @@ def test_a_disappearing_messages_push_carries_no_text(make_app, otp_inbox, fcm, 
     push = fcm.wait_for(lambda p: p["token"] == "fcm-vanishing" and p["data"].get("messageId") == sent["id"])[0]
     assert push["message"]["notification"]["body"] == "New message"
     assert "secret" not in str(push)
+
+
+def test_disappearing_messages_are_never_exported(client, person, chat, say):
+    me, ada = person("Me"), person("Ada")
+    conversation_id = chat(me, ada)
+    kept = say(me, conversation_id, "kept")
+    set_timer(client, me, conversation_id, {"disappearingSeconds": DAY})
+    say(me, conversation_id, "vanishing")
+    response = client.get("/users/me/export", headers=me.headers)
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    messages = json.loads(archive.read("backend2-export.json"))["messages"]
+    assert [m["id"] for m in messages if m["type"] != "system"] == [kept["id"]]
+    assert "vanishing" not in archive.read("backend2-export.json").decode()
