@@ -22,15 +22,18 @@ def start_background_tasks(app):
     socketio.start_background_task(_forever, app, lambda: uploads.sweep_orphans(ORPHAN_SWEEP_SECONDS),
                                    ORPHAN_SWEEP_SECONDS)
     socketio.start_background_task(_forever, app, account_deletion.erase_due_accounts, ORPHAN_SWEEP_SECONDS)
-    socketio.start_background_task(_forever, app, expiry.expire_due, expiry.EXPIRY_SWEEP_SECONDS)
+    # First at start: what fell due while every process was down goes now, even if Redis lost its deadline.
+    socketio.start_background_task(_forever, app, expiry.expire_due, expiry.EXPIRY_SWEEP_SECONDS, True)
 
 
-def _forever(app, work, every):
-    """Run `work` every `every` seconds. A failure (Redis down, say) is
-    retried; it is logged when the failures start and when they end, not on every tick."""
+def _forever(app, work, every, at_start=False):
+    """Run `work` every `every` seconds (and once at once, `at_start`). A failure (Redis down, say)
+    is retried; it is logged when the failures start and when they end, not on every tick."""
     failing = False
     while True:
-        socketio.sleep(every)
+        if not at_start:
+            socketio.sleep(every)
+        at_start = False
         try:
             with app.app_context():
                 work()

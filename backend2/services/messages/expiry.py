@@ -8,7 +8,7 @@ claimed by whichever web process sweeps first, within DEADLINE_TICK_SECONDS of i
 process stored the message and even if every process was down when it fell due (the set
 outlives them, and the first process up runs what is overdue). Should a deadline be lost (Redis
 was flushed, or down when the message was stored), the sweep of the `expiresAt` index that each
-process runs every EXPIRY_SWEEP_SECONDS finds the message. Both end in `expire`, which acts once.
+process runs when it starts and every EXPIRY_SWEEP_SECONDS finds the message. Both end in `expire`, which acts once.
 """
 import logging
 from datetime import timedelta
