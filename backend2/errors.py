@@ -88,6 +88,8 @@ class Codes:
     EMPTY_MESSAGE = Code("empty_message", "A message needs text, an attachment, a location or a contact")
     INVALID_REPLY = Code("invalid_reply", "replyTo is not a message of this conversation")
     INVALID_ATTACHMENT = Code("invalid_attachment", "An attachment is not a file uploaded to this server")
+    INVALID_LINK_PREVIEW = Code("invalid_link_preview",
+                                "linkPreview is not for the message's first link, or its image is not an uploaded image")
     SENDER_MISMATCH = Code("sender_mismatch", "'from' is not the signed-in user")
     BLOCKED = Code("blocked", "You cannot message this user")
     NOT_SENDER = Code("not_sender", "Only the sender may edit a message")

@@ -13,6 +13,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from config.jobs import job_problems, read_job_settings
+from config.link_previews import link_preview_problems, read_link_preview_settings
 from config.observability import observability_problems, read_observability_settings
 from config.push import push_problems, read_push_settings
 
@@ -130,6 +131,7 @@ class Config:
         self.FORWARD_MAX_TARGETS = int(get("FORWARD_MAX_TARGETS", 5))
         self.PINS_MAX = int(get("PINS_MAX", 3))
         self.PINNED_CHATS_MAX = int(get("PINNED_CHATS_MAX", 5))
+        self.DISAPPEARING_MIN_SECONDS = int(get("DISAPPEARING_MIN_SECONDS", 30))
 
         self.DEFAULT_REGION = get("DEFAULT_REGION", "US").upper()
         self.OTP_TTL_SECONDS = int(get("OTP_TTL_SECONDS", 300))
@@ -170,6 +172,7 @@ class Config:
 
         read_push_settings(self, get, _bool)
         read_job_settings(self, get)
+        read_link_preview_settings(self, get, _bool)
 
         self.LOG_LEVEL = get("LOG_LEVEL", "INFO").upper()
         read_observability_settings(self, get)
@@ -204,7 +207,10 @@ class Config:
             found.append(f"STORAGE_BACKEND must be one of {', '.join(STORAGE_BACKENDS)}")
         if self.STORAGE_BACKEND == "s3" and not self.S3_BUCKET:
             found.append("STORAGE_BACKEND=s3 needs S3_BUCKET")
-        return found + push_problems(self) + job_problems(self) + observability_problems(self)
+        if not 1 <= self.DISAPPEARING_MIN_SECONDS <= 90 * 86400:
+            found.append("DISAPPEARING_MIN_SECONDS must be between 1 and 7776000 (90 days)")
+        return (found + push_problems(self) + job_problems(self) + link_preview_problems(self)
+                + observability_problems(self))
 
     def finalize(self):
         """Refuse unsafe settings, or fill in safe development fallbacks."""

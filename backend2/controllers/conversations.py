@@ -44,7 +44,7 @@ from backend2.schemas.conversations import (
     MembersInputSchema,
 )
 from backend2.schemas.receipts import ReceiptInputSchema, ReceiptSchema
-from backend2.services.conversations import conversation_settings, direct, groups, lookup, receipts
+from backend2.services.conversations import conversation_settings, direct, disappearing, groups, lookup, receipts
 from backend2.services.messages.message_views import present_conversations
 
 conversations_bp = Blueprint("conversations", __name__, url_prefix="/conversations")
@@ -94,9 +94,14 @@ def get_one(conversation_id):
 @json_body(GroupUpdateSchema)
 @response(ConversationSchema)
 @other_responses(GROUP_ERRORS)
-def update_group(changes, conversation_id):
-    """Change a group's name, avatar, description, or who may send and pin (admins)"""
-    return conversation_response(groups.update_group(current_user(), conversation_id, changes))
+def update_conversation(changes, conversation_id):
+    """Change a group's name, avatar, description, or who may send and pin (admins); set any chat's disappearing-message timer
+
+    `disappearingSeconds` (`disappearing_seconds`): messages sent from now on carry `expiresAt` and
+    disappear for everyone at that time; either person of a direct chat may set it, only admins in a
+    group. A line in the chat says who set what, and every member's devices get `conversation_updated`.
+    """
+    return conversation_response(disappearing.update_conversation(current_user(), conversation_id, changes))
 
 
 @conversations_bp.patch("/<conversation_id>/settings")

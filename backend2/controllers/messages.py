@@ -6,7 +6,17 @@ location, contact, call, system`), `attachments, location, contact, replyTo` (a 
 sender, text (100 characters), type, deleted}`, as the original is now), `clientId, status` (the
 sender's copy only: `sent, delivered, read`), `reactions` (`[{emoji, count, userIds, mine}]`),
 `mentions, mentionsMe, forwarded, forwardCount, forwardedManyTimes, system` (a group change:
-`{action, actorId, userIds, changes}`), `createdAt, updatedAt, editedAt, deleted, deletedAt`.
+`{action, actorId, userIds, changes}`), `createdAt, updatedAt, editedAt, deleted, deletedAt`, `expiresAt` (`expires_at`: sent while the
+chat's disappearing timer was on, it goes for everyone then, and devices get `message_deleted`
+with `scope: "expired"`), and `linkPreview` (`link_preview`: `{url, title, description,
+siteName, image, fetchedAt}`, the card of its first link, or null).
+
+Link previews: with `LINK_PREVIEWS_ENABLED`, the server fetches the first link's page in the
+background and adds the card afterwards (`message_updated` on every device, and sync); its
+`image` is stored here, re-encoded, as private as an attachment. A sender's app may send its own
+`linkPreview` (`url` the text's first link, `image` one of its uploads; 400
+`invalid_link_preview` otherwise) or `noPreview: true`; the `linkPreviews` user setting turns the
+server's previews off for what one sends.
 `mentions` (user ids, members of the chat) may be sent with a message; a reply must quote a
 message the sender can still see (400 `invalid_reply`).
 

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from backend2.errors import Codes, NotFound, Unauthorized
 from backend2.extensions import limiter
 from backend2.infra import metrics
+from backend2.services.messages.link_previews import refusal_counts
 from backend2.services.operations.health import job_counts, push_counts
 
 metrics_bp = Blueprint("metrics", __name__)
@@ -35,4 +36,6 @@ def scrape():
         metrics.jobs_dead_letters.set(found["deadLetters"])
     for outcome, value in found.get("outcomes", {}).items():
         metrics.jobs_totals.labels(outcome).set(value)
+    for reason, value in refusal_counts().items():
+        metrics.link_preview_refusals.labels(reason).set(value)
     return Response(metrics.exposition(), mimetype=metrics.CONTENT_TYPE)

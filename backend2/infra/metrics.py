@@ -62,6 +62,9 @@ jobs_queued = Gauge("backend2_jobs_queued", "Background jobs waiting (ready or d
                     ["queue"], registry=REGISTRY)
 jobs_dead_letters = Gauge("backend2_jobs_dead_letters", "Background jobs given up on, kept in the dead-letter queue",
                           registry=REGISTRY)
+link_preview_refusals = Gauge("backend2_link_preview_refusals_total",
+                              "Link preview fetches refused by the rules, by reason, across every process (from Redis)",
+                              ["reason"], registry=REGISTRY)
 jobs_totals = Gauge("backend2_jobs_total", "Background jobs run by every worker, by outcome: done, failed, "
                     "retried (a failure that will run again), dead (retries used up)", ["outcome"], registry=REGISTRY)
 

@@ -47,6 +47,8 @@ class Conversation(TimestampedDocument):
     only_admins_can_pin = me.BooleanField(db_field="onlyAdminsCanPin", default=False)
     pins = me.EmbeddedDocumentListField(PinnedMessage, default=list)  # oldest first
     invite_token = me.StringField(db_field="inviteToken")
+    # Messages sent while set disappear this many seconds after they were sent (None: off).
+    disappearing_seconds = me.IntField(db_field="disappearingSeconds")
 
     @classmethod
     def find_for_participant(cls, conversation_id, user_id):
@@ -86,3 +88,9 @@ class Conversation(TimestampedDocument):
         """Make a message the last one and move `updatedAt`, unless a later one got there first."""
         cls._get_collection().update_one({"_id": conversation_id, "updatedAt": {"$lte": at}},
                                          {"$set": {"lastMessage": message_id, "updatedAt": at}})
+
+    @classmethod
+    def replace_last_message(cls, conversation_id, message_id, successor_id):
+        """`successor_id` (or nothing) becomes the last message where `message_id` was it."""
+        update = {"$set": {"lastMessage": successor_id}} if successor_id else {"$unset": {"lastMessage": ""}}
+        cls._get_collection().update_one({"_id": conversation_id, "lastMessage": message_id}, update)

@@ -42,6 +42,8 @@ class Message(TimestampedDocument):
             {"fields": ["attachments.url"]},
             # Search: messages holding a word, newest first (`searchTerms` is multikey).
             {"fields": ["search_terms", "-created_at", "-id"]},
+            # Disappearing messages: the sweep for those due (services/messages/expiry.py).
+            {"fields": ["expires_at"], "sparse": True},
             # Exactly-once sends: one message per sender and client id, where one was given.
             {"fields": ["sender", "client_id"], "unique": True,
              "partialFilterExpression": {"clientId": {"$type": "string"}}},
@@ -70,6 +72,10 @@ class Message(TimestampedDocument):
     system = me.DictField()  # type "system": {action, actorId, userIds, changes}
     # The words of the text, normalised (utils/search_terms.py): what search looks up.
     search_terms = me.ListField(me.StringField(), db_field="searchTerms", default=list)
+    # In a chat with disappearing messages: when it goes for everyone (services/messages/expiry.py).
+    expires_at = me.DateTimeField(db_field="expiresAt")
+    # The card of its first link: {url, title, description, siteName, image, fetchedAt}.
+    link_preview = me.DictField(db_field="linkPreview", default=None)
 
     @classmethod
     def unindexed_for_search(cls, after_id, limit):
@@ -102,5 +108,13 @@ class Message(TimestampedDocument):
 
     @classmethod
     def conversations_holding(cls, url):
-        """The conversations with a message (not deleted) that has the file at `url` attached."""
-        return cls._get_collection().distinct("conversation", {"attachments.url": url})
+        """The conversations with a message (not deleted) that has the file at `url` attached,
+        or shows it as its link preview's image."""
+        return cls._get_collection().distinct("conversation", {"$or": [{"attachments.url": url},
+                                                                       {"linkPreview.image": url}]})
+
+    @classmethod
+    def due_to_expire(cls, now, limit):
+        """Ids of messages whose time ran out and that are not gone yet, oldest due first."""
+        rows = cls._get_collection().find({"expiresAt": {"$lte": now}, "deleted": {"$ne": True}}, {"_id": 1})
+        return [row["_id"] for row in rows.sort("expiresAt", 1).limit(limit)]

@@ -51,6 +51,7 @@ class User(TimestampedDocument):
     push_previews = setting_field("push_previews")
     badge_includes_muted = setting_field("badge_includes_muted")
     mentions_bypass_mute = setting_field("mentions_bypass_mute")
+    link_previews = setting_field("link_previews")
     requests_from_strangers = setting_field("requests_from_strangers")
     # Privacy: who sees what of this person (services/people/privacy.py).
     last_seen_visibility = setting_field("last_seen_visibility")

@@ -1,3 +1,4 @@
+from flask import current_app
 from marshmallow import ValidationError, fields, post_dump, validate
 
 from backend2.extensions import ma
@@ -28,13 +29,30 @@ class ConversationCreateSchema(InputSchema):
     description = fields.String(validate=validate.Length(max=2000))
 
 
+DISAPPEARING_MAX_SECONDS = 90 * 86400
+
+
+def validate_disappearing(value):
+    """Off (0 or null), or DISAPPEARING_MIN_SECONDS to 90 days."""
+    minimum = current_app.config["DISAPPEARING_MIN_SECONDS"]
+    if value and not minimum <= value <= DISAPPEARING_MAX_SECONDS:
+        raise ValidationError(f"0 or null (off), or {minimum} to {DISAPPEARING_MAX_SECONDS} seconds")
+
+
 class GroupUpdateSchema(InputSchema):
-    ALIASES = {"avatarUrl": "avatar"}
+    """A group's settings (admins), or the disappearing-message timer of any chat."""
+
+    ALIASES = {"avatarUrl": "avatar", "disappearing_seconds": "disappearingSeconds"}
     name = display_name_field(100)
     avatar = url_field()
     description = fields.String(allow_none=True, validate=validate.Length(max=2000))
     onlyAdminsCanSend = fields.Boolean(truthy={True}, falsy={False}, metadata={"description": "an announcement group"})
     onlyAdminsCanPin = fields.Boolean(truthy={True}, falsy={False})
+    disappearingSeconds = fields.Integer(
+        strict=True, allow_none=True, validate=validate_disappearing,
+        metadata={"description": "messages sent from now on disappear this many seconds after sending (usually "
+                                 "86400, 604800 or 7776000); 0 or null turns it off. Either person of a direct "
+                                 "chat, the admins of a group"})
 
 
 class MembersInputSchema(InputSchema):
@@ -103,6 +121,9 @@ class ConversationSchema(ma.Schema.from_dict(id_fields())):
     onlyAdminsCanSend = fields.Boolean(attribute="only_admins_can_send")
     onlyAdminsCanPin = fields.Boolean(attribute="only_admins_can_pin")
     pins = fields.List(fields.Nested(PinnedMessageSchema), metadata={"description": "pinned messages, oldest first"})
+    disappearingSeconds = fields.Integer(attribute="disappearing_seconds", allow_none=True, dump_default=None,
+                                         metadata={"description": "the disappearing-message timer; null: off"})
+    disappearing_seconds = fields.Integer(allow_none=True, dump_default=None, dump_only=True)
     unreadCount = fields.Integer(attribute="unread_count", dump_default=0)
     unreadMentions = fields.Integer(attribute="unread_mentions", dump_default=0,
                                     metadata={"description": "unread messages that mention the caller"})

@@ -38,10 +38,22 @@ class SharedContactSchema(InputSchema):
     phone = fields.String(required=True, validate=validate.Length(min=1, max=40))
 
 
+class LinkPreviewInputSchema(InputSchema):
+    """A preview the sender's app made itself; `image` is one of this server's uploads."""
+
+    ALIASES = {"site_name": "siteName"}
+    url = fields.String(required=True, validate=[validate.Length(max=2048), validate.URL(schemes={"http", "https"})])
+    title = fields.String(allow_none=True, validate=validate.Length(max=300))
+    description = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    siteName = fields.String(allow_none=True, validate=validate.Length(max=200))
+    image = fields.String(allow_none=True, validate=validate.Length(max=2048))
+
+
 class MessageSendSchema(InputSchema):
     """Desktop: {conversationId or conversation, text or content}; mobile: {to, text, from?}."""
 
-    ALIASES = {"conversation": "conversationId", "content": "text"}
+    ALIASES = {"conversation": "conversationId", "content": "text", "link_preview": "linkPreview",
+               "no_preview": "noPreview"}
     conversationId = object_id_field()
     to = object_id_field()
     from_ = object_id_field(data_key="from", attribute="from")
@@ -54,11 +66,16 @@ class MessageSendSchema(InputSchema):
     replyTo = object_id_field(allow_none=True)
     mentions = fields.List(object_id_field(), load_default=list, validate=validate.Length(max=MAX_MENTIONS))
     clientId = fields.String(validate=validate.Length(min=1, max=100))
+    linkPreview = fields.Nested(LinkPreviewInputSchema, allow_none=True,
+                                metadata={"description": "the app's own preview of the first link"})
+    noPreview = fields.Boolean(truthy={True}, falsy={False}, metadata={"description": "true: no link preview"})
 
     @validates_schema
     def conversation_or_recipient(self, data, **kwargs):
         if ("conversationId" in data) == ("to" in data):
             raise ValidationError("Give either 'conversationId' or 'to'", "conversationId")
+        if data.get("linkPreview") and data.get("noPreview"):
+            raise ValidationError("Give either 'linkPreview' or 'noPreview'", "noPreview")
 
 
 class MessageEditSchema(InputSchema):
@@ -112,6 +129,17 @@ class AttachmentSchema(ma.Schema):
     durationMs = fields.Integer(attribute="duration_ms", allow_none=True, metadata={"description": "audio and video"})
 
 
+class LinkPreviewSchema(ma.Schema):
+    url = fields.String()
+    title = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    siteName = fields.String(allow_none=True)
+    site_name = fields.String(attribute="siteName", allow_none=True, dump_only=True)
+    image = MediaLink(allow_none=True, metadata={"description": "stored here, re-encoded: a signed link"})
+    fetchedAt = Timestamp()
+    fetched_at = Timestamp(attribute="fetchedAt", dump_only=True)
+
+
 class ReplyPreviewSchema(ma.Schema.from_dict(id_fields())):
     sender = ObjectIdString()
     from_ = ObjectIdString(attribute="sender", data_key="from", dump_only=True)
@@ -130,10 +158,12 @@ class ReactionSchema(ma.Schema):
 
 class SystemEntrySchema(ma.Schema):
     action = fields.String(metadata={"enum": ["group_created", "members_added", "member_removed", "member_left",
-                                              "member_joined", "admin_added", "admin_removed", "group_updated"]})
+                                              "member_joined", "admin_added", "admin_removed", "group_updated",
+                                              "disappearing_changed"]})
     actorId = ObjectIdString()
     userIds = fields.List(ObjectIdString())
     changes = fields.List(fields.String(), metadata={"description": "group_updated: the fields that changed"})
+    disappearingSeconds = fields.Integer(allow_none=True, metadata={"description": "disappearing_changed: the timer"})
 
 
 class MessageSchema(ma.Schema.from_dict(id_fields())):
@@ -166,6 +196,13 @@ class MessageSchema(ma.Schema.from_dict(id_fields())):
     editedAt = Timestamp(attribute="edited_at", allow_none=True)
     deleted = fields.Boolean()
     deletedAt = Timestamp(attribute="deleted_at", allow_none=True)
+    expiresAt = Timestamp(attribute="expires_at", allow_none=True, dump_default=None,
+                          metadata={"description": "a disappearing message: when it goes for everyone"})
+    expires_at = Timestamp(allow_none=True, dump_default=None, dump_only=True)
+    linkPreview = fields.Nested(LinkPreviewSchema, attribute="link_preview", allow_none=True, dump_default=None,
+                                metadata={"description": "the card of the first link; added later by "
+                                                         "message_updated when the server makes it"})
+    link_preview = fields.Nested(LinkPreviewSchema, allow_none=True, dump_default=None, dump_only=True)
 
 
 class MessagePaginationSchema(ma.Schema):

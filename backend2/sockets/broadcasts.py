@@ -45,7 +45,8 @@ def on_message_reacted(event):
 
 def _pin_event(event, message, conversation, actor_id):
     emit_to_users(event, {"messageId": str(message.id), "conversationId": str(conversation.id),
-                          "userId": str(actor_id), "pins": pins_json(conversation)}, conversation.participants)
+                          "userId": str(actor_id) if actor_id else None, "pins": pins_json(conversation)},
+                  conversation.participants)
 
 
 def on_message_pinned(event):
@@ -69,7 +70,21 @@ def on_message_deleted(event):
     if event.scope == "me":
         emit_to_users("message_deleted", {**message_json(actor_id, message, conversation), "scope": "me"}, [actor_id])
     else:
-        _to_participants("message_deleted", message, conversation, {"scope": "everyone"})
+        _to_participants("message_deleted", message, conversation, {"scope": event.scope})
+
+
+def on_link_preview_added(event):
+    """Nothing the sender wrote changed: `message_updated`, not `message_edited`."""
+    _to_participants("message_updated", event.message, event.conversation)
+
+
+def on_conversation_updated(event):
+    """Every member's devices: the chat's disappearing-message timer changed."""
+    conversation, seconds = event.conversation, event.disappearing_seconds
+    emit_to_users("conversation_updated", {
+        "conversationId": str(conversation.id), "conversation_id": str(conversation.id),
+        "disappearingSeconds": seconds, "disappearing_seconds": seconds, "userId": str(event.actor_id),
+        "updatedAt": iso(conversation.updated_at)}, conversation.participants)
 
 
 def on_receipt_moved(event):

@@ -39,3 +39,12 @@ def parse_iso(value):
         return as_utc(parsed).replace(microsecond=parsed.microsecond // 1000 * 1000)
     except (ValueError, OverflowError):  # OverflowError: an offset takes it out of years 1-9999
         return None
+
+
+DURATION_UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
+
+
+def describe_duration(seconds):
+    """"24 hours", "7 days", "90 seconds": in the largest unit that divides it."""
+    count, unit = next((seconds // size, unit) for size, unit in DURATION_UNITS if seconds % size == 0)
+    return f"{count} {unit}{'' if count == 1 else 's'}"

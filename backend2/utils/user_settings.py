@@ -43,6 +43,8 @@ SETTINGS = (
             "the badge counts muted chats' unread messages"),
     Setting("mentions_bypass_mute", "mentionsBypassMute", None, "mentionsBypassMute", True, FLAG,
             "a mention in a muted group still pushes"),
+    Setting("link_previews", "linkPreviews", "linkPreviews", "linkPreviews", True, FLAG,
+            "the server makes a preview card of the first link in what I send"),
 )
 BY_FIELD = {setting.field: setting for setting in SETTINGS}
 PRIVACY_SETTINGS = tuple(setting for setting in SETTINGS if setting.privacy_name)

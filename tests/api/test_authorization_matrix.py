@@ -93,6 +93,12 @@ ROLE_MATRIX = [
      "conversation_not_found"),
     ("otto", "DELETE", "/auth/sessions/{session_id}", None, 404, "session_not_found"),
     ("max", "PATCH", "/conversations/{conversation_id}", {"name": "Taken over"}, 403, "admin_required"),
+    ("max", "PATCH", "/conversations/{conversation_id}", {"disappearingSeconds": 86400}, 403, "admin_required"),
+    ("otto", "PATCH", "/conversations/{conversation_id}", {"disappearingSeconds": 86400}, 404,
+     "conversation_not_found"),
+    ("otto", "POST", "/messages", {"conversationId": "{conversation_id}", "text": "https://example.org/",
+                                   "linkPreview": {"url": "https://example.org/", "title": "x"}}, 404,
+     "conversation_not_found"),
     ("max", "POST", "/conversations/{conversation_id}/members", {"userIds": ["{user_id}"]}, 403, "admin_required"),
     ("max", "DELETE", "/conversations/{conversation_id}/members/{user_id}", None, 403, "admin_required"),
     ("max", "POST", "/conversations/{conversation_id}/admins/{user_id}", None, 403, "admin_required"),
@@ -256,6 +262,25 @@ def test_media_is_for_its_uploader_the_chats_that_hold_it_and_signed_links_only(
     expired = fetch(f"{plain['file']}?exp={past}&sig={signature(name, past, TEST_JWT_SECRET)}")
     assert (expired.status_code, expired.get_json()["code"]) == (403, "link_expired")
 
+
     client.delete(f"/conversations/{group}/members/{max_.id}", headers=olga.headers)
     assert fetch(plain["file"], max_).status_code == 404  # removed from the group: no longer
     assert fetch(link).status_code == 200  # a link already handed out lasts until it expires
+
+def test_a_link_previews_image_is_for_the_chats_that_show_it(client, world):
+    import io
+
+    from PIL import Image
+    olga, max_, otto, bea = world["olga"], world["max"], world["otto"], world["bea"]
+    picture = io.BytesIO()
+    Image.new("RGB", (60, 40), (9, 9, 9)).save(picture, "PNG")
+    card = client.post("/uploads", headers=olga.headers, content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(picture.getvalue()), "card.png")}).get_json()["url"]
+    sent = client.post("/messages", headers=olga.headers, json={
+        "conversationId": world["ids"]["conversation_id"], "text": "https://example.org/a",
+        "linkPreview": {"url": "https://example.org/a", "title": "A", "image": card}}).get_json()
+    image = sent["linkPreview"]["image"].split("?")[0]
+    assert client.get(image, headers=max_.headers).status_code == 200
+    for stranger in (otto, bea):
+        refused = client.get(image, headers=stranger.headers)
+        assert (refused.status_code, refused.get_json()["code"]) == (404, "file_not_found")

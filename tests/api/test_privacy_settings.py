@@ -46,7 +46,7 @@ def test_the_defaults_show_everything_and_settings_are_checked(client, person):
     me = person("Me")
     assert client.get("/users/me/settings", headers=me.headers).get_json() == {
         "lastSeen": "everyone", "onlineStatus": "everyone", "profilePhoto": "everyone", "readReceipts": True,
-        "previewsInPush": True, "requestsFromStrangers": True}
+        "previewsInPush": True, "requestsFromStrangers": True, "linkPreviews": True}
     for bad in ({"lastSeen": "friends"}, {"profilePhoto": "nobody"}, {"readReceipts": "no"}, {"colour": "blue"}):
         assert client.patch("/users/me/settings", headers=me.headers, json=bad).status_code == 400
     assert set_privacy(client, me)["lastSeen"] == "everyone"  # nothing to change is fine

@@ -170,11 +170,19 @@ class Cluster:
         if flush:
             redis_lib.Redis.from_url(TEST_REDIS_URL).flushdb()
         self.settings = {"MONGODB_URI": self.uri, **settings}
-        self.servers = [LiveServer(f"{sys.executable} wsgi.py", webhook=webhook, OTP_SENDER="webhook",
-                                   OTP_WEBHOOK_URL=webhook.url, **self.settings) for _ in range(servers)]
+        self.webhook = webhook
+        self.servers = [self._server() for _ in range(servers)]
         self.workers = []
         for _ in range(workers):
             self.start_worker()
+
+    def _server(self):
+        return LiveServer(f"{sys.executable} wsgi.py", webhook=self.webhook, OTP_SENDER="webhook",
+                          OTP_WEBHOOK_URL=self.webhook.url, **self.settings)
+
+    def restart_servers(self):
+        """New server processes in place of the stopped ones, on the same database and Redis."""
+        self.servers = [self._server() for _ in self.servers]
 
     def start_worker(self, **settings):
         """One more worker on this cluster's database and Redis."""

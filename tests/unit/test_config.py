@@ -44,6 +44,8 @@ def test_safe_production_settings_load():
     ({"STORAGE_BACKEND": None}, "UPLOAD_DIR_PERSISTENT=true"),
     ({"S3_BUCKET": None}, "STORAGE_BACKEND=s3 needs S3_BUCKET"),
     ({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND must be one of local, s3"),
+    ({"LINK_PREVIEW_ALLOW_PRIVATE": "true"}, "LINK_PREVIEW_ALLOW_PRIVATE=true"),
+    ({"DISAPPEARING_MIN_SECONDS": "0"}, "DISAPPEARING_MIN_SECONDS must be between"),
 ])
 def test_production_refuses_each_unsafe_setting(overrides, named):
     if named is None:  # no origins at all is safe: no browser origin is allowed
@@ -132,3 +134,7 @@ def test_push_credentials_may_be_files_and_push_is_off_without_them(tmp_path, ca
     caplog.set_level(logging.INFO, logger="backend2.infra.push_gateways")
     create_app("testing", env={"JWT_SECRET": "k" * 48, "MONGODB_URI": ""})
     assert [r.getMessage() for r in caplog.records if "Push notifications are off" in r.getMessage()]
+
+
+def test_link_previews_may_reach_private_addresses_outside_production_only():
+    assert load_config("development", env={"LINK_PREVIEW_ALLOW_PRIVATE": "true"}).LINK_PREVIEW_ALLOW_PRIVATE is True

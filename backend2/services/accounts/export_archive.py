@@ -37,7 +37,9 @@ def _write_records(out, user, uploads):
     for key, value in _records(user).items():
         out.write(f"  {json.dumps(key)}: {json.dumps(value)},\n")
     out.write('  "messages": [')
-    messages = Message.objects(sender=user.id).order_by("created_at").no_cache().batch_size(MESSAGE_BATCH)
+    # Disappearing messages are left out: an export would keep them past their time.
+    messages = (Message.objects(sender=user.id, expires_at=None).order_by("created_at").no_cache()
+                .batch_size(MESSAGE_BATCH))
     for n, message in enumerate(messages):
         out.write(("," if n else "") + "\n    " + json.dumps(_message(message)))
     out.write(f'\n  ],\n  "files": {json.dumps(_files(uploads))}\n}}\n')
@@ -82,6 +84,8 @@ def _message(message):
             "location": message.location or None, "contact": message.contact or None,
             "replyTo": str(message.reply_to) if message.reply_to else None, "createdAt": iso(message.created_at),
             "editedAt": iso(message.edited_at), "deleted": message.deleted,
+            "linkPreview": {**message.link_preview, "fetchedAt": iso(message.link_preview.get("fetchedAt"))}
+            if message.link_preview else None,
             "previousVersions": [{"text": e.text, "editedAt": iso(e.edited_at)} for e in message.edits]}
 
 

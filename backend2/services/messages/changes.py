@@ -3,6 +3,7 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, Forbidden, ValidationFailed
 from backend2.models import Conversation, Edit, Message
+from backend2.services.messages import link_previews
 from backend2.services.messages.message_queries import message_for
 from backend2.services.support.announce import announce
 from backend2.services.support.events import MessageDeleted, MessageEdited, MessageUnpinned
@@ -13,7 +14,8 @@ EDIT_ATTEMPTS = 3
 
 
 def edit_message(user, message_id, text):
-    """Replace the text (sender only, not once deleted), keeping the previous version."""
+    """Replace the text (sender only, not once deleted), keeping the previous version. An edit that
+    changes the first link drops its card, which would show another page, and asks for the new one's."""
     max_chars = current_app.config["MESSAGE_MAX_CHARS"]
     for _ in range(EDIT_ATTEMPTS):
         message, conversation = message_for(user, message_id)
@@ -27,12 +29,15 @@ def edit_message(user, message_id, text):
             raise ValidationFailed("Invalid text", details={"text": [f"1 to {max_chars} characters"]})
         now = utcnow()
         previous = Edit(text=message.text, edited_at=message.edited_at or message.created_at)
+        new_link = link_previews.link_changed(message.text, text)
         # Only if nobody changed it since we read it; otherwise read again and retry.
         edited = Message.objects(id=message.id, deleted=False, updated_at=message.updated_at).modify(
             push__edits=previous, set__text=text, set__search_terms=terms_of(text), set__edited_at=now,
-            set__updated_at=now, new=True)
+            set__updated_at=now, new=True, **({"unset__link_preview": True} if new_link else {}))
         if edited is not None:
             announce(MessageEdited(edited, conversation))
+            if new_link:
+                link_previews.after_send(user, edited, {})
             return edited, conversation
     raise Conflict("The message is being changed by another request; try again", code=Codes.EDIT_CONFLICT)
 
@@ -51,8 +56,8 @@ def delete_message(user, message_id, scope):
 
 
 def tombstone(message, conversation, actor_id):
-    """Delete a message for everyone (text, attachments, versions, reactions, mentions and its pin
-    erased; the id kept) and tell the participants; returns it as it is now."""
+    """Delete a message for everyone (text, attachments, versions, reactions, mentions, link
+    preview and its pin erased; the id kept) and tell the participants; returns it as it is now."""
     if Message.objects(id=message.id, deleted=False).update_one(**tombstone_changes(utcnow())):
         message.reload()
         if Conversation.pull_pin(conversation.id, message.id):
@@ -65,7 +70,7 @@ def tombstone_changes(now):
     """The update that makes messages tombstones: everything they said is erased, the ids stay."""
     return dict(set__deleted=True, set__deleted_at=now, set__updated_at=now, set__text="", set__attachments=[],
                 set__edits=[], set__reactions=[], set__mentions=[], set__search_terms=[], unset__location=True,
-                unset__contact=True)
+                unset__contact=True, unset__link_preview=True)
 
 
 def message_history(user, message_id):

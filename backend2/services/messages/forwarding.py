@@ -1,8 +1,8 @@
 """Forwarding a message to other conversations of the caller.
 
-Each target gets a copy sent by the caller: the text, the attachments (the same stored files,
-not uploaded again: being in a message of the target is what lets its members fetch them), a
-location or a contact; `forwarded: true` and `forwardCount`, one more hop than the original.
+Each target gets a copy sent by the caller: the text, the attachments and the link preview (the
+same stored files, not uploaded again: being in a message of the target is what lets its members
+fetch them), a location or a contact; `forwarded: true` and `forwardCount`, one more hop than the original.
 Targets are independent: each answers with its message or its own error, as a send there would.
 """
 from backend2.errors import AppError, Codes, Conflict, Forbidden
@@ -39,6 +39,7 @@ def _copy_to(user, original, conversation_id):
     copy = store(dict(
         conversation=conversation.id, sender=user.id, type=original.type, text=original.text,
         attachments=original.attachments, location=original.location, contact=original.contact,
+        link_preview=original.link_preview,
         search_terms=original.search_terms, forwarded=True, forward_count=original.forward_count + 1,
         created_at=now, updated_at=now,
     ), conversation)

@@ -12,7 +12,7 @@ from backend2.models import Conversation, Message
 from backend2.services.conversations.direct import open_direct_conversation, participant_key
 from backend2.services.conversations.lookup import conversation_for, membership_for
 from backend2.services.media.uploads import attachments_for
-from backend2.services.messages import unannounced_sends
+from backend2.services.messages import expiry, link_previews, unannounced_sends
 from backend2.services.messages.message_views import visible_to
 from backend2.services.people.blocks import blocked_between
 from backend2.services.support import cached, rate_budgets
@@ -41,19 +41,23 @@ def send_message(user, data):
         if unannounced_sends.take(user.id, client_id):
             _announce(earlier, conversation)
         return earlier, conversation, False
+    link_previews.after_send(user, message, data)
     return message, conversation, True
 
 
 def store(values, conversation):
     """Insert a new message (its field values), announce it, and return it. An insert that
     failed may have been applied all the same (a timeout): the retry that finds it stored
-    announces it then."""
+    announces it then. In a chat with disappearing messages it carries `expiresAt`, and its deadline."""
+    values["expires_at"] = expiry.expires_at(conversation, values)
     try:
         message = Message.insert_new(**values)
     except ConnectionFailure:
         if values.get("client_id"):
             unannounced_sends.remember(values["sender"], values["client_id"])
         raise
+    if message.expires_at is not None:
+        expiry.schedule(message)
     metrics.messages_stored.labels(message.type).inc()
     cached.remember_message_time(message)
     _announce(message, conversation)
@@ -134,7 +138,8 @@ def _build_message(user, conversation, data):
         conversation=conversation.id, sender=user.id, type=kind, text=text, attachments=attachments,
         location=data.get("location"), contact=data.get("contact"), reply_to=reply_to,
         mentions=_mentions(conversation, data.get("mentions", [])), search_terms=terms_of(text),
-        client_id=data.get("clientId"), created_at=now, updated_at=now,
+        link_preview=link_previews.given_preview(data, text), client_id=data.get("clientId"), created_at=now,
+        updated_at=now,
     )
 
 

@@ -3,7 +3,8 @@ providers (backend2/infra/fcm.py and apns.py write it in each one's format).
 
 `data` always has `type` (message, message_update, message_withdrawn, badge, call,
 call_ended) and the ids the app needs; the text is only in the title and body, and only
-when PUSH_INCLUDE_CONTENT is on and the recipient kept `pushPreviews`.
+when PUSH_INCLUDE_CONTENT is on and the recipient kept `pushPreviews`, and never for a
+disappearing message.
 """
 import time
 from datetime import datetime, timezone
@@ -34,9 +35,10 @@ def _shows_content(recipient):
 
 def message_push(kind, message, conversation, sender, recipient, badge):
     """A new message (`message`), its edit (`message_update`) or deletion (`message_withdrawn`):
-    one notification per message, replaced in place through its collapse id."""
+    one notification per message, replaced in place through its collapse id. A disappearing
+    message's push never carries its text, which would outlive it on the lock screen."""
     title, body = None, GENERIC_BODY
-    if _shows_content(recipient):
+    if _shows_content(recipient) and message.expires_at is None:
         preview = WITHDRAWN_BODY if kind == "message_withdrawn" else _preview(message)
         if conversation.type == "group":
             title, body = conversation.name or "Group", f"{sender.name}: {preview}"

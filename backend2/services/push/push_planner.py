@@ -44,7 +44,7 @@ def on_message_edited(event):
 
 
 def on_message_deleted(event):
-    if event.scope == "everyone":
+    if event.scope in ("everyone", "expired"):
         _plan_later(event="message_withdrawn", messageId=str(event.message.id))
 
 

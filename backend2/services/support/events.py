@@ -35,8 +35,14 @@ class MessageEdited:
 class MessageDeleted:
     message: Any
     conversation: Any
-    scope: str                        # "me" (only the actor's devices) or "everyone"
-    actor_id: Any
+    scope: str                        # "me" (only the actor's devices), "everyone", or "expired" (its timer ran out)
+    actor_id: Any                     # None when it expired
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPreviewAdded:
+    message: Any                      # with its linkPreview as stored now
+    conversation: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +75,13 @@ class GroupChanged:
     action: str                       # group_created, members_added, member_removed, ...
     user_ids: tuple = ()              # whom the change is about
     changes: tuple = ()               # the settings a group_updated changed
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationUpdated:
+    conversation: Any                 # as it is now (every member hears it)
+    actor_id: Any
+    disappearing_seconds: Optional[int]   # the timer it was set to (None: off)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,141 @@
+"""Link previews through the app: made in the background for the first link of a message,
+cached by URL, stored privately; the sender's own, none at all, and the setting that turns
+them off. The pages are a web site on 127.0.0.1 (tests/support/web_pages.py)."""
+import io
+
+import pytest
+from PIL import Image
+
+from support.waiting import eventually
+from support.web_pages import WebSite, png
+
+PREVIEWS = {"LINK_PREVIEWS_ENABLED": "true", "LINK_PREVIEW_ALLOW_PRIVATE": "true", "METRICS_TOKEN": "m" * 32}
+
+
+@pytest.fixture
+def site():
+    running = WebSite()
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def world(world_with):
+    return world_with(**PREVIEWS)
+
+
+def message(world, who, conversation_id, message_id):
+    page = world.client.get(f"/messages?conversationId={conversation_id}", headers=who.headers).get_json()
+    return next(m for m in page["messages"] if m["id"] == message_id)
+
+
+def preview_of(world, who, conversation_id, message_id):
+    return eventually(lambda: message(world, who, conversation_id, message_id)["linkPreview"], timeout=10)
+
+
+def test_the_first_link_gets_a_card_with_its_image_stored_here_and_sync_carries_it(world, site):
+    me, ada, eve = world.person("Me"), world.person("Ada"), world.person("Eve")
+    conversation_id = world.chat(me, ada)
+    cursor = world.client.get("/messages/sync", headers=ada.headers).get_json()["nextCursor"]
+    sent = world.say(me, conversation_id, f"look {site.url('/page')}, and {site.url('/other')}")
+    assert sent["linkPreview"] is None  # the send does not wait for it
+
+    card = preview_of(world, ada, conversation_id, sent["id"])
+    assert {key: card[key] for key in ("url", "title", "description", "siteName", "site_name")} == {
+        "url": site.url("/page"), "title": "The Open Graph title", "description": "What the page is about",
+        "siteName": "Stand-in Site", "site_name": "Stand-in Site"}
+    assert card["fetchedAt"] and message(world, ada, conversation_id, sent["id"])["link_preview"] == card
+    assert card["image"].startswith("/uploads/") and "image.png" not in card["image"]
+    image = world.client.get(card["image"])
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    assert max(Image.open(io.BytesIO(image.data)).size) == 600  # re-encoded, scaled down
+    assert world.client.get(card["image"].split("?")[0], headers=eve.headers).status_code == 404
+    assert world.client.get(card["image"].split("?")[0], headers=ada.headers).status_code == 200
+    assert site.seen("/page") == 1 and site.seen("/image.png") == 1 and site.seen("/other") == 0
+
+    synced = eventually(lambda: [m for m in world.client.get("/messages/sync", headers=ada.headers,
+                                                             query_string={"since": cursor}).get_json()["messages"]
+                                 if m["id"] == sent["id"] and m["linkPreview"]], timeout=5)
+    assert synced[0]["linkPreview"]["title"] == "The Open Graph title"
+
+
+def test_a_link_sent_in_many_chats_is_fetched_once(world, site):
+    me = world.person("Me")
+    chats = [world.chat(me, world.person("Someone")) for _ in range(3)]
+    sent = [world.say(me, chat, f"{site.url('/page')}#part-{n}") for n, chat in enumerate(chats)]
+    cards = [preview_of(world, me, chat, message["id"]) for chat, message in zip(chats, sent)]
+    assert len({card["title"] for card in cards}) == 1
+    assert [card["url"] for card in cards] == [f"{site.url('/page')}#part-{n}" for n in range(3)]
+    assert site.seen("/page") == 1
+
+
+def test_no_preview_when_asked_for_none_or_turned_off(world, site):
+    me, ada = world.person("Me"), world.person("Ada")
+    conversation_id = world.chat(me, ada)
+    world.say(me, conversation_id, site.url("/page"), noPreview=True)
+    assert world.client.patch("/users/me/settings", headers=ada.headers,
+                              json={"linkPreviews": False}).get_json()["linkPreviews"] is False
+    world.say(ada, conversation_id, site.url("/title-only"))
+    world.say(me, conversation_id, f"now {site.url('/other')}")  # a job is queued for this one only
+    eventually(lambda: site.seen("/other") == 1, timeout=10)
+    assert site.seen("/page") == 0 and site.seen("/title-only") == 0
+
+
+def test_the_senders_own_preview_is_checked_and_its_image_is_an_upload(world, site):
+    me, ada = world.person("Me"), world.person("Ada")
+    conversation_id = world.chat(me, ada)
+    link = site.url("/page")
+    upload = world.client.post("/uploads", headers=me.headers,
+                               data={"file": (io.BytesIO(png((50, 40))), "card.png")}).get_json()
+    own = {"url": link, "title": "Mine", "description": "made on the phone", "site_name": "Phone", "image": upload["url"]}
+    sent = world.client.post("/messages", headers=me.headers, json={
+        "conversationId": conversation_id, "text": f"see {link}", "link_preview": own}).get_json()
+    assert (sent["linkPreview"]["title"], sent["linkPreview"]["siteName"]) == ("Mine", "Phone")
+    assert sent["linkPreview"]["image"].split("?")[0] == upload["url"].split("?")[0]
+    assert world.client.get(sent["linkPreview"]["image"].split("?")[0], headers=ada.headers).status_code == 200
+
+    for bad, code in (({**own, "url": "https://elsewhere.example/"}, "invalid_link_preview"),
+                      ({**own, "image": "https://evil.example/pixel.png"}, "invalid_attachment"),
+                      ({**own, "url": "javascript:alert(1)"}, "validation_error")):
+        answer = world.client.post("/messages", headers=me.headers, json={
+            "conversationId": conversation_id, "text": f"see {link}", "linkPreview": bad})
+        assert (answer.status_code, answer.get_json()["code"]) == (400, code)
+    both = world.client.post("/messages", headers=me.headers, json={
+        "conversationId": conversation_id, "text": link, "linkPreview": own, "noPreview": True})
+    assert both.status_code == 400
+    assert site.requests == []  # the sender's own preview is never fetched
+
+
+def test_refusals_are_counted_on_metrics(world_with):
+    world = world_with(**{**PREVIEWS, "LINK_PREVIEW_ALLOW_PRIVATE": "false"})
+    me, ada = world.person("Me"), world.person("Ada")
+    conversation_id = world.chat(me, ada)
+    world.say(me, conversation_id, "http://10.0.0.1/admin")
+
+    def counted():
+        text = world.client.get("/metrics", headers={"Authorization": "Bearer " + "m" * 32}).get_data(as_text=True)
+        return 'backend2_link_preview_refusals_total{reason="private"} 1.0' in text
+
+    eventually(counted, timeout=10)
+
+
+def test_an_edit_to_another_link_drops_the_card_forwards_keep_it_and_deleting_erases_it(world, site):
+    me, ada, bob = world.person("Me"), world.person("Ada"), world.person("Bob")
+    conversation_id, other_chat = world.chat(me, ada), world.chat(me, bob)
+    sent = world.say(me, conversation_id, site.url("/page"))
+    assert preview_of(world, me, conversation_id, sent["id"])["title"] == "The Open Graph title"
+
+    forwarded = world.client.post(f"/messages/{sent['id']}/forward", headers=me.headers,
+                                  json={"conversationIds": [other_chat]}).get_json()["results"][0]["message"]
+    assert forwarded["linkPreview"]["title"] == "The Open Graph title"
+    assert world.client.get(forwarded["linkPreview"]["image"].split("?")[0], headers=bob.headers).status_code == 200
+
+    edited = world.client.patch(f"/messages/{sent['id']}", headers=me.headers,
+                                json={"text": f"better: {site.url('/title-only')}"}).get_json()
+    assert edited["linkPreview"] is None
+    card = preview_of(world, me, conversation_id, sent["id"])
+    assert (card["title"], card["description"], card["image"]) == ("Only a title", "Card text", None)
+    assert world.client.patch(f"/messages/{sent['id']}", headers=me.headers,
+                              json={"text": f"typo fixed: {site.url('/title-only')}"}).get_json()["linkPreview"] == card
+
+    assert world.client.delete(f"/messages/{sent['id']}", headers=me.headers).get_json()["linkPreview"] is None

@@ -1,0 +1,94 @@
+"""Disappearing messages across two server processes sharing Redis: a 2-second timer set on one
+process, the message sent there, reacted to, starred and pinned from the other, and at its time
+gone everywhere, with every device of both apps told."""
+import time
+
+import pytest
+import redis as redis_lib
+import requests
+
+from backend2.utils.time import parse_iso
+from support.environment import TEST_REDIS_URL
+from support.people import open_chat
+from support.waiting import eventually
+
+pytestmark = pytest.mark.redis
+CLUSTER_SETTINGS = {"DISAPPEARING_MIN_SECONDS": 1}
+
+
+def test_a_message_goes_for_everyone_at_its_time_whichever_process_holds_the_devices(cluster, connect):
+    a, b = cluster.servers
+    me, ada = a.register(name="Me"), a.register(name="Ada")
+    conversation_id = open_chat(a.base, me, ada)
+    my_phone = connect(a.base, query=f"token={me.token}")            # the mobile app: token in the query
+    ada_desktop = connect(b.base, ada.token)                          # the desktop app: token in auth
+    ada_phone = connect(a.base, query=f"token={ada.token}")
+    cursor = requests.get(f"{b.base}/messages/sync", headers=ada.headers).json()["nextCursor"]
+
+    timer = requests.patch(f"{a.base}/conversations/{conversation_id}", headers=me.headers,
+                           json={"disappearing_seconds": 2})
+    assert timer.status_code == 200, timer.text
+    for device in (ada_desktop, ada_phone):
+        assert device.wait_for("conversation_updated")["disappearingSeconds"] == 2
+
+    upload = requests.post(f"{a.base}/uploads", headers=me.headers,
+                           files={"file": ("notes.txt", b"burn after reading", "text/plain")}).json()
+    sent = requests.post(f"{a.base}/messages", headers=me.headers, json={
+        "conversationId": conversation_id, "text": "vanishing secret", "attachments": [{"url": upload["url"]}]}).json()
+    file_link = b.base + sent["attachments"][0]["url"]  # relative without PUBLIC_URL
+    assert (parse_iso(sent["expiresAt"]) - parse_iso(sent["createdAt"])).total_seconds() == 2
+    assert requests.put(f"{b.base}/messages/{sent['id']}/reactions", headers=ada.headers,
+                        json={"emoji": "🔥"}).status_code == 200
+    assert requests.put(f"{b.base}/messages/{sent['id']}/star", headers=ada.headers).status_code == 200
+    assert requests.put(f"{b.base}/messages/{sent['id']}/pin", headers=ada.headers).status_code == 200
+    found = requests.get(f"{b.base}/messages/search", headers=ada.headers, params={"q": "vanishing"}).json()
+    assert [m["id"] for m in found["messages"]] == [sent["id"]]
+    assert requests.get(file_link).status_code == 200
+
+    for device in (my_phone, ada_desktop, ada_phone):
+        gone = device.wait_for("message_deleted", lambda e: e["id"] == sent["id"], timeout=10)
+        assert gone["scope"] == "expired" and gone["deleted"] is True and gone["text"] == ""
+    late_by = time.time() - parse_iso(sent["expiresAt"]).timestamp()
+    assert late_by < 2, f"expired {late_by:.1f}s after its time"
+
+    for base, who in ((a.base, me), (b.base, ada)):
+        page = requests.get(f"{base}/messages", headers=who.headers, params={"conversationId": conversation_id}).json()
+        stored = next(m for m in page["messages"] if m["id"] == sent["id"])
+        assert (stored["deleted"], stored["text"], stored["attachments"], stored["reactions"]) == (True, "", [], [])
+        assert requests.get(f"{base}/messages/search", headers=who.headers,
+                            params={"q": "vanishing"}).json()["messages"] == []
+        conversation = requests.get(f"{base}/conversations/{conversation_id}", headers=who.headers).json()
+        assert conversation["pins"] == [] and conversation["lastMessage"]["id"] != sent["id"]
+    assert requests.get(f"{b.base}/messages/starred", headers=ada.headers).json()["messages"] == []
+    assert requests.get(file_link).status_code == 404
+    assert requests.get(file_link.split("?")[0], headers=me.headers).status_code == 404
+    assert ada_desktop.wait_for("message_unpinned", lambda e: e["messageId"] == sent["id"])["pins"] == []
+
+    def synced():
+        changes = requests.get(f"{b.base}/messages/sync", headers=ada.headers, params={"since": cursor}).json()
+        return [m for m in changes["messages"] if m["id"] == sent["id"] and m["deleted"]]
+
+    assert eventually(synced, timeout=5)[0]["expiresAt"] == sent["expiresAt"]
+
+
+@pytest.mark.parametrize("redis_lost", [False, True], ids=["deadline kept in Redis", "Redis emptied meanwhile"])
+def test_a_message_due_while_every_process_was_down_goes_at_the_next_start(cluster, redis_lost):
+    a = cluster.servers[0]
+    me, ada = a.register(name="Me"), a.register(name="Ada")
+    conversation_id = open_chat(a.base, me, ada)
+    requests.patch(f"{a.base}/conversations/{conversation_id}", headers=me.headers, json={"disappearingSeconds": 1})
+    sent = requests.post(f"{a.base}/messages", headers=me.headers,
+                         json={"conversationId": conversation_id, "text": "while nobody runs"}).json()
+    for server in cluster.servers:
+        server.stop()
+    time.sleep(1.5)
+    if redis_lost:  # the deadline is gone: the sweep of expiresAt at start finds the message
+        redis_lib.Redis.from_url(TEST_REDIS_URL).flushdb()
+    cluster.restart_servers()
+    a = cluster.servers[0]
+
+    def expired():
+        page = requests.get(f"{a.base}/messages", headers=me.headers, params={"conversationId": conversation_id})
+        return next(m for m in page.json()["messages"] if m["id"] == sent["id"])["deleted"]
+
+    eventually(expired, timeout=10)
