@@ -8,7 +8,7 @@ from backend2.errors import Codes, NotFound, ValidationFailed
 from backend2.models import Conversation, Message
 from backend2.services.support import cached
 from backend2.services.conversations.conversation_settings import clear_marked_unread, unread_after
-from backend2.services.conversations.lookup import conversation_for, membership_for
+from backend2.services.conversations.lookup import membership_for
 from backend2.services.support.announce import announce
 from backend2.services.support.events import ReceiptMoved
 from backend2.utils.ids import parse_object_id
