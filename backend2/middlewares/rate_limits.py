@@ -27,7 +27,11 @@ def _configured(name):
 def _phone_key():
     """The number an OTP request is for (a JSON body's, or a console form's), normalised so
     format tricks share one bucket."""
-    data = json_or_none() if request.is_json else request.form
+    if request.is_json:
+        data = json_or_none()
+    else:
+        request.get_data(cache=True)  # kept, so reading the form leaves the body for whoever reads it next
+        data = request.form
     raw = data.get("phone") or data.get("phoneNumber") if isinstance(data, dict) else None
     if not isinstance(raw, str):
         return f"ip:{get_remote_address()}"

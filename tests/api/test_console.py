@@ -1,6 +1,7 @@
 """The moderator console (/console/) through HTTP as a browser sends it: sign-in, its own
 cookie session and CSRF tokens, the role checked at every click, the security headers, and the
 actions, each in the audit log. (tests/realtime/test_console_browser.py drives it in Chromium.)"""
+import time
 from datetime import timedelta
 
 import pytest
@@ -193,7 +194,7 @@ def test_people_lookup_sessions_and_lifting_a_suspension(world):
     assert console.post(f"/console/people/{me.id}/suspend", reason="checking").status_code == 303
     assert console.post(f"/console/people/{me.id}/unsuspend", reason="a mistake").status_code == 303
     assert client.get("/users/me", headers=me.headers).status_code == 200
-    assert console.post(f"/console/people/{me.id}/sessions/end-all", reason="stolen phone").status_code == 303
+    assert console.post(f"/console/people/{me.id}/end-all-sessions", reason="stolen phone").status_code == 303
     assert client.get("/users/me", headers=me.headers).status_code == 401
 
 
@@ -218,3 +219,23 @@ def test_the_audit_log_filters_and_downloads_as_csv(world):
     assert any("user_suspended" in line and "cooling off" in line for line in lines[1:])
     assert not any("report_assigned" in line for line in lines)
     assert console.post("/console/audit", reason="x").status_code == 405  # append-only: nothing to post
+
+
+def test_a_session_idle_past_console_idle_minutes_is_signed_out(make_app, otp_inbox):
+    app = make_app(use_redis=False, CONSOLE_IDLE_MINUTES="0.01")  # 0.6 s
+    mo = Person(register_on(app.test_client(), otp_inbox, name="Mo", password=PASSWORD))
+    app.test_cli_runner().invoke(args=["users", "grant-moderator", mo.phone])
+    console = signed_in(app, mo)
+    assert console.get("/console/reports").status_code == 200
+    time.sleep(0.7)
+    assert console.get("/console/reports").status_code == 303
+
+
+def test_sign_in_is_rate_limited_as_the_apis_is(make_app, otp_inbox):
+    app = make_app(use_redis=False, RATE_LIMIT_AUTH="2 per minute")
+    console = ConsoleClient(app)
+    console.get("/console/sign-in")
+    answers = [console.post("/console/sign-in", phone="+14155550199", password="guess").status_code for _ in range(3)]
+    assert answers == [401, 401, 429]
+    limited = console.post("/console/sign-in", phone="+14155550199", password="guess")
+    assert "Too many tries" in limited.get_data(as_text=True) and limited.headers["Retry-After"]

@@ -70,7 +70,11 @@ def test_a_moderator_acts_on_a_message_report_in_the_browser(live_server, browse
     senders = [connect(base, me.token), connect(base, query=f"token={me.token}")]
     time.sleep(0.3)  # presence has counted every device in
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.on("dialog", lambda dialog: dialog.accept())  # "Remove the message for everyone?"
+    asked = []  # console.js asks before a destructive action: it ran, under the CSP
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    problems = []  # what the browser complains of: a refused inline script or style (CSP), a failed script
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
 
     sign_in(page, base, MODERATOR_PHONE)
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
@@ -97,6 +101,7 @@ def test_a_moderator_acts_on_a_message_report_in_the_browser(live_server, browse
     removal.get_by_label("Reason").fill("spam link, third time")
     removal.get_by_role("button").click()
     expect(page.get_by_role("status")).to_have_text("The message was removed for everyone.")
+    assert asked == ["Remove the message for everyone?"]
     for device in (desktop, mobile):
         assert device.wait_for("message_deleted", lambda data: data["id"] == said[1]["id"])["scope"] == "everyone"
     expect(page.locator("#reported-message")).to_contain_text("removed")
@@ -140,6 +145,7 @@ def test_a_moderator_acts_on_a_message_report_in_the_browser(live_server, browse
     assert requests.get(f"{base}/users/me", headers=me.headers).status_code == 403
     screenshots.take(page, "csrf-refused")
     assert len(screenshots.taken) == 7
+    assert [p for p in problems if "403" not in p] == []  # the refused form's own 403 aside
 
 
 def test_someone_without_the_role_sees_404(live_server, browser, reported, screenshots):

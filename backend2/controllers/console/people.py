@@ -26,25 +26,20 @@ def suspend(user_id):
     return done("console.person", "user_suspended", user_id=user_id)
 
 
-@console_bp.post("/people/<user_id>/unsuspend")
-def unsuspend(user_id):
-    moderation.unsuspend(g.moderator, user_id, load(ReasonForm(), form_data())["reason"])
-    return done("console.person", "user_unsuspended", user_id=user_id)
-
-
 @console_bp.post("/people/<user_id>/sessions/<session_id>/end")
 def end_session(user_id, session_id):
     moderation.end_session(g.moderator, user_id, session_id, load(ReasonForm(), form_data())["reason"])
     return done("console.person", "session_ended", user_id=user_id)
 
 
-@console_bp.post("/people/<user_id>/sessions/end-all")
-def end_all_sessions(user_id):
-    moderation.end_all_sessions(g.moderator, user_id, load(ReasonForm(), form_data())["reason"])
-    return done("console.person", "sessions_ended", user_id=user_id)
+# The actions that need nothing but a reason: (the service function, the notice after it).
+REASON_ONLY = {"unsuspend": (moderation.unsuspend, "user_unsuspended"),
+               "end-all-sessions": (moderation.end_all_sessions, "sessions_ended"),
+               "delete": (moderation.delete_account, "account_deleted")}
 
 
-@console_bp.post("/people/<user_id>/delete")
-def delete_account(user_id):
-    moderation.delete_account(g.moderator, user_id, load(ReasonForm(), form_data())["reason"])
-    return done("console.person", "account_deleted", user_id=user_id)
+@console_bp.post("/people/<user_id>/<any(unsuspend, 'end-all-sessions', delete):action>")
+def act(user_id, action):
+    act_on, notice = REASON_ONLY[action]
+    act_on(g.moderator, user_id, load(ReasonForm(), form_data())["reason"])
+    return done("console.person", notice, user_id=user_id)
