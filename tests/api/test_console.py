@@ -239,3 +239,13 @@ def test_sign_in_is_rate_limited_as_the_apis_is(make_app, otp_inbox):
     assert answers == [401, 401, 429]
     limited = console.post("/console/sign-in", phone="+14155550199", password="guess")
     assert "Too many tries" in limited.get_data(as_text=True) and limited.headers["Retry-After"]
+
+
+def test_what_users_wrote_is_shown_as_text_never_as_markup(world):
+    app, client, mo, me, ada, said, _ = world
+    sent = client.post("/messages", headers=me.headers, json={"to": ada.id, "text": "<script>alert(1)</script>"})
+    report = client.post("/reports", headers=ada.headers, json={"messageId": sent.get_json()["id"], "reason": "abuse",
+                                                                "note": '"><img src=x onerror=alert(2)>'}).get_json()
+    page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
