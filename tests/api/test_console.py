@@ -1,6 +1,9 @@
 """The moderator console (/console/) through HTTP as a browser sends it: sign-in, its own
 cookie session and CSRF tokens, the role checked at every click, the security headers, and the
 actions, each in the audit log. (tests/realtime/test_console_browser.py drives it in Chromium.)"""
+import html
+import io
+import re
 import time
 from datetime import timedelta
 
@@ -59,6 +62,8 @@ def test_a_moderator_signs_in_and_gets_a_strict_cookie_and_safe_headers(world):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert overview.headers["Cache-Control"] == "no-store"
     assert 'id="open-reports"><a href="/console/reports">1<' in overview.get_data(as_text=True)
+    assert 'id="messages-last-hour">3<' in overview.get_data(as_text=True)
+    assert 'id="health-status">ok' in overview.get_data(as_text=True)
 
 
 def test_the_cookie_is_secure_in_production(make_app):
@@ -192,6 +197,7 @@ def test_people_lookup_sessions_and_lifting_a_suspension(world):
     page = console.get(f"/console/people/{me.id}").get_data(as_text=True)
     assert "End this session" in page and "other" in page
     assert console.post(f"/console/people/{me.id}/suspend", reason="checking").status_code == 303
+    assert "suspended</strong>" in console.get("/console/people", query_string={"q": me.phone}).get_data(as_text=True)
     assert console.post(f"/console/people/{me.id}/unsuspend", reason="a mistake").status_code == 303
     assert client.get("/users/me", headers=me.headers).status_code == 200
     assert console.post(f"/console/people/{me.id}/end-all-sessions", reason="stolen phone").status_code == 303
@@ -249,3 +255,22 @@ def test_what_users_wrote_is_shown_as_text_never_as_markup(world):
     page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
+
+
+def test_a_reported_attachment_is_a_private_link_that_expires(world):
+    app, client, mo, me, ada, _, _ = world
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    uploaded = client.post("/uploads", headers=me.headers, data={"file": (io.BytesIO(pdf), "terms.pdf")},
+                           content_type="multipart/form-data").get_json()
+    sent = client.post("/messages", headers=me.headers, json={"to": ada.id, "text": "read this",
+                                                              "attachments": [{"url": uploaded["url"]}]}).get_json()
+    report = client.post("/reports", headers=ada.headers, json={"messageId": sent["id"], "reason": "abuse"}).get_json()
+    page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    links = re.findall(r'class="attachment" href="([^"]+)"', page)
+    assert len(links) == 2  # in the chat, and in what the report kept
+    link = html.unescape(links[0])
+    expires = int(re.search(r"exp=(\d+)", link).group(1))
+    assert time.time() < expires <= time.time() + 2 * app.config["CONSOLE_LINK_TTL_SECONDS"]
+    assert client.get(link).data == pdf  # no header needed: the link is signed
+    assert client.get(link.split("?")[0]).status_code in (401, 404)  # without its signature it is private
+    assert client.get(re.sub(r"sig=[^&]+", "sig=forged", link)).status_code == 403

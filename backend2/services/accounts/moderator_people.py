@@ -18,7 +18,7 @@ LOOKUP_LIMIT = 25
 
 def look_up(user, query):
     """Up to LOOKUP_LIMIT accounts whose id is `query`, whose number contains its digits or whose
-    name contains it, by name."""
+    name contains it, by name: [{person, suspended}]."""
     moderator(user)
     query = (query or "").strip()
     if not query:
@@ -33,7 +33,8 @@ def look_up(user, query):
         number = to_e164(query, current_app.config["DEFAULT_REGION"])
         if number:
             condition |= Q(phone=number)
-    return list(User.objects(condition).order_by("name", "id").limit(LOOKUP_LIMIT))
+    found = User.objects(condition).order_by("name", "id").limit(LOOKUP_LIMIT)
+    return [{"person": person, "suspended": is_suspended(person)} for person in found]
 
 
 def person_file(user, user_id):
