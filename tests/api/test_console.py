@@ -274,3 +274,23 @@ def test_a_reported_attachment_is_a_private_link_that_expires(world):
     assert client.get(link).data == pdf  # no header needed: the link is signed
     assert client.get(link.split("?")[0]).status_code in (401, 404)  # without its signature it is private
     assert client.get(re.sub(r"sig=[^&]+", "sig=forged", link)).status_code == 403
+
+
+def test_the_queue_has_open_mine_and_resolved_and_filters_by_reason_and_age(world):
+    app, client, mo, me, ada, said, report = world
+    other = client.post("/reports", headers=ada.headers, json={"userId": me.id, "reason": "abuse",
+                                                               "note": "rude to me"}).get_json()
+    console = signed_in(app, mo)
+
+    def listed(**query):
+        page = console.get("/console/reports", query_string=query).get_data(as_text=True)
+        return sorted(note for note in ("third time this week", "rude to me") if note in page)
+
+    assert listed() == ["rude to me", "third time this week"]
+    assert listed(reason="abuse") == ["rude to me"]
+    assert listed(age="1") == []  # none is older than an hour
+    console.post(f"/console/reports/{other['id']}/assign", reason="I will look")
+    assert listed(view="mine") == ["rude to me"]
+    console.post(f"/console/reports/{report['id']}/dismiss", reason="not spam")
+    assert listed(view="resolved") == ["third time this week"] and listed() == ["rude to me"]
+    assert console.get("/console/reports", query_string={"view": "everything"}).status_code == 400
