@@ -201,6 +201,8 @@ class Config:
             found.append("OTP_WEBHOOK_URL is missing for OTP_SENDER=webhook")
         if self.TURN_URLS and not self.TURN_SECRET:
             found.append("TURN_URLS needs TURN_SECRET (the coturn static-auth-secret) to issue credentials")
+        if self.CONSOLE_IDLE_MINUTES <= 0 or self.CONSOLE_LINK_TTL_SECONDS <= 0:
+            found.append("CONSOLE_IDLE_MINUTES and CONSOLE_LINK_TTL_SECONDS must be positive")
         if min(self.CALL_TIMEOUT_SECONDS, self.CALL_RECONNECT_GRACE_SECONDS) <= 0:
             found.append("CALL_TIMEOUT_SECONDS and CALL_RECONNECT_GRACE_SECONDS must be positive")
         if self.STORAGE_BACKEND not in STORAGE_BACKENDS:

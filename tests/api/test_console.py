@@ -69,6 +69,7 @@ def test_a_moderator_signs_in_and_gets_a_strict_cookie_and_safe_headers(world):
 def test_the_cookie_is_secure_in_production(make_app):
     assert ProductionConfig({}).CONSOLE_COOKIE_SECURE is True
     assert "CONSOLE_COOKIE_SECURE=false" in " ".join(ProductionConfig({"CONSOLE_COOKIE_SECURE": "false"}).problems())
+    assert "CONSOLE_IDLE_MINUTES" in " ".join(ProductionConfig({"CONSOLE_IDLE_MINUTES": "0"}).problems())
     app = make_app(use_redis=False, CONSOLE_COOKIE_SECURE="true")
     page = app.test_client().get("/console/sign-in")
     assert "Secure" in page.headers["Set-Cookie"]
