@@ -6,12 +6,10 @@ Two cookies, both HttpOnly, SameSite=Strict, path /console, Secure in production
 (CONSOLE_COOKIE_SECURE): `b2_console`, the session (services/accounts/console_sessions.py), and
 `b2_console_signin`, a random value the sign-in forms repeat in their `csrf_token` field (there
 is no session yet to hold one)."""
-import hmac
 import secrets
 
 from flask import current_app, g, request
 
-from backend2.errors import Codes, Forbidden
 from backend2.middlewares.auth import client_info
 from backend2.services.accounts import console_sessions
 
@@ -35,7 +33,7 @@ def signed_in():
     g.console_session and g.moderator; raises console_signed_out, 404, account_suspended or csrf_failed."""
     g.console_session, g.moderator = console_sessions.current(request.cookies.get(SESSION_COOKIE))
     if request.method not in ("GET", "HEAD"):
-        console_sessions.check_csrf(g.console_session, request.form.get("csrf_token"))
+        console_sessions.check_csrf(g.console_session.csrf_token, request.form.get("csrf_token"))
 
 
 def form_data():
@@ -52,10 +50,7 @@ def sign_in_token():
 
 
 def check_sign_in_token():
-    given, expected = request.form.get("csrf_token"), request.cookies.get(SIGN_IN_COOKIE)
-    if not (given and expected and hmac.compare_digest(given.encode(), expected.encode())):
-        raise Forbidden("This form has expired or did not come from the console; reload the page",
-                        code=Codes.CSRF_FAILED)
+    console_sessions.check_csrf(request.cookies.get(SIGN_IN_COOKIE), request.form.get("csrf_token"))
 
 
 def sign_in(phone, password=None, code=None):

@@ -71,9 +71,9 @@ def current(raw):
     return session, user
 
 
-def check_csrf(session, given):
-    """Refuse a form whose csrf_token is not this session's."""
-    if not (isinstance(given, str) and hmac.compare_digest(given.encode(), session.csrf_token.encode())):
+def check_csrf(expected, given):
+    """Refuse a form whose csrf_token is not `expected` (its session's, or the sign-in forms' cookie)."""
+    if not (expected and isinstance(given, str) and hmac.compare_digest(given.encode(), expected.encode())):
         raise Forbidden("This form has expired or did not come from the console; reload the page",
                         code=Codes.CSRF_FAILED)
 
