@@ -52,6 +52,8 @@ class Codes:
     TOO_MANY_DEVICES = Code("too_many_devices", "Signed in on MAX_DEVICES_PER_ACCOUNT devices already: sign in again "
                                                 "with replaceSession, one of details.sessions")
     ACCOUNT_SUSPENDED = Code("account_suspended", "A moderator suspended this account")
+    CONSOLE_SIGNED_OUT = Code("console_signed_out", "The moderator console's session is missing, ended or idle too long")
+    CSRF_FAILED = Code("csrf_failed", "A console form came without its csrf_token, or with another session's")
     # Reports
     REPORT_NOT_FOUND = Code("report_not_found", "No such report")
     # One-time codes and phone numbers

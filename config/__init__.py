@@ -75,6 +75,7 @@ class Config:
     DEFAULT_RATE_LIMIT_AUTH = "30 per minute"
     DEFAULT_RATE_LIMIT_MESSAGES = "30 per 10 seconds"
     DEFAULT_RATE_LIMIT_SOCKET_EVENTS = "100 per 10 seconds"
+    DEFAULT_CONSOLE_COOKIE_SECURE = "false"
 
     def __init__(self, env=None):
         env = os.environ if env is None else env
@@ -84,6 +85,9 @@ class Config:
         self.MAX_DEVICES_PER_ACCOUNT = int(get("MAX_DEVICES_PER_ACCOUNT", 10))
         self.ACCOUNT_DELETION_GRACE_DAYS = float(get("ACCOUNT_DELETION_GRACE_DAYS", 0))
         self.MODERATOR_PHONES = _list(get("MODERATOR_PHONES", ""))
+        self.CONSOLE_IDLE_MINUTES = float(get("CONSOLE_IDLE_MINUTES", 30))
+        self.CONSOLE_COOKIE_SECURE = _bool(get("CONSOLE_COOKIE_SECURE", self.DEFAULT_CONSOLE_COOKIE_SECURE))
+        self.CONSOLE_LINK_TTL_SECONDS = int(get("CONSOLE_LINK_TTL_SECONDS", 600))
         self.EXPORT_INLINE_MAX_BYTES = int(get("EXPORT_INLINE_MAX_BYTES", 50 * 1024 * 1024))
         self.ACCEPT_LEGACY_TOKENS = _bool(get("ACCEPT_LEGACY_TOKENS", "true"))
         self.LEGACY_JWT_SECRETS = _list(get("LEGACY_JWT_SECRETS", ""))
@@ -201,6 +205,8 @@ class Config:
             found.append("OTP_WEBHOOK_URL is missing for OTP_SENDER=webhook")
         if self.TURN_URLS and not self.TURN_SECRET:
             found.append("TURN_URLS needs TURN_SECRET (the coturn static-auth-secret) to issue credentials")
+        if self.CONSOLE_IDLE_MINUTES <= 0 or self.CONSOLE_LINK_TTL_SECONDS <= 0:
+            found.append("CONSOLE_IDLE_MINUTES and CONSOLE_LINK_TTL_SECONDS must be positive")
         if min(self.CALL_TIMEOUT_SECONDS, self.CALL_RECONNECT_GRACE_SECONDS) <= 0:
             found.append("CALL_TIMEOUT_SECONDS and CALL_RECONNECT_GRACE_SECONDS must be positive")
         if self.STORAGE_BACKEND not in STORAGE_BACKENDS:
@@ -246,6 +252,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     APP_ENV = "production"
     DEFAULT_CORS = ""
+    DEFAULT_CONSOLE_COOKIE_SECURE = "true"
 
     def problems(self):
         found = super().problems()
@@ -260,6 +267,8 @@ class ProductionConfig(Config):
             found.append("MONGODB_URI is missing (no embedded database in production)")
         if "*" in self.ALLOWED_ORIGINS:
             found.append("ALLOWED_ORIGINS allows '*'")
+        if not self.CONSOLE_COOKIE_SECURE:
+            found.append("CONSOLE_COOKIE_SECURE=false would send the moderator console's cookie over plain HTTP")
         if self.OTP_SENDER == "console":
             found.append("OTP_SENDER=console would only log codes")
         if self.ACCEPT_LEGACY_TOKENS and not self.LEGACY_TOKEN_MAX_AGE_DAYS and not self.LEGACY_TOKENS_UNTIL:

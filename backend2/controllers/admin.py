@@ -1,7 +1,7 @@
 """Moderation, for moderators only: everyone else gets 404, as if none of it existed.
 
 Moderators are the users whose phone is in `MODERATOR_PHONES` or whose role was set with
-`flask --app backend2 users set-role PHONE moderator`. They list and resolve reports, suspend
+`flask --app backend2 users grant-moderator PHONE`. They list and resolve reports, suspend
 and unsuspend accounts (a suspended account's tokens are refused with 403
 `account_suspended` and its sockets are closed after `account_suspended`), delete any message
 for everyone, and see an account's sessions. Every action is kept in the audit log

@@ -7,10 +7,15 @@ from backend2.errors import TooManyRequests, ValidationFailed, to_app_error
 from backend2.middlewares.rate_limits import retry_after_seconds
 
 
-def error_response(exc):
-    if isinstance(exc, RateLimitExceeded):  # Flask-Limiter's, on REST only: with our Retry-After
+def app_error(exc):
+    """The AppError for any exception of a request, a broken rate limit with our Retry-After."""
+    if isinstance(exc, RateLimitExceeded):  # Flask-Limiter's, on HTTP only
         exc = TooManyRequests(f"Rate limit exceeded ({exc.description}); slow down", retry_after=retry_after_seconds())
-    error = to_app_error(exc)
+    return to_app_error(exc)
+
+
+def error_response(exc):
+    error = app_error(exc)
     response = jsonify(error.to_dict())
     response.status_code = error.status
     response.headers.update(error.headers)

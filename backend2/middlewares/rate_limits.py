@@ -12,7 +12,7 @@ response; a real Retry-After goes only on 429s, from the error handler.
 import math
 import time
 
-from flask import current_app
+from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
 from backend2.extensions import limiter
@@ -25,8 +25,13 @@ def _configured(name):
 
 
 def _phone_key():
-    """The number an OTP request is for, normalised so format tricks share one bucket."""
-    data = json_or_none()
+    """The number an OTP request is for (a JSON body's, or a console form's), normalised so
+    format tricks share one bucket."""
+    if request.is_json:
+        data = json_or_none()
+    else:
+        request.get_data(cache=True)  # kept, so reading the form leaves the body for whoever reads it next
+        data = request.form
     raw = data.get("phone") or data.get("phoneNumber") if isinstance(data, dict) else None
     if not isinstance(raw, str):
         return f"ip:{get_remote_address()}"
@@ -36,6 +41,12 @@ def _phone_key():
 def limit_auth_blueprint(blueprint):
     """RATE_LIMIT_AUTH per address on every route of `blueprint`, instead of the default."""
     limiter.limit(_configured("RATE_LIMIT_AUTH"))(blueprint)
+
+
+def limit_by_auth_limit(view):
+    """RATE_LIMIT_AUTH per address on one route, instead of the default (the console's sign-in
+    forms, limited as /auth is)."""
+    return limiter.limit(_configured("RATE_LIMIT_AUTH"))(view)
 
 
 def otp_limits(view):

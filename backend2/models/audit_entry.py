@@ -11,10 +11,11 @@ class AuditEntry(TimestampedDocument):
         "indexes": [
             {"fields": ["-created_at"]},  # the log, newest first
             {"fields": ["target", "-created_at"]},  # what happened to one account, message or report
+            {"fields": ["moderator", "-created_at"]},  # what one moderator did (the console's filter)
         ],
     }
 
-    moderator = me.ObjectIdField(required=True)
+    moderator = me.ObjectIdField()  # None for a command run by an operator (`details.by`)
     action = me.StringField(required=True)
     target = me.ObjectIdField(required=True)
     details = me.DictField(default=dict)

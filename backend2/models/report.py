@@ -39,7 +39,8 @@ class Report(TimestampedDocument):
     reported_user = me.ObjectIdField(db_field="reportedUser")
     evidence = me.EmbeddedDocumentListField(ReportedMessage, default=list)
     status = me.StringField(default="open", choices=("open", "resolved"))
+    assigned_to = me.ObjectIdField(db_field="assignedTo")  # the moderator who took it
     resolved_by = me.ObjectIdField(db_field="resolvedBy")
     resolved_at = me.DateTimeField(db_field="resolvedAt")
-    resolution = me.StringField()  # what the moderator did: none, message_deleted, user_suspended
+    resolution = me.StringField()  # what the moderator did: none, message_deleted, user_suspended, account_deleted
     resolution_note = me.StringField(db_field="resolutionNote")

@@ -45,6 +45,7 @@ class User(TimestampedDocument):
     deleted_at = me.DateTimeField(db_field="deletedAt")
     role = me.StringField(default="user", choices=("user", "moderator"))
     suspended_at = me.DateTimeField(db_field="suspendedAt")  # tokens refused, sockets closed, until lifted
+    suspended_until = me.DateTimeField(db_field="suspendedUntil")  # a suspension for a time ends by itself then
     # Express tokens issued before this (or without a date) are refused (services/people/legacy_tokens.py).
     tokens_valid_after = me.DateTimeField(db_field="tokensValidAfter")
     # Settings (utils/user_settings.py names each once: stored name, default, values).

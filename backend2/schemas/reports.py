@@ -74,7 +74,7 @@ class SuspendInputSchema(InputSchema):
 
 
 class AuditEntrySchema(ma.Schema.from_dict(id_fields())):
-    moderator = ObjectIdString()
+    moderator = ObjectIdString(allow_none=True)  # none for a command an operator ran (`details.by`)
     action = fields.String()
     target = ObjectIdString()
     details = fields.Dict()

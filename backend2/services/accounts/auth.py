@@ -15,6 +15,7 @@ from backend2.services.support import cached
 from backend2.services.support.tokens import issue_token, read_token
 from backend2.utils.ids import parse_object_id
 from backend2.utils.passwords import check_password, hash_password
+from backend2.utils.time import as_utc, utcnow
 from backend2.utils.views import OwnProfileView
 
 
@@ -41,8 +42,13 @@ class AuthResult:
     session: Session
 
 
+def is_suspended(user):
+    """Suspended now: until lifted, or until `suspended_until` for a suspension for a time."""
+    return user.suspended_at is not None and (user.suspended_until is None or as_utc(user.suspended_until) > utcnow())
+
+
 def refuse_suspended(user):
-    if user.suspended_at is not None:
+    if is_suspended(user):
         raise Forbidden("A moderator suspended this account", code=Codes.ACCOUNT_SUSPENDED)
 
 
@@ -93,15 +99,26 @@ def register_with_code(data, client):
 
 
 def login_with_code(data, client):
-    phone = normalize_phone(data["phone"])
-    otps.consume_code(phone, "login", data["otp"])
+    return _start_session(user_with_code(data["phone"], data["otp"]), data, client)
+
+
+def user_with_code(raw_phone, code):
+    """The account of this phone once its login code checks out (spent); 404 without one."""
+    phone = normalize_phone(raw_phone)
+    otps.consume_code(phone, "login", code)
     user = User.objects(phone=phone).first()
     if user is None:
         raise NotFound("No account uses this phone number", code=Codes.USER_NOT_FOUND)
-    return _start_session(user, data, client)
+    return user
 
 
 def login_with_password(data, client):
+    return _start_session(user_with_password(data), data, client)
+
+
+def user_with_password(data):
+    """The account of `phone` (or `email`) when `password` is its password: the same 401 and
+    the same bcrypt work for a wrong phone as for a wrong password."""
     if "email" in data:
         user = User.objects(email=data["email"].lower()).first()
     else:
@@ -110,7 +127,7 @@ def login_with_password(data, client):
     fallback = _dummy_hash(current_app.config["BCRYPT_ROUNDS"])
     if not check_password(data["password"], password_hash or fallback) or not password_hash:
         raise Unauthorized("Invalid credentials", code=Codes.INVALID_CREDENTIALS)
-    return _start_session(user, data, client)
+    return user
 
 
 def authenticate_token(raw_token, client=None):

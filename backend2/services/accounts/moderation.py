@@ -1,13 +1,16 @@
 """What moderators may do, and the audit log of every time they do it.
 
 Moderators are the users whose phone is in MODERATOR_PHONES or whose role is `moderator`
-(`flask --app backend2 users set-role`). To anyone else every moderation action is a 404, as
-if `/admin` did not exist.
+(`flask --app backend2 users grant-moderator`, services/accounts/roles.py). To anyone else every
+moderation action is a 404, as if `/admin` and `/console` did not exist. The REST API
+(`/admin`) and the console (`/console`) both act through these functions.
 """
 from flask import current_app
 
 from backend2.errors import Codes, NotFound
 from backend2.models import AuditEntry, Conversation, Message, Report, User
+from backend2.services.accounts import account_deletion
+from backend2.services.accounts.auth import is_suspended
 from backend2.services.messages import changes
 from backend2.services.people import legacy_tokens, sessions
 from backend2.services.support import cached
@@ -15,97 +18,134 @@ from backend2.services.support.announce import announce
 from backend2.services.support.events import AccountSuspended
 from backend2.services.support.pagination import paginate
 from backend2.utils.ids import parse_object_id
-from backend2.utils.phone import to_e164
 from backend2.utils.time import utcnow
 
-
-def set_role(raw_phone, role):
-    """Give the account with this phone number `role` (moderator or user); returns the number."""
-    number = to_e164(raw_phone, current_app.config["DEFAULT_REGION"]) or raw_phone
-    if not User.objects(phone=number, deleted_at=None).update_one(set__role=role):
-        raise NotFound(f"No account has the phone number {number}", code=Codes.USER_NOT_FOUND)
-    cached.forget_users()
-    return number
+RESOLUTIONS = ("none", "message_deleted", "user_suspended", "account_deleted")
 
 
 def is_moderator(user):
-    return user.role == "moderator" or user.phone in current_app.config["MODERATOR_PHONES"]
+    """A moderator who may act now: the role (or MODERATOR_PHONES), an account that is there, not suspended."""
+    return ((user.role == "moderator" or user.phone in current_app.config["MODERATOR_PHONES"])
+            and user.deleted_at is None and not is_suspended(user))
 
 
-def _moderator(user):
+def moderator(user):
+    """`user` if they may moderate; 404 otherwise."""
     if not is_moderator(user):
         raise NotFound("Not found", code=Codes.NOT_FOUND)
     return user
 
 
-def _audit(moderator, action, target, **details):
-    AuditEntry(moderator=moderator.id, action=action, target=target, details=details).save()
+def audit(actor, action, target, **details):
+    """Append one entry to the audit log: `actor` a moderator, or None for an operator's command."""
+    AuditEntry(moderator=actor.id if actor else None, action=action, target=target, details=details).save()
 
 
 def list_reports(user, status, page, limit):
-    _moderator(user)
+    moderator(user)
     return paginate(Report.objects(status=status).order_by("created_at", "id"), page, limit)
 
 
-def resolve_report(user, report_id, action, note):
-    """Close a report, doing `action` first: none, message_deleted or user_suspended."""
-    _moderator(user)
-    report = _found(Report, report_id, Codes.REPORT_NOT_FOUND)
-    if action == "message_deleted" and report.message:
-        delete_message(user, report.message)
-    elif action == "user_suspended" and report.reported_user:
-        suspend(user, report.reported_user, note or f"report {report.id}")
-    Report.objects(id=report.id).update_one(set__status="resolved", set__resolved_by=user.id,
-                                            set__resolved_at=utcnow(), set__resolution=action,
-                                            set__resolution_note=note, set__updated_at=utcnow())
-    _audit(user, "report_resolved", report.id, resolution=action, note=note)
+def assign_report(user, report_id, reason=""):
+    """Take an open report: it shows under the moderator's "assigned to me"."""
+    moderator(user)
+    report = found(Report, report_id, Codes.REPORT_NOT_FOUND)
+    Report.objects(id=report.id).update_one(set__assigned_to=user.id, set__updated_at=utcnow())
+    audit(user, "report_assigned", report.id, reason=reason)
     return report.reload()
 
 
-def suspend(user, user_id, reason):
-    """Refuse the account's tokens and close its sockets until `unsuspend`."""
-    _moderator(user)
-    target = _found(User, user_id, Codes.USER_NOT_FOUND)
-    User.objects(id=target.id).update_one(set__suspended_at=utcnow())
+def resolve_report(user, report_id, action, note, until=None):
+    """Close a report, doing `action` first (RESOLUTIONS); `until` ends a suspension it makes."""
+    moderator(user)
+    report = found(Report, report_id, Codes.REPORT_NOT_FOUND)
+    if action == "message_deleted" and report.message:
+        delete_message(user, report.message, note)
+    elif action == "user_suspended" and report.reported_user:
+        suspend(user, report.reported_user, note or f"report {report.id}", until)
+    elif action == "account_deleted" and report.reported_user:
+        delete_account(user, report.reported_user, note or f"report {report.id}")
+    Report.objects(id=report.id).update_one(set__status="resolved", set__resolved_by=user.id,
+                                            set__resolved_at=utcnow(), set__resolution=action,
+                                            set__resolution_note=note, set__updated_at=utcnow())
+    audit(user, "report_resolved", report.id, resolution=action, note=note)
+    return report.reload()
+
+
+def suspend(user, user_id, reason, until=None):
+    """Refuse the account's tokens and close its sockets until `unsuspend`, or until `until`."""
+    moderator(user)
+    target = found(User, user_id, Codes.USER_NOT_FOUND)
+    change = {"set__suspended_until": until} if until else {"unset__suspended_until": True}
+    User.objects(id=target.id).update_one(set__suspended_at=utcnow(), **change)
     legacy_tokens.revoke_all(target.id)
-    _audit(user, "user_suspended", target.id, reason=reason)
+    audit(user, "user_suspended", target.id, reason=reason, **({"until": until.isoformat()} if until else {}))
     announce(AccountSuspended(target.id))
     return target.reload()
 
 
-def unsuspend(user, user_id):
-    _moderator(user)
-    target = _found(User, user_id, Codes.USER_NOT_FOUND)
-    User.objects(id=target.id).update_one(unset__suspended_at=True)
+def unsuspend(user, user_id, reason=""):
+    moderator(user)
+    target = found(User, user_id, Codes.USER_NOT_FOUND)
+    User.objects(id=target.id).update_one(unset__suspended_at=True, unset__suspended_until=True)
     cached.forget_user(target.id)
-    _audit(user, "user_unsuspended", target.id)
+    audit(user, "user_unsuspended", target.id, reason=reason)
     return target.reload()
 
 
-def delete_message(user, message_id):
+def delete_message(user, message_id, reason=""):
     """Delete any message for everyone."""
-    _moderator(user)
-    message = _found(Message, message_id, Codes.MESSAGE_NOT_FOUND)
+    moderator(user)
+    message = found(Message, message_id, Codes.MESSAGE_NOT_FOUND)
     changes.tombstone(message, Conversation.objects(id=message.conversation).get(), user.id)
-    _audit(user, "message_deleted", message.id, conversation=str(message.conversation), sender=str(message.sender))
+    audit(user, "message_deleted", message.id, conversation=str(message.conversation), sender=str(message.sender),
+          reason=reason)
     return message
 
 
+def delete_account(user, user_id, reason):
+    """Erase an account at once, as its owner's deletion does (services/accounts/account_deletion.py)."""
+    moderator(user)
+    target = found(User, user_id, Codes.USER_NOT_FOUND)
+    if target.deleted_at is None:
+        account_deletion.erase(target)
+    audit(user, "account_deleted", target.id, reason=reason)
+
+
 def sessions_of(user, user_id):
-    _moderator(user)
-    target = _found(User, user_id, Codes.USER_NOT_FOUND)
-    _audit(user, "sessions_viewed", target.id)
+    moderator(user)
+    target = found(User, user_id, Codes.USER_NOT_FOUND)
+    audit(user, "sessions_viewed", target.id)
     return sessions.list_sessions(target.id, None)
 
 
+def end_session(user, user_id, session_id, reason=""):
+    """Sign one of an account's devices out; 404 for a session of anyone else."""
+    moderator(user)
+    target = found(User, user_id, Codes.USER_NOT_FOUND)
+    sessions.revoke_session(target.id, session_id)
+    audit(user, "session_ended", target.id, session=str(session_id), reason=reason)
+
+
+def end_all_sessions(user, user_id, reason=""):
+    """Sign every device of an account out, Express tokens included; returns how many sessions ended."""
+    moderator(user)
+    target = found(User, user_id, Codes.USER_NOT_FOUND)
+    legacy_tokens.revoke_all(target.id)
+    ended = sessions.end_all(target.id)
+    audit(user, "sessions_ended", target.id, count=ended, reason=reason)
+    return ended
+
+
 def audit_log(user, page, limit):
-    _moderator(user)
+    moderator(user)
     return paginate(AuditEntry.objects.order_by("-created_at", "-id"), page, limit)
 
 
-def _found(model, raw_id, code):
+def found(model, raw_id, code):
+    """The document of `model` with this id; 404 with `code` when there is none."""
     oid = parse_object_id(raw_id)
-    found = model.objects(id=oid).first() if oid else None
-    if found is None:
+    document = model.objects(id=oid).first() if oid else None
+    if document is None:
         raise NotFound("Not found", code=code)
-    return found
+    return document

@@ -1,0 +1,81 @@
+"""The console's blueprint: its guard on every request, its headers on every response, and its
+errors as pages (a signed-out browser is sent to the sign-in page)."""
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from backend2.errors import Codes, ValidationFailed
+from backend2.middlewares import console_guard
+from backend2.middlewares.error_handlers import app_error
+from backend2.utils.time import utcnow
+
+console_bp = Blueprint("console", __name__, url_prefix="/console",
+                       static_folder=str(Path(__file__).resolve().parents[2] / "static" / "console"),
+                       static_url_path="/static")
+OPEN_ENDPOINTS = {"console.static", "console.sign_in_page", "console.sign_in", "console.send_code"}
+NOTICES = {"assigned": "The report is yours.", "none": "Report dismissed.",
+           "message_deleted": "The message was removed for everyone.", "user_suspended": "The account is suspended.",
+           "account_deleted": "The account was deleted.", "user_unsuspended": "The suspension was lifted.",
+           "session_ended": "The session was ended.", "sessions_ended": "Every session was ended."}
+ENDS_THE_SESSION = {Codes.CONSOLE_SIGNED_OUT, Codes.NOT_FOUND, Codes.ACCOUNT_SUSPENDED}
+
+
+@console_bp.app_template_filter("age")
+def age(elapsed):
+    """A timedelta as a moderator reads it: 3 days, 5 hours, 12 minutes."""
+    seconds = int(elapsed.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return "under a minute"
+
+
+@console_bp.before_request
+def guard():
+    if request.endpoint not in OPEN_ENDPOINTS:
+        console_guard.signed_in()
+
+
+@console_bp.after_request
+def headers(response):
+    return console_guard.finish(response)
+
+
+@console_bp.errorhandler(Exception)
+def error_page(exc):
+    error = app_error(exc)
+    if error.code in ENDS_THE_SESSION and getattr(g, "console_session", None) is None:
+        console_guard.end_session_cookie()
+    if error.code == Codes.CONSOLE_SIGNED_OUT:
+        return redirect(url_for("console.sign_in_page"), 303)
+    session = getattr(g, "console_session", None)
+    page = render_template("console/error.html", error=error, moderator=getattr(g, "moderator", None),
+                           csrf_token=session.csrf_token if session else "")
+    return page, error.status, error.headers
+
+
+def load(schema, data):
+    """`data` (a form or a query string) through `schema`; 400 naming the fields otherwise."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise ValidationFailed.for_fields(exc.normalized_messages())
+
+
+def page(template, **context):
+    """A page of the console, with the moderator and the session's CSRF token for its forms."""
+    return render_template(template, moderator=g.moderator, csrf_token=g.console_session.csrf_token,
+                           notice=request.args.get("notice"), notices=NOTICES, **context)
+
+
+def suspension_end(data):
+    """When a suspension form's suspension ends: `hours` from now, or None for until lifted."""
+    return utcnow() + timedelta(hours=data["hours"]) if data["hours"] else None
+
+
+def done(endpoint, notice, **values):
+    """After an action: back to a page (303, so a reload does not post again), saying what happened."""
+    return redirect(url_for(endpoint, notice=notice, **values), 303)

@@ -1,0 +1,62 @@
+"""Signing in to the console with an app's phone and password, or phone and a login code sent
+by a first step; signing out. Rate limited as the API's sign-in is (RATE_LIMIT_AUTH; the code
+also by RATE_LIMIT_OTP_PER_PHONE and RATE_LIMIT_OTP_PER_IP)."""
+from flask import g, redirect, render_template, request, url_for
+
+from backend2.controllers.console.blueprint import console_bp, load
+from backend2.errors import AppError, Codes
+from backend2.middlewares import console_guard
+from backend2.middlewares.rate_limits import limit_by_auth_limit, otp_limits
+from backend2.schemas.console import CodeRequestForm, SignInForm
+from backend2.services.accounts import console_sessions
+
+# Answered on the sign-in page itself; anything else (404 for a non-moderator, 429) is an error page.
+SHOWN_ON_THE_FORM = {Codes.INVALID_CREDENTIALS, Codes.VALIDATION_ERROR, Codes.INVALID_PHONE, Codes.OTP_INVALID,
+                     Codes.OTP_EXPIRED, Codes.OTP_LOCKED, Codes.USER_NOT_FOUND, Codes.OTP_RESEND_TOO_SOON}
+
+
+def _form(status=200, **context):
+    page = render_template("console/sign_in.html", csrf_token=console_guard.sign_in_token(), **context)
+    return page, status
+
+
+@console_bp.get("/sign-in")
+def sign_in_page():
+    return _form()
+
+
+@console_bp.post("/sign-in")
+@limit_by_auth_limit
+def sign_in():
+    console_guard.check_sign_in_token()
+    try:
+        data = load(SignInForm(), console_guard.form_data())
+        console_guard.sign_in(data["phone"], data.get("password"), data.get("code"))
+    except AppError as error:
+        if error.code not in SHOWN_ON_THE_FORM:
+            raise
+        return _form(error.status, error=error.message, phone=request.form.get("phone", ""),
+                     code_sent=bool(request.form.get("code")))
+    return redirect(url_for("console.overview"), 303)
+
+
+@console_bp.post("/sign-in/code")
+@limit_by_auth_limit
+@otp_limits
+def send_code():
+    console_guard.check_sign_in_token()
+    try:
+        data = load(CodeRequestForm(), console_guard.form_data())
+        console_sessions.send_code(data["phone"])
+    except AppError as error:
+        if error.code not in SHOWN_ON_THE_FORM:
+            raise
+        return _form(error.status, error=error.message, phone=request.form.get("phone", ""))
+    return _form(code_sent=True, phone=data["phone"])
+
+
+@console_bp.post("/sign-out")
+def sign_out():
+    console_guard.sign_out()
+    g.moderator = None
+    return redirect(url_for("console.sign_in_page"), 303)

@@ -1,0 +1,74 @@
+"""The audit log as moderators read it: append-only (nothing here changes an entry), newest
+first, filtered by moderator, target and action, as pages or as CSV."""
+import csv
+import io
+
+from backend2.models import AuditEntry, User
+from backend2.services.accounts.moderation import moderator
+from backend2.services.support.pagination import paginate
+from backend2.utils.ids import parse_object_id
+from backend2.utils.time import iso
+
+CSV_COLUMNS = ("time", "moderator", "moderatorName", "action", "target", "details")
+CSV_BATCH = 500
+
+
+def _filtered(moderator_id=None, target=None, action=None):
+    entries = AuditEntry.objects
+    for field, raw in (("moderator", moderator_id), ("target", target)):
+        if raw:
+            oid = parse_object_id(raw)
+            entries = entries.filter(**{field: oid}) if oid else entries.none()
+    if action:
+        entries = entries.filter(action=action)
+    return entries.order_by("-created_at", "-id")
+
+
+def entries(user, filters, page=1, limit=50):
+    """One page of entries, each with its moderator's name: ([entry dict], pagination)."""
+    moderator(user)
+    items, pagination = paginate(_filtered(**filters), page, limit)
+    names = _names(items)
+    return [_row(entry, names) for entry in items], pagination
+
+
+def actions():
+    """Every action the log holds, for the filter's choices."""
+    return sorted(AuditEntry.objects.distinct("action"))
+
+
+def as_csv(user, filters):
+    """The filtered log as CSV text, a chunk at a time (header first)."""
+    moderator(user)  # now, not when the first chunk is read
+    return _csv_chunks(_filtered(**filters))
+
+
+def _csv_chunks(query):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    skip = 0
+    while True:
+        batch = list(query.skip(skip).limit(CSV_BATCH))
+        names = _names(batch)
+        for entry in batch:
+            row = _row(entry, names)
+            writer.writerow([iso(row["created_at"]), row["moderator"] or "", row["moderator_name"], row["action"],
+                             row["target"], "; ".join(f"{k}={v}" for k, v in sorted(row["details"].items()))])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if len(batch) < CSV_BATCH:
+            return
+        skip += CSV_BATCH
+
+
+def _names(items):
+    ids = {entry.moderator for entry in items if entry.moderator}
+    return {u.id: u.name for u in User.objects(id__in=list(ids)).only("id", "name")} if ids else {}
+
+
+def _row(entry, names):
+    return {"id": entry.id, "created_at": entry.created_at, "moderator": entry.moderator, "action": entry.action,
+            "moderator_name": names.get(entry.moderator, entry.details.get("by", "")), "target": entry.target,
+            "details": dict(entry.details)}

@@ -1,0 +1,297 @@
+"""The moderator console (/console/) through HTTP as a browser sends it: sign-in, its own
+cookie session and CSRF tokens, the role checked at every click, the security headers, and the
+actions, each in the audit log. (tests/realtime/test_console_browser.py drives it in Chromium.)"""
+import html
+import io
+import re
+import time
+from datetime import timedelta
+
+import pytest
+
+from backend2.models import User
+from backend2.utils.time import utcnow
+from config import ProductionConfig
+from support.console import ConsoleClient
+from support.people import Person, register_on
+
+PASSWORD = "a-good-password"
+
+
+@pytest.fixture
+def world(make_app, otp_inbox):
+    """An app where Mo is a moderator (by grant-moderator); Me sent Ada a message she reported."""
+    app = make_app(use_redis=False)
+    client = app.test_client()
+    mo, me, ada = (Person(register_on(client, otp_inbox, name=name, password=PASSWORD)) for name in ("Mo", "Me", "Ada"))
+    assert app.test_cli_runner().invoke(args=["users", "grant-moderator", mo.phone]).exit_code == 0
+    for one, other in ((me, ada), (ada, me)):
+        client.post("/contacts/sync", headers=one.headers, json={"contacts": [{"phone": other.phone, "name": other.name}]})
+    said = [client.post("/messages", headers=who.headers, json={"to": to.id, "text": text}).get_json()
+            for who, to, text in ((ada, me, "hi"), (me, ada, "buy cheap pills"), (ada, me, "stop it"))]
+    report = client.post("/reports", headers=ada.headers, json={"messageId": said[1]["id"], "reason": "spam",
+                                                                "note": "third time this week"}).get_json()
+    return app, client, mo, me, ada, said, report
+
+
+def signed_in(app, person):
+    console = ConsoleClient(app)
+    assert console.sign_in(person.phone, PASSWORD).status_code == 303
+    return console
+
+
+def audit_actions(app, moderator):
+    console = signed_in(app, moderator)
+    page = console.get("/console/audit").get_data(as_text=True)
+    return page
+
+
+def test_a_moderator_signs_in_and_gets_a_strict_cookie_and_safe_headers(world):
+    app, _, mo, _, _, _, _ = world
+    console = ConsoleClient(app)
+    page = console.get("/console/sign-in")
+    assert 'name="phone"' in page.get_data(as_text=True) and 'name="password"' in page.get_data(as_text=True)
+    response = console.post("/console/sign-in", phone=mo.phone, password=PASSWORD)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/console/")
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("b2_console="))
+    assert {"HttpOnly", "SameSite=Strict", "Path=/console"} <= {part.strip() for part in cookie.split(";")}
+    assert "Secure" not in cookie  # testing; production: test_the_cookie_is_secure_in_production
+    overview = console.get("/console/")
+    assert overview.status_code == 200 and "Open reports" in overview.get_data(as_text=True)
+    csp = overview.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert overview.headers["Cache-Control"] == "no-store"
+    assert 'id="open-reports"><a href="/console/reports">1<' in overview.get_data(as_text=True)
+    assert 'id="messages-last-hour">3<' in overview.get_data(as_text=True)
+    assert 'id="health-status">ok' in overview.get_data(as_text=True)
+
+
+def test_the_cookie_is_secure_in_production(make_app):
+    assert ProductionConfig({}).CONSOLE_COOKIE_SECURE is True
+    assert "CONSOLE_COOKIE_SECURE=false" in " ".join(ProductionConfig({"CONSOLE_COOKIE_SECURE": "false"}).problems())
+    assert "CONSOLE_IDLE_MINUTES" in " ".join(ProductionConfig({"CONSOLE_IDLE_MINUTES": "0"}).problems())
+    app = make_app(use_redis=False, CONSOLE_COOKIE_SECURE="true")
+    page = app.test_client().get("/console/sign-in")
+    assert "Secure" in page.headers["Set-Cookie"]
+
+
+def test_sign_in_with_a_code_sent_by_a_first_step(world, otp_inbox):
+    app, _, mo, _, _, _, _ = world
+    console = ConsoleClient(app)
+    console.get("/console/sign-in")
+    sent = console.post("/console/sign-in/code", phone=mo.phone)
+    assert sent.status_code == 200 and 'name="code"' in sent.get_data(as_text=True)
+    wrong = console.post("/console/sign-in", phone=mo.phone, code="000000")
+    assert wrong.status_code == 400 and console.cookie("b2_console") is None
+    assert console.post("/console/sign-in", phone=mo.phone, code=otp_inbox(mo.phone, "login")).status_code == 303
+    assert console.get("/console/reports").status_code == 200
+
+
+def test_wrong_credentials_are_refused_on_the_form(world):
+    app, _, mo, _, _, _, _ = world
+    console = ConsoleClient(app)
+    console.get("/console/sign-in")
+    refused = console.post("/console/sign-in", phone=mo.phone, password="not-the-password")
+    assert refused.status_code == 401 and "Invalid credentials" in refused.get_data(as_text=True)
+    assert console.cookie("b2_console") is None
+
+
+def test_someone_without_the_role_gets_404_and_no_session(world):
+    app, _, _, me, _, _, _ = world
+    console = ConsoleClient(app)
+    response = console.sign_in(me.phone, PASSWORD)
+    assert response.status_code == 404 and console.cookie("b2_console") is None
+    signed_out = console.get("/console/reports")
+    assert signed_out.status_code == 303 and signed_out.headers["Location"].endswith("/console/sign-in")
+
+
+def test_a_form_posted_without_its_token_or_with_another_is_refused(world):
+    app, client, mo, _, _, _, report = world
+    console = ConsoleClient(app)
+    console.get("/console/sign-in")
+    assert console.post("/console/sign-in", with_token=False, phone=mo.phone, password=PASSWORD).status_code == 403
+    console = signed_in(app, mo)
+    other = signed_in(app, mo)
+    path = f"/console/reports/{report['id']}/dismiss"
+    assert console.post(path, with_token=False, reason="no token").status_code == 403
+    assert console.http.post(path, data={"csrf_token": other.token, "reason": "another's"}).status_code == 403
+    page = console.get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert 'id="report-status">open' in page  # nothing happened
+    assert console.get(path).status_code == 405  # no state change over GET
+
+
+def test_a_revoked_moderator_is_out_at_the_next_click_and_both_changes_are_audited(world):
+    app, _, mo, _, _, _, _ = world
+    console = signed_in(app, mo)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "revoke-moderator", mo.phone])
+    assert result.exit_code == 0 and "is now a user" in result.output
+    signed_out = console.get("/console/reports")  # the command ended the session at once
+    assert signed_out.status_code == 303 and signed_out.headers["Location"].endswith("/console/sign-in")
+    assert console.sign_in(mo.phone, PASSWORD).status_code == 404
+    assert runner.invoke(args=["users", "grant-moderator", mo.phone]).exit_code == 0
+    page = audit_actions(app, mo)
+    assert page.count("moderator_granted") >= 3 and "moderator_revoked" in page and "command line" in page
+
+
+def test_a_moderator_suspended_meanwhile_is_out_at_the_next_click(world, otp_inbox):
+    app, client, mo, _, _, _, _ = world
+    other = Person(register_on(client, otp_inbox, name="Other", password=PASSWORD))
+    app.test_cli_runner().invoke(args=["users", "grant-moderator", other.phone])
+    console = signed_in(app, mo)
+    assert client.post(f"/admin/users/{mo.id}/suspend", headers=other.headers, json={"reason": "x"}).status_code == 200
+    assert console.get("/console/").status_code == 403
+    assert console.get("/console/").status_code == 303
+
+
+def test_a_console_session_is_no_api_token_and_an_app_token_no_console_session(world):
+    app, client, mo, _, _, _, _ = world
+    console = signed_in(app, mo)
+    cookie = console.cookie("b2_console").value
+    refused = client.get("/users/me", headers={"Authorization": f"Bearer {cookie}"})
+    assert refused.status_code == 401
+    browser = ConsoleClient(app)
+    browser.http.set_cookie("b2_console", mo.token, path="/console")
+    assert browser.get("/console/").status_code == 303
+
+
+def test_the_report_shows_the_message_in_context_and_removing_it_is_audited(world):
+    app, client, mo, me, ada, said, report = world
+    console = signed_in(app, mo)
+    queue = console.get("/console/reports").get_data(as_text=True)
+    assert "third time this week" in queue and "Me" in queue
+    page = console.get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert [text in page for text in ("hi", "buy cheap pills", "stop it", "third time this week")] == [True] * 4
+    assert page.index("hi<") < page.index("buy cheap pills") < page.index("stop it")
+    response = console.post(f"/console/reports/{report['id']}/remove-message", reason="spam, again")
+    assert response.status_code == 303
+    history = client.get("/messages", headers=ada.headers, query_string={"conversationId": said[1]["conversationId"]})
+    assert [m["deleted"] for m in history.get_json()["messages"]] == [False, True, False]
+    audit = audit_actions(app, mo)
+    assert "message_deleted" in audit and "report_resolved" in audit and "spam, again" in audit
+
+
+def test_context_stops_at_what_the_reporter_could_see(world):
+    app, client, mo, me, ada, said, report = world
+    assert client.delete(f"/messages/{said[0]['id']}?scope=me", headers=ada.headers).status_code == 200
+    page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert "buy cheap pills" in page and ">hi<" not in page
+
+
+def test_a_suspension_for_a_time_refuses_the_account_until_it_ends(world):
+    app, client, mo, me, _, _, report = world
+    console = signed_in(app, mo)
+    assert console.post(f"/console/reports/{report['id']}/suspend", reason="spam", hours="24").status_code == 303
+    assert client.get("/users/me", headers=me.headers).status_code == 403
+    person = console.get(f"/console/people/{me.id}").get_data(as_text=True)
+    assert "suspended since" in person and ", until" in person
+    User.objects(id=me.id).update_one(set__suspended_until=utcnow() - timedelta(seconds=1))  # the day has passed
+    fresh = client.post("/auth/login", json={"phone": me.phone, "password": PASSWORD})
+    assert fresh.status_code == 200
+
+
+def test_people_lookup_sessions_and_lifting_a_suspension(world):
+    app, client, mo, me, _, _, _ = world
+    console = signed_in(app, mo)
+    for query in (me.phone, "Me", me.id):
+        assert f"/console/people/{me.id}" in console.get("/console/people", query_string={"q": query}).get_data(as_text=True)
+    page = console.get(f"/console/people/{me.id}").get_data(as_text=True)
+    assert "End this session" in page and "other" in page
+    assert console.post(f"/console/people/{me.id}/suspend", reason="checking").status_code == 303
+    assert "suspended</strong>" in console.get("/console/people", query_string={"q": me.phone}).get_data(as_text=True)
+    assert console.post(f"/console/people/{me.id}/unsuspend", reason="a mistake").status_code == 303
+    assert client.get("/users/me", headers=me.headers).status_code == 200
+    assert console.post(f"/console/people/{me.id}/end-all-sessions", reason="stolen phone").status_code == 303
+    assert client.get("/users/me", headers=me.headers).status_code == 401
+
+
+def test_deleting_the_account_from_a_report(world):
+    app, client, mo, me, ada, _, report = world
+    console = signed_in(app, mo)
+    assert console.post(f"/console/reports/{report['id']}/delete-account", reason="illegal content").status_code == 303
+    assert client.get(f"/users/{me.id}", headers=ada.headers).get_json()["name"] == "Deleted account"
+
+
+def test_the_audit_log_filters_and_downloads_as_csv(world):
+    app, _, mo, me, _, _, report = world
+    console = signed_in(app, mo)
+    console.post(f"/console/reports/{report['id']}/assign", reason="mine now")
+    console.post(f"/console/people/{me.id}/suspend", reason="cooling off", hours="1")
+    only = console.get("/console/audit", query_string={"action": "user_suspended"}).get_data(as_text=True)
+    assert "cooling off" in only and "mine now" not in only
+    csv = console.get("/console/audit.csv", query_string={"target": me.id})
+    assert csv.mimetype == "text/csv" and csv.headers["Cache-Control"] == "no-store"
+    lines = csv.get_data(as_text=True).splitlines()
+    assert lines[0] == "time,moderator,moderatorName,action,target,details"
+    assert any("user_suspended" in line and "cooling off" in line for line in lines[1:])
+    assert not any("report_assigned" in line for line in lines)
+    assert console.post("/console/audit", reason="x").status_code == 405  # append-only: nothing to post
+
+
+def test_a_session_idle_past_console_idle_minutes_is_signed_out(make_app, otp_inbox):
+    app = make_app(use_redis=False, CONSOLE_IDLE_MINUTES="0.01")  # 0.6 s
+    mo = Person(register_on(app.test_client(), otp_inbox, name="Mo", password=PASSWORD))
+    app.test_cli_runner().invoke(args=["users", "grant-moderator", mo.phone])
+    console = signed_in(app, mo)
+    assert console.get("/console/reports").status_code == 200
+    time.sleep(0.7)
+    assert console.get("/console/reports").status_code == 303
+
+
+def test_sign_in_is_rate_limited_as_the_apis_is(make_app, otp_inbox):
+    app = make_app(use_redis=False, RATE_LIMIT_AUTH="2 per minute")
+    console = ConsoleClient(app)
+    console.get("/console/sign-in")
+    answers = [console.post("/console/sign-in", phone="+14155550199", password="guess").status_code for _ in range(3)]
+    assert answers == [401, 401, 429]
+    limited = console.post("/console/sign-in", phone="+14155550199", password="guess")
+    assert "Too many tries" in limited.get_data(as_text=True) and limited.headers["Retry-After"]
+
+
+def test_what_users_wrote_is_shown_as_text_never_as_markup(world):
+    app, client, mo, me, ada, said, _ = world
+    sent = client.post("/messages", headers=me.headers, json={"to": ada.id, "text": "<script>alert(1)</script>"})
+    report = client.post("/reports", headers=ada.headers, json={"messageId": sent.get_json()["id"], "reason": "abuse",
+                                                                "note": '"><img src=x onerror=alert(2)>'}).get_json()
+    page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
+
+
+def test_a_reported_attachment_is_a_private_link_that_expires(world):
+    app, client, mo, me, ada, _, _ = world
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    uploaded = client.post("/uploads", headers=me.headers, data={"file": (io.BytesIO(pdf), "terms.pdf")},
+                           content_type="multipart/form-data").get_json()
+    sent = client.post("/messages", headers=me.headers, json={"to": ada.id, "text": "read this",
+                                                              "attachments": [{"url": uploaded["url"]}]}).get_json()
+    report = client.post("/reports", headers=ada.headers, json={"messageId": sent["id"], "reason": "abuse"}).get_json()
+    page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    links = re.findall(r'class="attachment" href="([^"]+)"', page)
+    assert len(links) == 2  # in the chat, and in what the report kept
+    link = html.unescape(links[0])
+    expires = int(re.search(r"exp=(\d+)", link).group(1))
+    assert time.time() < expires <= time.time() + 2 * app.config["CONSOLE_LINK_TTL_SECONDS"]
+    assert client.get(link).data == pdf  # no header needed: the link is signed
+    assert client.get(link.split("?")[0]).status_code in (401, 404)  # without its signature it is private
+    assert client.get(re.sub(r"sig=[^&]+", "sig=forged", link)).status_code == 403
+
+
+def test_the_queue_has_open_mine_and_resolved_and_filters_by_reason_and_age(world):
+    app, client, mo, me, ada, said, report = world
+    other = client.post("/reports", headers=ada.headers, json={"userId": me.id, "reason": "abuse",
+                                                               "note": "rude to me"}).get_json()
+    console = signed_in(app, mo)
+
+    def listed(**query):
+        page = console.get("/console/reports", query_string=query).get_data(as_text=True)
+        return sorted(note for note in ("third time this week", "rude to me") if note in page)
+
+    assert listed() == ["rude to me", "third time this week"]
+    assert listed(reason="abuse") == ["rude to me"]
+    assert listed(age="1") == []  # none is older than an hour
+    console.post(f"/console/reports/{other['id']}/assign", reason="I will look")
+    assert listed(view="mine") == ["rude to me"]
+    console.post(f"/console/reports/{report['id']}/dismiss", reason="not spam")
+    assert listed(view="resolved") == ["third time this week"] and listed() == ["rude to me"]
+    assert console.get("/console/reports", query_string={"view": "everything"}).status_code == 400
