@@ -52,9 +52,9 @@ def device_connected(user, device_id, session_id=None):
     pipe = redis_store.state.pipeline(transaction=True)
     pipe.zremrangebyscore(_devices_key(user_id), "-inf", now)
     _count_in(pipe, user_id, device_id, session_id, now + _ttl())
+    deadlines.schedule("presence", _deadline_key(user_id, device_id), now + _ttl(), pipe=pipe)
     pipe.zcard(_devices_key(user_id))
     count = pipe.execute()[-1]
-    deadlines.schedule("presence", _deadline_key(user_id, device_id), now + _ttl())
     if count == 1:
         announce(PresenceChanged(user_id, True, user.last_seen, owner=user))
 
