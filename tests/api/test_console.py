@@ -295,3 +295,84 @@ def test_the_queue_has_open_mine_and_resolved_and_filters_by_reason_and_age(worl
     console.post(f"/console/reports/{report['id']}/dismiss", reason="not spam")
     assert listed(view="resolved") == ["third time this week"] and listed() == ["rude to me"]
     assert console.get("/console/reports", query_string={"view": "everything"}).status_code == 400
+
+
+def logged(console, **query):
+    """The actions of the audit log's entries, newest first."""
+    page = console.get("/console/audit", query_string=query).get_data(as_text=True)
+    return re.findall(r'class="audit-action" data-label="Action">([a-z_]+)<', page)
+
+
+def refusal(response):
+    """(status, code) of a console error page."""
+    found = re.search(r'data-code="([a-z_]+)"', response.get_data(as_text=True))
+    return response.status_code, found.group(1) if found else None
+
+
+def test_a_resolved_report_cannot_be_acted_on_again(world, otp_inbox):
+    app, client, mo, me, _, _, report = world
+    other = Person(register_on(client, otp_inbox, name="Other", password=PASSWORD))
+    app.test_cli_runner().invoke(args=["users", "grant-moderator", other.phone])
+    first, second = signed_in(app, mo), signed_in(app, other)
+    path = f"/console/reports/{report['id']}"
+    assert first.post(f"{path}/dismiss", reason="not spam").status_code == 303
+    assert refusal(second.post(f"{path}/dismiss", reason="not spam either")) == (409, "report_resolved")
+    assert refusal(second.post(f"{path}/suspend", reason="spam", hours="24")) == (409, "report_resolved")
+    assert refusal(second.post(f"{path}/assign", reason="mine")) == (409, "report_resolved")
+    assert client.get("/users/me", headers=me.headers).status_code == 200  # nobody was suspended
+    page = first.get(path).get_data(as_text=True)
+    assert 'id="report-status">resolved: none (not spam)' in page
+    assert logged(first, target=report["id"]) == ["report_resolved"]
+
+
+def test_assigning_takes_only_a_report_nobody_holds(world, otp_inbox):
+    app, client, mo, _, _, _, report = world
+    other = Person(register_on(client, otp_inbox, name="Other", password=PASSWORD))
+    app.test_cli_runner().invoke(args=["users", "grant-moderator", other.phone])
+    first, second = signed_in(app, mo), signed_in(app, other)
+    path = f"/console/reports/{report['id']}"
+    assert first.post(f"{path}/assign", reason="mine now").status_code == 303
+    assert refusal(second.post(f"{path}/assign", reason="no, mine")) == (409, "report_assigned")
+    assert refusal(first.post(f"{path}/assign", reason="again")) == (409, "report_assigned")
+    assert "Assigned to</dt><dd>Mo<" in second.get(path).get_data(as_text=True)
+    assert second.post(f"{path}/dismiss", reason="not spam").status_code == 303  # anyone may still resolve it
+
+
+def test_a_report_is_not_resolved_by_an_action_it_has_no_target_for(world):
+    app, client, mo, me, ada, said, _ = world
+    about_me = client.post("/reports", headers=ada.headers, json={"userId": me.id, "reason": "abuse"}).get_json()
+    chat = client.post("/reports", headers=ada.headers, json={"conversationId": said[0]["conversationId"],
+                                                              "reason": "abuse"}).get_json()
+    console = signed_in(app, mo)
+    assert refusal(console.post(f"/console/reports/{about_me['id']}/remove-message", reason="gone")) == \
+        (409, "report_has_no_target")
+    for action, form in (("suspend", {"hours": "1"}), ("delete-account", {})):
+        assert refusal(console.post(f"/console/reports/{chat['id']}/{action}", reason="gone", **form)) == \
+            (409, "report_has_no_target")
+    for report in (about_me, chat):
+        assert 'id="report-status">open' in console.get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert "report_resolved" not in logged(console)
+
+
+def test_a_refused_action_leaves_the_report_open(world):
+    app, client, mo, me, ada, said, report = world
+    assert client.delete(f"/messages/{said[1]['id']}", headers=me.headers).status_code == 200  # the sender deleted it
+    console = signed_in(app, mo)
+    assert refusal(console.post(f"/console/reports/{report['id']}/remove-message", reason="spam")) == \
+        (409, "message_deleted")
+    assert 'id="report-status">open' in console.get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert console.post(f"/console/reports/{report['id']}/suspend", reason="spam", hours="1").status_code == 303
+
+
+def test_a_moderator_cannot_suspend_or_delete_themself_nor_repeat_a_pointless_action(world):
+    app, client, mo, me, _, _, _ = world
+    console = signed_in(app, mo)
+    assert refusal(console.post(f"/console/people/{mo.id}/suspend", reason="oops")) == (400, "cannot_moderate_self")
+    assert refusal(console.post(f"/console/people/{mo.id}/delete", reason="oops")) == (400, "cannot_moderate_self")
+    assert client.get("/users/me", headers=mo.headers).status_code == 200
+    assert refusal(console.post(f"/console/people/{me.id}/unsuspend", reason="why")) == (409, "not_suspended")
+    assert console.post(f"/console/people/{me.id}/delete", reason="illegal content").status_code == 303
+    assert refusal(console.post(f"/console/people/{me.id}/delete", reason="again")) == \
+        (409, "account_already_deleted")
+    assert refusal(console.post(f"/console/people/{me.id}/suspend", reason="and")) == (409, "account_already_deleted")
+    assert logged(console, target=me.id) == ["account_deleted"]
