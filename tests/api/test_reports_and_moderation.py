@@ -3,6 +3,7 @@ resolve them, suspend accounts, delete messages, see sessions, all in the audit 
 else finds no /admin at all."""
 import pytest
 
+from backend2.models import Conversation
 from support.people import Person, next_phone, register_on
 
 ADMIN_ROUTES = [("get", "/admin/reports", None), ("post", "/admin/reports/{report}/resolve", {"action": "none"}),
@@ -142,3 +143,10 @@ def test_the_api_refuses_what_the_console_refuses_with_a_json_code(moderated):
     assert client.delete(f"/admin/messages/{sent['id']}", headers=mo.headers).status_code == 200
     twice = client.delete(f"/admin/messages/{sent['id']}", headers=mo.headers)
     assert twice.status_code == 409 and twice.get_json()["code"] == "message_deleted"
+
+
+def test_removing_a_message_whose_conversation_is_gone_is_404_not_500(moderated):
+    client, mo, _, _, sent, _ = moderated
+    Conversation.objects(id=sent["conversationId"]).delete()
+    response = client.delete(f"/admin/messages/{sent['id']}", headers=mo.headers)
+    assert response.status_code == 404 and response.get_json()["code"] == "conversation_not_found"
