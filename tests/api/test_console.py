@@ -376,3 +376,17 @@ def test_a_moderator_cannot_suspend_or_delete_themself_nor_repeat_a_pointless_ac
         (409, "account_already_deleted")
     assert refusal(console.post(f"/console/people/{me.id}/suspend", reason="and")) == (409, "account_already_deleted")
     assert logged(console, target=me.id) == ["account_deleted"]
+
+
+def test_context_ends_when_the_report_was_made(world, otp_inbox):
+    app, client, mo, me, ada, said, _ = world
+    group = client.post("/conversations", headers=me.headers,
+                        json={"type": "group", "name": "Deals", "members": [ada.id]}).get_json()
+    pitch = client.post("/messages", headers=me.headers, json={"conversationId": group["id"], "text": "pills here"})
+    report = client.post("/reports", headers=ada.headers, json={"messageId": pitch.get_json()["id"],
+                                                                "reason": "spam"}).get_json()
+    assert client.delete(f"/conversations/{group['id']}/members/{ada.id}", headers=ada.headers).status_code == 200
+    client.post("/messages", headers=me.headers, json={"conversationId": group["id"], "text": "after ada left"})
+    client.post("/messages", headers=me.headers, json={"to": ada.id, "text": "and in our chat"})
+    page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert "pills here" in page and "after ada left" not in page and "and in our chat" not in page
