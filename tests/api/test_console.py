@@ -1,6 +1,7 @@
 """The moderator console (/console/) through HTTP as a browser sends it: sign-in, its own
 cookie session and CSRF tokens, the role checked at every click, the security headers, and the
 actions, each in the audit log. (tests/realtime/test_console_browser.py drives it in Chromium.)"""
+import csv
 import html
 import io
 import re
@@ -390,3 +391,15 @@ def test_context_ends_when_the_report_was_made(world, otp_inbox):
     client.post("/messages", headers=me.headers, json={"to": ada.id, "text": "and in our chat"})
     page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
     assert "pills here" in page and "after ada left" not in page and "and in our chat" not in page
+
+
+def test_the_csv_download_never_hands_a_spreadsheet_a_formula(world):
+    app, client, mo, me, _, _, _ = world
+    formula = '=HYPERLINK("http://127.0.0.1/x","click")'
+    assert client.patch("/users/me", headers=mo.headers, json={"name": formula}).status_code == 200
+    console = signed_in(app, mo)
+    console.post(f"/console/people/{me.id}/suspend", reason="+1 for spam", hours="1")
+    text = console.get("/console/audit.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["'" + formula] == [cell for row in rows for cell in row if "HYPERLINK" in cell][:1]
+    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]

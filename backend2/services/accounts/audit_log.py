@@ -1,5 +1,6 @@
 """The audit log as moderators read it: append-only (nothing here changes an entry), newest
-first, filtered by moderator, target and action, as pages or as CSV."""
+first, filtered by moderator, target and action, as pages or as CSV (a cell that would start a
+formula in a spreadsheet, as a name may, starts with ' instead)."""
 import csv
 import io
 
@@ -11,6 +12,7 @@ from backend2.utils.time import iso
 
 CSV_COLUMNS = ("time", "moderator", "moderatorName", "action", "target", "details")
 CSV_BATCH = 500
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
 
 
 def _filtered(moderator_id=None, target=None, action=None):
@@ -53,14 +55,21 @@ def _csv_chunks(query):
         names = _names(batch)
         for entry in batch:
             row = _row(entry, names)
-            writer.writerow([iso(row["created_at"]), row["moderator"] or "", row["moderator_name"], row["action"],
-                             row["target"], "; ".join(f"{k}={v}" for k, v in sorted(row["details"].items()))])
+            writer.writerow([_cell(value) for value in (
+                iso(row["created_at"]), row["moderator"] or "", row["moderator_name"], row["action"], row["target"],
+                "; ".join(f"{k}={v}" for k, v in sorted(row["details"].items())))])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
         if len(batch) < CSV_BATCH:
             return
         skip += CSV_BATCH
+
+
+def _cell(value):
+    """A CSV cell a spreadsheet shows as text: one that would start a formula gets a leading '."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _names(items):
