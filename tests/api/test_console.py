@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from backend2.models import User
+from backend2.models import AuditEntry, User
 from backend2.utils.time import utcnow
 from config import ProductionConfig
 from support.console import ConsoleClient
@@ -403,3 +403,19 @@ def test_the_csv_download_never_hands_a_spreadsheet_a_formula(world):
     rows = list(csv.reader(io.StringIO(text)))
     assert ["'" + formula] == [cell for row in rows for cell in row if "HYPERLINK" in cell][:1]
     assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_the_csv_download_lists_each_entry_once_while_the_log_grows(world):
+    app, _, mo, me, _, _, _ = world
+    start = utcnow() - timedelta(days=1)
+    AuditEntry.objects.insert([AuditEntry(moderator=mo.id, action="session_ended", target=me.id,
+                                          details={"reason": f"old {n}"}, created_at=start + timedelta(seconds=n))
+                               for n in range(600)])
+    console, meanwhile = signed_in(app, mo), signed_in(app, mo)
+    download = console.http.get("/console/audit.csv", buffered=False)
+    chunks = iter(download.response)
+    first = next(chunks)
+    assert meanwhile.post(f"/console/people/{me.id}/suspend", reason="while downloading").status_code == 303
+    rows = list(csv.reader(io.StringIO(b"".join([first, *chunks]).decode())))[1:]
+    reasons = [row[5] for row in rows if "old " in row[5]]
+    assert len(reasons) == 600 == len(set(reasons))

@@ -4,6 +4,8 @@ formula in a spreadsheet, as a name may, starts with ' instead)."""
 import csv
 import io
 
+from mongoengine import Q
+
 from backend2.models import AuditEntry, User
 from backend2.services.accounts.moderation import moderator
 from backend2.services.support.pagination import paginate
@@ -46,12 +48,13 @@ def as_csv(user, filters):
 
 
 def _csv_chunks(query):
+    """Header, then CSV_BATCH entries a chunk, each batch after the last entry of the one before
+    (newest first by time and id), so entries written meanwhile neither repeat nor shift rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    skip = 0
+    batch = list(query.limit(CSV_BATCH))
     while True:
-        batch = list(query.skip(skip).limit(CSV_BATCH))
         names = _names(batch)
         for entry in batch:
             row = _row(entry, names)
@@ -63,7 +66,9 @@ def _csv_chunks(query):
         buffer.truncate()
         if len(batch) < CSV_BATCH:
             return
-        skip += CSV_BATCH
+        last = batch[-1]
+        batch = list(query.filter(Q(created_at__lt=last.created_at) | Q(created_at=last.created_at, id__lt=last.id))
+                     .limit(CSV_BATCH))
 
 
 def _cell(value):
