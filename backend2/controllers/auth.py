@@ -133,7 +133,7 @@ def list_sessions():
 @query_args(SessionsEndQuerySchema)
 @response(SessionsEndedSchema)
 def end_sessions(query):
-    """Sign out every other device (`others=true`), or every device (`others=false`); Express tokens stop working"""
+    """Sign out every other device (`others=true`), or every device (`others=false`); Express tokens and console sessions end"""
     return {"message": "Signed out", "ended": auth.sign_out_devices(current_auth(), query["others"])}
 
 

@@ -419,3 +419,24 @@ def test_the_csv_download_lists_each_entry_once_while_the_log_grows(world):
     rows = list(csv.reader(io.StringIO(b"".join([first, *chunks]).decode())))[1:]
     reasons = [row[5] for row in rows if "old " in row[5]]
     assert len(reasons) == 600 == len(set(reasons))
+
+
+@pytest.mark.parametrize("signed_out_by", ["password_change", "sign_out_everywhere", "another_moderator"])
+def test_signing_out_everywhere_ends_the_console_sessions_too(world, otp_inbox, signed_out_by):
+    app, client, mo, _, _, _, _ = world
+    console = signed_in(app, mo)
+    if signed_out_by == "password_change":
+        changed = client.patch("/users/me", headers=mo.headers, json={"password": "a-new-password",
+                                                                      "currentPassword": PASSWORD})
+        assert changed.status_code == 200
+    elif signed_out_by == "sign_out_everywhere":
+        assert client.delete("/auth/sessions?others=true", headers=mo.headers).status_code == 200
+    else:
+        other = Person(register_on(client, otp_inbox, name="Other", password=PASSWORD))
+        app.test_cli_runner().invoke(args=["users", "grant-moderator", other.phone])
+        colleague = signed_in(app, other)
+        page = colleague.get(f"/console/people/{mo.id}").get_data(as_text=True)
+        assert 'id="console-sessions"' in page and "Console" in page  # Mo's console session is listed
+        assert colleague.post(f"/console/people/{mo.id}/end-all-sessions", reason="lost laptop").status_code == 303
+    signed_out = console.get("/console/")
+    assert signed_out.status_code == 303 and signed_out.headers["Location"].endswith("/console/sign-in")

@@ -170,7 +170,8 @@ def end_session(user, user_id, session_id, reason=""):
 
 
 def end_all_sessions(user, user_id, reason=""):
-    """Sign every device of an account out, Express tokens included; returns how many sessions ended."""
+    """Sign every device of an account out, Express tokens and console sessions included; returns
+    how many app sessions ended."""
     moderator(user)
     target = found(User, user_id, Codes.USER_NOT_FOUND)
     legacy_tokens.revoke_all(target.id)

@@ -8,6 +8,7 @@ from mongoengine import Q
 
 from backend2.errors import Codes
 from backend2.models import Report, User
+from backend2.services.accounts import console_sessions
 from backend2.services.accounts.auth import is_suspended
 from backend2.services.accounts.moderation import found, moderator, sessions_of
 from backend2.utils.ids import parse_object_id
@@ -38,7 +39,8 @@ def look_up(user, query):
 
 
 def person_file(user, user_id):
-    """{person, suspended, reports, sessions} of one account (viewing its sessions is audited)."""
+    """{person, moderator, suspended, reports, sessions, console_sessions} of one account (viewing
+    its sessions is audited)."""
     moderator(user)
     person = found(User, user_id, Codes.USER_NOT_FOUND)
     return {
@@ -47,4 +49,5 @@ def person_file(user, user_id):
         "suspended": is_suspended(person),
         "reports": list(Report.objects(reported_user=person.id).order_by("-created_at").limit(50)),
         "sessions": sessions_of(user, person.id),
+        "console_sessions": console_sessions.of(person.id),
     }
