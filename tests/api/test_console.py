@@ -440,3 +440,12 @@ def test_signing_out_everywhere_ends_the_console_sessions_too(world, otp_inbox, 
         assert colleague.post(f"/console/people/{mo.id}/end-all-sessions", reason="lost laptop").status_code == 303
     signed_out = console.get("/console/")
     assert signed_out.status_code == 303 and signed_out.headers["Location"].endswith("/console/sign-in")
+
+
+def test_reading_a_persons_page_writes_nothing(world):
+    app, _, mo, me, _, _, _ = world
+    console = signed_in(app, mo)
+    before = logged(console)
+    for _ in range(2):
+        assert "End this session" in console.get(f"/console/people/{me.id}").get_data(as_text=True)
+    assert logged(console) == before

@@ -155,6 +155,7 @@ def _someone_else(user, user_id, verb):
 
 
 def sessions_of(user, user_id):
+    """An account's live sessions, for the /admin API (audited as `sessions_viewed`)."""
     moderator(user)
     target = found(User, user_id, Codes.USER_NOT_FOUND)
     audit(user, "sessions_viewed", target.id)
