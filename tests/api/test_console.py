@@ -449,3 +449,15 @@ def test_reading_a_persons_page_writes_nothing(world):
     for _ in range(2):
         assert "End this session" in console.get(f"/console/people/{me.id}").get_data(as_text=True)
     assert logged(console) == before
+
+
+def test_a_missing_file_does_not_sign_the_browser_out(world):
+    app, _, mo, _, _, _, _ = world
+    console = signed_in(app, mo)
+    missing = console.get("/console/static/no-such-file.css")
+    assert missing.status_code == 404
+    assert not [h for h in missing.headers.getlist("Set-Cookie") if h.startswith("b2_console=")]
+    assert console.get("/console/").status_code == 200
+    console.http.set_cookie("b2_console", "not-a-session", path="/console")
+    refused = console.get("/console/")
+    assert refused.status_code == 303 and any(h.startswith("b2_console=;") for h in refused.headers.getlist("Set-Cookie"))

@@ -19,7 +19,6 @@ NOTICES = {"assigned": "The report is yours.", "none": "Report dismissed.",
            "message_deleted": "The message was removed for everyone.", "user_suspended": "The account is suspended.",
            "account_deleted": "The account was deleted.", "user_unsuspended": "The suspension was lifted.",
            "session_ended": "The session was ended.", "sessions_ended": "Every session was ended."}
-ENDS_THE_SESSION = {Codes.CONSOLE_SIGNED_OUT, Codes.NOT_FOUND, Codes.ACCOUNT_SUSPENDED}
 
 
 @console_bp.app_template_filter("age")
@@ -47,8 +46,6 @@ def headers(response):
 @console_bp.errorhandler(Exception)
 def error_page(exc):
     error = app_error(exc)
-    if error.code in ENDS_THE_SESSION and getattr(g, "console_session", None) is None:
-        console_guard.end_session_cookie()
     if error.code == Codes.CONSOLE_SIGNED_OUT:
         return redirect(url_for("console.sign_in_page"), 303)
     session = getattr(g, "console_session", None)
