@@ -118,7 +118,7 @@ def test_a_form_posted_without_its_token_or_with_another_is_refused(world):
     assert console.http.post(path, data={"csrf_token": other.token, "reason": "another's"}).status_code == 403
     page = console.get(f"/console/reports/{report['id']}").get_data(as_text=True)
     assert 'id="report-status">open' in page  # nothing happened
-    assert console.get(path).status_code == 405  # no state change over GET
+    assert console.get(path).status_code == 404  # no state change over GET: no such page
 
 
 def test_a_revoked_moderator_is_out_at_the_next_click_and_both_changes_are_audited(world):
@@ -226,7 +226,7 @@ def test_the_audit_log_filters_and_downloads_as_csv(world):
     assert lines[0] == "time,moderator,moderatorName,action,target,details"
     assert any("user_suspended" in line and "cooling off" in line for line in lines[1:])
     assert not any("report_assigned" in line for line in lines)
-    assert console.post("/console/audit", reason="x").status_code == 405  # append-only: nothing to post
+    assert console.post("/console/audit", reason="x").status_code == 404  # append-only: nothing to post
 
 
 def test_a_session_idle_past_console_idle_minutes_is_signed_out(make_app, otp_inbox):
@@ -461,3 +461,19 @@ def test_a_missing_file_does_not_sign_the_browser_out(world):
     console.http.set_cookie("b2_console", "not-a-session", path="/console")
     refused = console.get("/console/")
     assert refused.status_code == 303 and any(h.startswith("b2_console=;") for h in refused.headers.getlist("Set-Cookie"))
+
+
+def test_unknown_console_paths_and_methods_are_console_404_pages(world):
+    app, client, mo, _, _, _, report = world
+    console = signed_in(app, mo)
+    for method, path in (("get", "/console/no-such-page"), ("post", "/console/"),
+                         ("get", f"/console/reports/{report['id']}/dismiss")):
+        response = getattr(console.http, method)(path)
+        assert (response.status_code, response.mimetype) == (404, "text/html"), (method, path)
+        assert "Not found" in response.get_data(as_text=True)
+        assert response.headers["Cache-Control"] == "no-store" and "script-src 'self'" in \
+            response.headers["Content-Security-Policy"]
+    assert console.get("/console/").status_code == 200  # and still signed in
+    api = client.get("/no-such-route")
+    assert (api.status_code, api.get_json()["code"]) == (404, "not_found")
+    assert client.put("/auth/login").get_json()["code"] == "method_not_allowed"

@@ -1,14 +1,14 @@
 """The console's blueprint: its guard on every request, its headers on every response, and its
-errors as pages (a signed-out browser is sent to the sign-in page)."""
+errors as pages (a signed-out browser is sent to the sign-in page), unknown /console/ paths too."""
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from backend2.errors import Codes, ValidationFailed
+from backend2.errors import Codes, NotFound, ValidationFailed
 from backend2.middlewares import console_guard
-from backend2.middlewares.error_handlers import app_error
+from backend2.middlewares.error_handlers import app_error, error_response
 from backend2.utils.time import utcnow
 
 console_bp = Blueprint("console", __name__, url_prefix="/console",
@@ -41,6 +41,17 @@ def guard():
 @console_bp.after_request
 def headers(response):
     return console_guard.finish(response)
+
+
+@console_bp.app_errorhandler(404)
+@console_bp.app_errorhandler(405)
+def routing_error(exc):
+    """The app's 404 and 405 (no route, or not with this method): under /console/ a console page,
+    a 405 as a 404 since no page takes it, with the console's headers; elsewhere the API's JSON."""
+    if not request.path.startswith(f"{console_bp.url_prefix}/"):
+        return error_response(exc)
+    response = make_response(error_page(NotFound("No such page", code=Codes.NOT_FOUND)))
+    return response if request.blueprint == console_bp.name else console_guard.finish(response)
 
 
 @console_bp.errorhandler(Exception)
