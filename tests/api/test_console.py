@@ -477,3 +477,13 @@ def test_unknown_console_paths_and_methods_are_console_404_pages(world):
     api = client.get("/no-such-route")
     assert (api.status_code, api.get_json()["code"]) == (404, "not_found")
     assert client.put("/auth/login").get_json()["code"] == "method_not_allowed"
+
+
+def test_a_reason_of_only_spaces_is_no_reason(world):
+    app, _, mo, me, _, _, report = world
+    console = signed_in(app, mo)
+    refused = console.post(f"/console/reports/{report['id']}/dismiss", reason="      ")
+    assert refusal(refused) == (400, "validation_error") and "reason" in refused.get_data(as_text=True)
+    assert console.post(f"/console/people/{me.id}/suspend", reason="  ok  ").status_code == 400  # 2 characters
+    assert console.post(f"/console/people/{me.id}/suspend", reason="  spam  ").status_code == 303
+    assert "reason:</span> spam<" in console.get("/console/audit").get_data(as_text=True)
