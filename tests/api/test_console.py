@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from backend2.models import AuditEntry, User
+from backend2.models import AuditEntry, Report, User
 from backend2.utils.time import utcnow
 from config import ProductionConfig
 from support.console import ConsoleClient
@@ -487,3 +487,12 @@ def test_a_reason_of_only_spaces_is_no_reason(world):
     assert console.post(f"/console/people/{me.id}/suspend", reason="  ok  ").status_code == 400  # 2 characters
     assert console.post(f"/console/people/{me.id}/suspend", reason="  spam  ").status_code == 303
     assert "reason:</span> spam<" in console.get("/console/audit").get_data(as_text=True)
+
+
+def test_an_attachment_link_is_only_ever_a_web_link(world):
+    app, _, mo, _, _, _, report = world
+    kept = ["javascript:alert(1)", "data:text/html,<script>alert(2)</script>", "https://files.example/a.pdf"]
+    Report.objects(id=report["id"]).update_one(set__evidence__0__attachments=kept)  # as an import may have kept them
+    page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert re.findall(r'class="attachment" href="([^"]+)"', page) == ["https://files.example/a.pdf"]
+    assert "javascript:" not in page and "data:text" not in page

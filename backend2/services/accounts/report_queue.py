@@ -88,9 +88,12 @@ def _message(message, names, reported):
 
 
 def _link(url, name=""):
-    """A private link to a stored file that expires (another site's link as it is)."""
+    """A private link to a stored file that expires; another site's web link as it is; no link
+    for anything else (a javascript: or data: URL an import may have kept)."""
     config = current_app.config
     prefix = f"{config['PUBLIC_URL']}/uploads/"
+    if not (isinstance(url, str) and (url.startswith(prefix) or url.lower().startswith(("https://", "http://")))):
+        return {"name": "a file that is not a web link", "url": None}
     return {"name": name or url.rsplit("/", 1)[-1],
             "url": links.signed(links.plain(url), prefix, config["JWT_SECRET"], config["CONSOLE_LINK_TTL_SECONDS"],
                                 time.time())}
