@@ -496,3 +496,13 @@ def test_an_attachment_link_is_only_ever_a_web_link(world):
     page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
     assert re.findall(r'class="attachment" href="([^"]+)"', page) == ["https://files.example/a.pdf"]
     assert "javascript:" not in page and "data:text" not in page
+
+
+def test_password_guesses_on_the_console_and_the_api_count_together(make_app):
+    app = make_app(use_redis=False, RATE_LIMIT_AUTH="3 per minute")
+    api, console = app.test_client(), ConsoleClient(app)
+    guess = {"phone": "+14155550199", "password": "guess"}
+    assert [api.post("/auth/login", json=guess).status_code for _ in range(2)] == [401, 401]
+    console.get("/console/sign-in")
+    assert [console.post("/console/sign-in", **guess).status_code for _ in range(2)] == [401, 429]
+    assert api.post("/auth/verify-otp-login", json={"phone": guess["phone"], "otp": "123456"}).status_code == 429
