@@ -506,3 +506,13 @@ def test_password_guesses_on_the_console_and_the_api_count_together(make_app):
     console.get("/console/sign-in")
     assert [console.post("/console/sign-in", **guess).status_code for _ in range(2)] == [401, 429]
     assert api.post("/auth/verify-otp-login", json={"phone": guess["phone"], "otp": "123456"}).status_code == 429
+
+
+def test_a_page_past_the_end_says_so_and_leads_back(world):
+    app, _, mo, _, _, _, _ = world
+    console = signed_in(app, mo)
+    for path, empty in (("/console/audit", "No entries."), ("/console/reports", "No reports here.")):
+        page = console.get(path, query_string={"page": "4"}).get_data(as_text=True)
+        assert empty in page and "Page 4 of 1<" in page and "page=1" in page, path
+    nothing = console.get("/console/reports", query_string={"view": "resolved", "page": "2"}).get_data(as_text=True)
+    assert "Page 2 of 1<" in nothing and " of 0" not in nothing
