@@ -41,6 +41,13 @@ def signed_in(app, person):
     return console
 
 
+def another_moderator(app, client, otp_inbox):
+    """A second moderator, Other, made by grant-moderator."""
+    other = Person(register_on(client, otp_inbox, name="Other", password=PASSWORD))
+    assert app.test_cli_runner().invoke(args=["users", "grant-moderator", other.phone]).exit_code == 0
+    return other
+
+
 def audit_actions(app, moderator):
     console = signed_in(app, moderator)
     page = console.get("/console/audit").get_data(as_text=True)
@@ -137,8 +144,7 @@ def test_a_revoked_moderator_is_out_at_the_next_click_and_both_changes_are_audit
 
 def test_a_moderator_suspended_meanwhile_is_out_at_the_next_click(world, otp_inbox):
     app, client, mo, _, _, _, _ = world
-    other = Person(register_on(client, otp_inbox, name="Other", password=PASSWORD))
-    app.test_cli_runner().invoke(args=["users", "grant-moderator", other.phone])
+    other = another_moderator(app, client, otp_inbox)
     console = signed_in(app, mo)
     assert client.post(f"/admin/users/{mo.id}/suspend", headers=other.headers, json={"reason": "x"}).status_code == 200
     assert console.get("/console/").status_code == 403
@@ -312,8 +318,7 @@ def refusal(response):
 
 def test_a_resolved_report_cannot_be_acted_on_again(world, otp_inbox):
     app, client, mo, me, _, _, report = world
-    other = Person(register_on(client, otp_inbox, name="Other", password=PASSWORD))
-    app.test_cli_runner().invoke(args=["users", "grant-moderator", other.phone])
+    other = another_moderator(app, client, otp_inbox)
     first, second = signed_in(app, mo), signed_in(app, other)
     path = f"/console/reports/{report['id']}"
     assert first.post(f"{path}/dismiss", reason="not spam").status_code == 303
@@ -328,8 +333,7 @@ def test_a_resolved_report_cannot_be_acted_on_again(world, otp_inbox):
 
 def test_assigning_takes_only_a_report_nobody_holds(world, otp_inbox):
     app, client, mo, _, _, _, report = world
-    other = Person(register_on(client, otp_inbox, name="Other", password=PASSWORD))
-    app.test_cli_runner().invoke(args=["users", "grant-moderator", other.phone])
+    other = another_moderator(app, client, otp_inbox)
     first, second = signed_in(app, mo), signed_in(app, other)
     path = f"/console/reports/{report['id']}"
     assert first.post(f"{path}/assign", reason="mine now").status_code == 303
@@ -432,8 +436,7 @@ def test_signing_out_everywhere_ends_the_console_sessions_too(world, otp_inbox, 
     elif signed_out_by == "sign_out_everywhere":
         assert client.delete("/auth/sessions?others=true", headers=mo.headers).status_code == 200
     else:
-        other = Person(register_on(client, otp_inbox, name="Other", password=PASSWORD))
-        app.test_cli_runner().invoke(args=["users", "grant-moderator", other.phone])
+        other = another_moderator(app, client, otp_inbox)
         colleague = signed_in(app, other)
         page = colleague.get(f"/console/people/{mo.id}").get_data(as_text=True)
         assert 'id="console-sessions"' in page and "Console" in page  # Mo's console session is listed
