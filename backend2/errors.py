@@ -56,6 +56,13 @@ class Codes:
     CSRF_FAILED = Code("csrf_failed", "A console form came without its csrf_token, or with another session's")
     # Reports
     REPORT_NOT_FOUND = Code("report_not_found", "No such report")
+    REPORT_RESOLVED = Code("report_resolved", "The report was resolved already; nothing was done")
+    REPORT_ASSIGNED = Code("report_assigned", "The report is assigned already (to another moderator, or to you)")
+    REPORT_HAS_NO_TARGET = Code("report_has_no_target",
+                                "The report names no message, or no user, for this action; nothing was done")
+    CANNOT_MODERATE_SELF = Code("cannot_moderate_self", "A moderator cannot suspend or delete their own account")
+    ACCOUNT_ALREADY_DELETED = Code("account_already_deleted", "The account was deleted already")
+    NOT_SUSPENDED = Code("not_suspended", "The account is not suspended")
     # One-time codes and phone numbers
     INVALID_PHONE = Code("invalid_phone", "Not a valid phone number")
     PHONE_TAKEN = Code("phone_taken", "This phone number (or email) already has an account")

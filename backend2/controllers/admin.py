@@ -26,6 +26,9 @@ from backend2.services.accounts import moderation
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 HIDDEN = {404: "Not a moderator, or no such thing"}
+REFUSED = {**HIDDEN, 400: "The moderator's own account (`cannot_moderate_self`)",
+           409: "Nothing to do: `report_resolved`, `report_has_no_target`, `account_already_deleted`, "
+                "`not_suspended` or `message_deleted`"}
 
 
 @admin_bp.get("/reports")
@@ -43,7 +46,7 @@ def list_reports(query):
 @authenticate(token_auth)
 @json_body(ResolveInputSchema)
 @response(ModeratorReportSchema)
-@other_responses(HIDDEN)
+@other_responses(REFUSED)
 def resolve_report(data, report_id):
     """Resolve a report: `action` none, message_deleted or user_suspended"""
     return moderation.resolve_report(current_user(), report_id, data["action"], data["note"])
@@ -53,7 +56,7 @@ def resolve_report(data, report_id):
 @authenticate(token_auth)
 @json_body(SuspendInputSchema)
 @response(NoticeSchema)
-@other_responses(HIDDEN)
+@other_responses(REFUSED)
 def suspend(data, user_id):
     """Suspend an account"""
     moderation.suspend(current_user(), user_id, data["reason"])
@@ -63,7 +66,7 @@ def suspend(data, user_id):
 @admin_bp.post("/users/<user_id>/unsuspend")
 @authenticate(token_auth)
 @response(NoticeSchema)
-@other_responses(HIDDEN)
+@other_responses(REFUSED)
 def unsuspend(user_id):
     """Lift a suspension"""
     moderation.unsuspend(current_user(), user_id)
@@ -82,7 +85,7 @@ def sessions_of(user_id):
 @admin_bp.delete("/messages/<message_id>")
 @authenticate(token_auth)
 @response(NoticeSchema)
-@other_responses(HIDDEN)
+@other_responses(REFUSED)
 def delete_message(message_id):
     """Delete any message for everyone"""
     moderation.delete_message(current_user(), message_id)

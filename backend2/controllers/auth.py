@@ -24,7 +24,7 @@ from apifairy import authenticate, other_responses, response
 from flask import Blueprint, request
 
 from backend2.middlewares.auth import client_info, current_auth, current_user, token_auth
-from backend2.middlewares.rate_limits import limit_auth_blueprint, otp_limits
+from backend2.middlewares.rate_limits import limit_auth_blueprint, limit_sign_ins, otp_limits
 from backend2.middlewares.validation import json_body, query_args
 from backend2.schemas.auth import (
     AuthResultSchema,
@@ -82,6 +82,7 @@ def send_otp_login(data):
 
 
 @auth_bp.post("/verify-otp-login")
+@limit_sign_ins
 @json_body(VerifyOtpLoginSchema)
 @response(AuthResultSchema)
 @other_responses({**CODE_ERRORS, 404: "No account uses this phone"})
@@ -91,6 +92,7 @@ def verify_otp_login(data):
 
 
 @auth_bp.post("/login")
+@limit_sign_ins
 @json_body(PasswordLoginSchema)
 @response(AuthResultSchema)
 @other_responses({400: "Invalid input", 401: "Invalid credentials"})
@@ -133,7 +135,7 @@ def list_sessions():
 @query_args(SessionsEndQuerySchema)
 @response(SessionsEndedSchema)
 def end_sessions(query):
-    """Sign out every other device (`others=true`), or every device (`others=false`); Express tokens stop working"""
+    """Sign out every other device (`others=true`), or every device (`others=false`); Express tokens and console sessions end"""
     return {"message": "Signed out", "ended": auth.sign_out_devices(current_auth(), query["others"])}
 
 

@@ -10,6 +10,7 @@ import secrets
 
 from flask import current_app, g, request
 
+from backend2.errors import AppError
 from backend2.middlewares.auth import client_info
 from backend2.services.accounts import console_sessions
 
@@ -30,8 +31,15 @@ HEADERS = {
 
 def signed_in():
     """The console session of this request, its CSRF token checked on anything but GET: sets
-    g.console_session and g.moderator; raises console_signed_out, 404, account_suspended or csrf_failed."""
-    g.console_session, g.moderator = console_sessions.current(request.cookies.get(SESSION_COOKIE))
+    g.console_session and g.moderator; raises console_signed_out, 404, account_suspended or csrf_failed.
+    A session cookie the browser presented and that was refused is forgotten with the answer."""
+    raw = request.cookies.get(SESSION_COOKIE)
+    try:
+        g.console_session, g.moderator = console_sessions.current(raw)
+    except AppError:
+        if raw:
+            end_session_cookie()
+        raise
     if request.method not in ("GET", "HEAD"):
         console_sessions.check_csrf(g.console_session.csrf_token, request.form.get("csrf_token"))
 

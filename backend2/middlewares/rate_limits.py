@@ -1,4 +1,5 @@
-"""Rate limits beyond the default: stricter on /auth, per phone and per IP on OTP routes.
+"""Rate limits beyond the default: stricter on /auth, one bucket for every sign-in (the apps'
+and the console's), per phone and per IP on OTP routes.
 
 Who a limit counts: RATE_LIMIT_DEFAULT counts a request against its account or its address
 (middlewares/limit_keys.py). RATE_LIMIT_PER_ADDRESS is a ceiling per address over every route
@@ -44,9 +45,16 @@ def limit_auth_blueprint(blueprint):
 
 
 def limit_by_auth_limit(view):
-    """RATE_LIMIT_AUTH per address on one route, instead of the default (the console's sign-in
-    forms, limited as /auth is)."""
+    """RATE_LIMIT_AUTH per address on one route, instead of the default (the console's form that
+    sends a login code, limited as /auth's is)."""
     return limiter.limit(_configured("RATE_LIMIT_AUTH"))(view)
+
+
+def limit_sign_ins(view):
+    """One more RATE_LIMIT_AUTH per address, a bucket every route that checks a password or a
+    login code shares (/auth/login, /auth/verify-otp-login, /console/sign-in), so guesses count
+    together wherever they are made; on top of the route's own limits."""
+    return limiter.shared_limit(_configured("RATE_LIMIT_AUTH"), scope="sign-in", override_defaults=False)(view)
 
 
 def otp_limits(view):

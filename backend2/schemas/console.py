@@ -27,9 +27,16 @@ class CodeRequestForm(FormSchema):
     phone = fields.String(required=True, validate=validate.Length(min=3, max=32))
 
 
+class Trimmed(fields.String):
+    """Text without the spaces around it, measured after they are gone."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 class ReasonForm(FormSchema):
-    """Every action: a short reason, kept in the audit log."""
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    """Every action: a short reason, kept in the audit log (spaces alone are no reason)."""
+    reason = Trimmed(required=True, validate=validate.Length(min=3, max=500))
 
 
 class SuspendForm(ReasonForm):

@@ -1,6 +1,7 @@
 """The moderator console (/console/) through HTTP as a browser sends it: sign-in, its own
 cookie session and CSRF tokens, the role checked at every click, the security headers, and the
 actions, each in the audit log. (tests/realtime/test_console_browser.py drives it in Chromium.)"""
+import csv
 import html
 import io
 import re
@@ -9,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from backend2.models import User
+from backend2.models import AuditEntry, Report, User
 from backend2.utils.time import utcnow
 from config import ProductionConfig
 from support.console import ConsoleClient
@@ -38,6 +39,13 @@ def signed_in(app, person):
     console = ConsoleClient(app)
     assert console.sign_in(person.phone, PASSWORD).status_code == 303
     return console
+
+
+def another_moderator(app, client, otp_inbox):
+    """A second moderator, Other, made by grant-moderator."""
+    other = Person(register_on(client, otp_inbox, name="Other", password=PASSWORD))
+    assert app.test_cli_runner().invoke(args=["users", "grant-moderator", other.phone]).exit_code == 0
+    return other
 
 
 def audit_actions(app, moderator):
@@ -117,7 +125,7 @@ def test_a_form_posted_without_its_token_or_with_another_is_refused(world):
     assert console.http.post(path, data={"csrf_token": other.token, "reason": "another's"}).status_code == 403
     page = console.get(f"/console/reports/{report['id']}").get_data(as_text=True)
     assert 'id="report-status">open' in page  # nothing happened
-    assert console.get(path).status_code == 405  # no state change over GET
+    assert console.get(path).status_code == 404  # no state change over GET: no such page
 
 
 def test_a_revoked_moderator_is_out_at_the_next_click_and_both_changes_are_audited(world):
@@ -136,8 +144,7 @@ def test_a_revoked_moderator_is_out_at_the_next_click_and_both_changes_are_audit
 
 def test_a_moderator_suspended_meanwhile_is_out_at_the_next_click(world, otp_inbox):
     app, client, mo, _, _, _, _ = world
-    other = Person(register_on(client, otp_inbox, name="Other", password=PASSWORD))
-    app.test_cli_runner().invoke(args=["users", "grant-moderator", other.phone])
+    other = another_moderator(app, client, otp_inbox)
     console = signed_in(app, mo)
     assert client.post(f"/admin/users/{mo.id}/suspend", headers=other.headers, json={"reason": "x"}).status_code == 200
     assert console.get("/console/").status_code == 403
@@ -225,7 +232,7 @@ def test_the_audit_log_filters_and_downloads_as_csv(world):
     assert lines[0] == "time,moderator,moderatorName,action,target,details"
     assert any("user_suspended" in line and "cooling off" in line for line in lines[1:])
     assert not any("report_assigned" in line for line in lines)
-    assert console.post("/console/audit", reason="x").status_code == 405  # append-only: nothing to post
+    assert console.post("/console/audit", reason="x").status_code == 404  # append-only: nothing to post
 
 
 def test_a_session_idle_past_console_idle_minutes_is_signed_out(make_app, otp_inbox):
@@ -295,3 +302,220 @@ def test_the_queue_has_open_mine_and_resolved_and_filters_by_reason_and_age(worl
     console.post(f"/console/reports/{report['id']}/dismiss", reason="not spam")
     assert listed(view="resolved") == ["third time this week"] and listed() == ["rude to me"]
     assert console.get("/console/reports", query_string={"view": "everything"}).status_code == 400
+
+
+def logged(console, **query):
+    """The actions of the audit log's entries, newest first."""
+    page = console.get("/console/audit", query_string=query).get_data(as_text=True)
+    return re.findall(r'class="audit-action" data-label="Action">([a-z_]+)<', page)
+
+
+def refusal(response):
+    """(status, code) of a console error page."""
+    found = re.search(r'data-code="([a-z_]+)"', response.get_data(as_text=True))
+    return response.status_code, found.group(1) if found else None
+
+
+def test_a_resolved_report_cannot_be_acted_on_again(world, otp_inbox):
+    app, client, mo, me, _, _, report = world
+    other = another_moderator(app, client, otp_inbox)
+    first, second = signed_in(app, mo), signed_in(app, other)
+    path = f"/console/reports/{report['id']}"
+    assert first.post(f"{path}/dismiss", reason="not spam").status_code == 303
+    assert refusal(second.post(f"{path}/dismiss", reason="not spam either")) == (409, "report_resolved")
+    assert refusal(second.post(f"{path}/suspend", reason="spam", hours="24")) == (409, "report_resolved")
+    assert refusal(second.post(f"{path}/assign", reason="mine")) == (409, "report_resolved")
+    assert client.get("/users/me", headers=me.headers).status_code == 200  # nobody was suspended
+    page = first.get(path).get_data(as_text=True)
+    assert 'id="report-status">resolved: none (not spam)' in page
+    assert logged(first, target=report["id"]) == ["report_resolved"]
+
+
+def test_assigning_takes_only_a_report_nobody_holds(world, otp_inbox):
+    app, client, mo, _, _, _, report = world
+    other = another_moderator(app, client, otp_inbox)
+    first, second = signed_in(app, mo), signed_in(app, other)
+    path = f"/console/reports/{report['id']}"
+    assert first.post(f"{path}/assign", reason="mine now").status_code == 303
+    assert refusal(second.post(f"{path}/assign", reason="no, mine")) == (409, "report_assigned")
+    assert refusal(first.post(f"{path}/assign", reason="again")) == (409, "report_assigned")
+    assert "Assigned to</dt><dd>Mo<" in second.get(path).get_data(as_text=True)
+    assert second.post(f"{path}/dismiss", reason="not spam").status_code == 303  # anyone may still resolve it
+
+
+def test_a_report_is_not_resolved_by_an_action_it_has_no_target_for(world):
+    app, client, mo, me, ada, said, _ = world
+    about_me = client.post("/reports", headers=ada.headers, json={"userId": me.id, "reason": "abuse"}).get_json()
+    chat = client.post("/reports", headers=ada.headers, json={"conversationId": said[0]["conversationId"],
+                                                              "reason": "abuse"}).get_json()
+    console = signed_in(app, mo)
+    assert refusal(console.post(f"/console/reports/{about_me['id']}/remove-message", reason="gone")) == \
+        (409, "report_has_no_target")
+    for action, form in (("suspend", {"hours": "1"}), ("delete-account", {})):
+        assert refusal(console.post(f"/console/reports/{chat['id']}/{action}", reason="gone", **form)) == \
+            (409, "report_has_no_target")
+    for report in (about_me, chat):
+        assert 'id="report-status">open' in console.get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert "report_resolved" not in logged(console)
+
+
+def test_a_refused_action_leaves_the_report_open(world):
+    app, client, mo, me, ada, said, report = world
+    assert client.delete(f"/messages/{said[1]['id']}", headers=me.headers).status_code == 200  # the sender deleted it
+    console = signed_in(app, mo)
+    assert refusal(console.post(f"/console/reports/{report['id']}/remove-message", reason="spam")) == \
+        (409, "message_deleted")
+    assert 'id="report-status">open' in console.get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert console.post(f"/console/reports/{report['id']}/suspend", reason="spam", hours="1").status_code == 303
+
+
+def test_a_moderator_cannot_suspend_or_delete_themself_nor_repeat_a_pointless_action(world):
+    app, client, mo, me, _, _, _ = world
+    console = signed_in(app, mo)
+    assert refusal(console.post(f"/console/people/{mo.id}/suspend", reason="oops")) == (400, "cannot_moderate_self")
+    assert refusal(console.post(f"/console/people/{mo.id}/delete", reason="oops")) == (400, "cannot_moderate_self")
+    assert client.get("/users/me", headers=mo.headers).status_code == 200
+    assert refusal(console.post(f"/console/people/{me.id}/unsuspend", reason="why")) == (409, "not_suspended")
+    assert console.post(f"/console/people/{me.id}/delete", reason="illegal content").status_code == 303
+    assert refusal(console.post(f"/console/people/{me.id}/delete", reason="again")) == \
+        (409, "account_already_deleted")
+    assert refusal(console.post(f"/console/people/{me.id}/suspend", reason="and")) == (409, "account_already_deleted")
+    assert logged(console, target=me.id) == ["account_deleted"]
+
+
+def test_context_ends_when_the_report_was_made(world, otp_inbox):
+    app, client, mo, me, ada, said, _ = world
+    group = client.post("/conversations", headers=me.headers,
+                        json={"type": "group", "name": "Deals", "members": [ada.id]}).get_json()
+    pitch = client.post("/messages", headers=me.headers, json={"conversationId": group["id"], "text": "pills here"})
+    report = client.post("/reports", headers=ada.headers, json={"messageId": pitch.get_json()["id"],
+                                                                "reason": "spam"}).get_json()
+    assert client.delete(f"/conversations/{group['id']}/members/{ada.id}", headers=ada.headers).status_code == 200
+    client.post("/messages", headers=me.headers, json={"conversationId": group["id"], "text": "after ada left"})
+    client.post("/messages", headers=me.headers, json={"to": ada.id, "text": "and in our chat"})
+    page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert "pills here" in page and "after ada left" not in page and "and in our chat" not in page
+
+
+def test_the_csv_download_never_hands_a_spreadsheet_a_formula(world):
+    app, client, mo, me, _, _, _ = world
+    formula = '=HYPERLINK("http://127.0.0.1/x","click")'
+    assert client.patch("/users/me", headers=mo.headers, json={"name": formula}).status_code == 200
+    console = signed_in(app, mo)
+    console.post(f"/console/people/{me.id}/suspend", reason="+1 for spam", hours="1")
+    text = console.get("/console/audit.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["'" + formula] == [cell for row in rows for cell in row if "HYPERLINK" in cell][:1]
+    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_the_csv_download_lists_each_entry_once_while_the_log_grows(world):
+    app, _, mo, me, _, _, _ = world
+    start = utcnow() - timedelta(days=1)
+    AuditEntry.objects.insert([AuditEntry(moderator=mo.id, action="session_ended", target=me.id,
+                                          details={"reason": f"old {n}"}, created_at=start + timedelta(seconds=n))
+                               for n in range(600)])
+    console, meanwhile = signed_in(app, mo), signed_in(app, mo)
+    download = console.http.get("/console/audit.csv", buffered=False)
+    chunks = iter(download.response)
+    first = next(chunks)
+    assert meanwhile.post(f"/console/people/{me.id}/suspend", reason="while downloading").status_code == 303
+    rows = list(csv.reader(io.StringIO(b"".join([first, *chunks]).decode())))[1:]
+    reasons = [row[5] for row in rows if "old " in row[5]]
+    assert len(reasons) == 600 == len(set(reasons))
+
+
+@pytest.mark.parametrize("signed_out_by", ["password_change", "sign_out_everywhere", "another_moderator"])
+def test_signing_out_everywhere_ends_the_console_sessions_too(world, otp_inbox, signed_out_by):
+    app, client, mo, _, _, _, _ = world
+    console = signed_in(app, mo)
+    if signed_out_by == "password_change":
+        changed = client.patch("/users/me", headers=mo.headers, json={"password": "a-new-password",
+                                                                      "currentPassword": PASSWORD})
+        assert changed.status_code == 200
+    elif signed_out_by == "sign_out_everywhere":
+        assert client.delete("/auth/sessions?others=true", headers=mo.headers).status_code == 200
+    else:
+        other = another_moderator(app, client, otp_inbox)
+        colleague = signed_in(app, other)
+        page = colleague.get(f"/console/people/{mo.id}").get_data(as_text=True)
+        assert 'id="console-sessions"' in page and "Console" in page  # Mo's console session is listed
+        assert colleague.post(f"/console/people/{mo.id}/end-all-sessions", reason="lost laptop").status_code == 303
+    signed_out = console.get("/console/")
+    assert signed_out.status_code == 303 and signed_out.headers["Location"].endswith("/console/sign-in")
+
+
+def test_reading_a_persons_page_writes_nothing(world):
+    app, _, mo, me, _, _, _ = world
+    console = signed_in(app, mo)
+    before = logged(console)
+    for _ in range(2):
+        assert "End this session" in console.get(f"/console/people/{me.id}").get_data(as_text=True)
+    assert logged(console) == before
+
+
+def test_a_missing_file_does_not_sign_the_browser_out(world):
+    app, _, mo, _, _, _, _ = world
+    console = signed_in(app, mo)
+    missing = console.get("/console/static/no-such-file.css")
+    assert missing.status_code == 404
+    assert not [h for h in missing.headers.getlist("Set-Cookie") if h.startswith("b2_console=")]
+    assert console.get("/console/").status_code == 200
+    console.http.set_cookie("b2_console", "not-a-session", path="/console")
+    refused = console.get("/console/")
+    assert refused.status_code == 303 and any(h.startswith("b2_console=;") for h in refused.headers.getlist("Set-Cookie"))
+
+
+def test_unknown_console_paths_and_methods_are_console_404_pages(world):
+    app, client, mo, _, _, _, report = world
+    console = signed_in(app, mo)
+    for method, path in (("get", "/console/no-such-page"), ("post", "/console/"),
+                         ("get", f"/console/reports/{report['id']}/dismiss")):
+        response = getattr(console.http, method)(path)
+        assert (response.status_code, response.mimetype) == (404, "text/html"), (method, path)
+        assert "Not found" in response.get_data(as_text=True)
+        assert response.headers["Cache-Control"] == "no-store" and "script-src 'self'" in \
+            response.headers["Content-Security-Policy"]
+    assert console.get("/console/").status_code == 200  # and still signed in
+    api = client.get("/no-such-route")
+    assert (api.status_code, api.get_json()["code"]) == (404, "not_found")
+    assert client.put("/auth/login").get_json()["code"] == "method_not_allowed"
+
+
+def test_a_reason_of_only_spaces_is_no_reason(world):
+    app, _, mo, me, _, _, report = world
+    console = signed_in(app, mo)
+    refused = console.post(f"/console/reports/{report['id']}/dismiss", reason="      ")
+    assert refusal(refused) == (400, "validation_error") and "reason" in refused.get_data(as_text=True)
+    assert console.post(f"/console/people/{me.id}/suspend", reason="  ok  ").status_code == 400  # 2 characters
+    assert console.post(f"/console/people/{me.id}/suspend", reason="  spam  ").status_code == 303
+    assert "reason:</span> spam<" in console.get("/console/audit").get_data(as_text=True)
+
+
+def test_an_attachment_link_is_only_ever_a_web_link(world):
+    app, _, mo, _, _, _, report = world
+    kept = ["javascript:alert(1)", "data:text/html,<script>alert(2)</script>", "https://files.example/a.pdf"]
+    Report.objects(id=report["id"]).update_one(set__evidence__0__attachments=kept)  # as an import may have kept them
+    page = signed_in(app, mo).get(f"/console/reports/{report['id']}").get_data(as_text=True)
+    assert re.findall(r'class="attachment" href="([^"]+)"', page) == ["https://files.example/a.pdf"]
+    assert "javascript:" not in page and "data:text" not in page
+
+
+def test_password_guesses_on_the_console_and_the_api_count_together(make_app):
+    app = make_app(use_redis=False, RATE_LIMIT_AUTH="3 per minute")
+    api, console = app.test_client(), ConsoleClient(app)
+    guess = {"phone": "+14155550199", "password": "guess"}
+    assert [api.post("/auth/login", json=guess).status_code for _ in range(2)] == [401, 401]
+    console.get("/console/sign-in")
+    assert [console.post("/console/sign-in", **guess).status_code for _ in range(2)] == [401, 429]
+    assert api.post("/auth/verify-otp-login", json={"phone": guess["phone"], "otp": "123456"}).status_code == 429
+
+
+def test_a_page_past_the_end_says_so_and_leads_back(world):
+    app, _, mo, _, _, _, _ = world
+    console = signed_in(app, mo)
+    for path, empty in (("/console/audit", "No entries."), ("/console/reports", "No reports here.")):
+        page = console.get(path, query_string={"page": "4"}).get_data(as_text=True)
+        assert empty in page and "Page 4 of 1<" in page and "page=1" in page, path
+    nothing = console.get("/console/reports", query_string={"view": "resolved", "page": "2"}).get_data(as_text=True)
+    assert "Page 2 of 1<" in nothing and " of 0" not in nothing

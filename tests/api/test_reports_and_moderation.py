@@ -3,6 +3,7 @@ resolve them, suspend accounts, delete messages, see sessions, all in the audit 
 else finds no /admin at all."""
 import pytest
 
+from backend2.models import Conversation
 from support.people import Person, next_phone, register_on
 
 ADMIN_ROUTES = [("get", "/admin/reports", None), ("post", "/admin/reports/{report}/resolve", {"action": "none"}),
@@ -120,5 +121,32 @@ def test_the_set_role_command_makes_and_unmakes_a_moderator(moderated):
     assert client.get("/admin/reports", headers=me.headers).status_code == 200
     runner.invoke(args=["users", "set-role", me.phone, "user"])
     assert client.get("/admin/reports", headers=me.headers).status_code == 404
-    unknown = runner.invoke(args=["users", "set-role", "+14155550100", "moderator"])
+    unknown = runner.invoke(args=["users", "set-role", "+12025550143", "moderator"])  # next_phone never gives it
     assert unknown.exit_code != 0 and "No account" in unknown.output
+
+
+def test_the_api_refuses_what_the_console_refuses_with_a_json_code(moderated):
+    client, mo, me, ada, sent, report = moderated
+    path = f"/admin/reports/{report['id']}/resolve"
+    assert client.post(path, headers=mo.headers, json={"action": "none"}).status_code == 200
+    again = client.post(path, headers=mo.headers, json={"action": "user_suspended"})
+    assert again.status_code == 409 and again.get_json()["code"] == "report_resolved" and again.get_json()["message"]
+    assert client.get("/users/me", headers=me.headers).status_code == 200
+    about_me = client.post("/reports", headers=ada.headers, json={"userId": me.id, "reason": "abuse"}).get_json()
+    nothing = client.post(f"/admin/reports/{about_me['id']}/resolve", headers=mo.headers,
+                          json={"action": "message_deleted"})
+    assert nothing.status_code == 409 and nothing.get_json()["code"] == "report_has_no_target"
+    own = client.post(f"/admin/users/{mo.id}/suspend", headers=mo.headers, json={"reason": "oops"})
+    assert own.status_code == 400 and own.get_json()["code"] == "cannot_moderate_self"
+    lifted = client.post(f"/admin/users/{me.id}/unsuspend", headers=mo.headers)
+    assert lifted.status_code == 409 and lifted.get_json()["code"] == "not_suspended"
+    assert client.delete(f"/admin/messages/{sent['id']}", headers=mo.headers).status_code == 200
+    twice = client.delete(f"/admin/messages/{sent['id']}", headers=mo.headers)
+    assert twice.status_code == 409 and twice.get_json()["code"] == "message_deleted"
+
+
+def test_removing_a_message_whose_conversation_is_gone_is_404_not_500(moderated):
+    client, mo, _, _, sent, _ = moderated
+    Conversation.objects(id=sent["conversationId"]).delete()
+    response = client.delete(f"/admin/messages/{sent['id']}", headers=mo.headers)
+    assert response.status_code == 404 and response.get_json()["code"] == "conversation_not_found"

@@ -1,14 +1,14 @@
 """The console's blueprint: its guard on every request, its headers on every response, and its
-errors as pages (a signed-out browser is sent to the sign-in page)."""
+errors as pages (a signed-out browser is sent to the sign-in page), unknown /console/ paths too."""
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from backend2.errors import Codes, ValidationFailed
+from backend2.errors import Codes, NotFound, ValidationFailed
 from backend2.middlewares import console_guard
-from backend2.middlewares.error_handlers import app_error
+from backend2.middlewares.error_handlers import app_error, error_response
 from backend2.utils.time import utcnow
 
 console_bp = Blueprint("console", __name__, url_prefix="/console",
@@ -19,7 +19,6 @@ NOTICES = {"assigned": "The report is yours.", "none": "Report dismissed.",
            "message_deleted": "The message was removed for everyone.", "user_suspended": "The account is suspended.",
            "account_deleted": "The account was deleted.", "user_unsuspended": "The suspension was lifted.",
            "session_ended": "The session was ended.", "sessions_ended": "Every session was ended."}
-ENDS_THE_SESSION = {Codes.CONSOLE_SIGNED_OUT, Codes.NOT_FOUND, Codes.ACCOUNT_SUSPENDED}
 
 
 @console_bp.app_template_filter("age")
@@ -44,11 +43,20 @@ def headers(response):
     return console_guard.finish(response)
 
 
+@console_bp.app_errorhandler(404)
+@console_bp.app_errorhandler(405)
+def routing_error(exc):
+    """The app's 404 and 405 (no route, or not with this method): under /console/ a console page,
+    a 405 as a 404 since no page takes it, with the console's headers; elsewhere the API's JSON."""
+    if not request.path.startswith(f"{console_bp.url_prefix}/"):
+        return error_response(exc)
+    response = make_response(error_page(NotFound("No such page", code=Codes.NOT_FOUND)))
+    return response if request.blueprint == console_bp.name else console_guard.finish(response)
+
+
 @console_bp.errorhandler(Exception)
 def error_page(exc):
     error = app_error(exc)
-    if error.code in ENDS_THE_SESSION and getattr(g, "console_session", None) is None:
-        console_guard.end_session_cookie()
     if error.code == Codes.CONSOLE_SIGNED_OUT:
         return redirect(url_for("console.sign_in_page"), 303)
     session = getattr(g, "console_session", None)

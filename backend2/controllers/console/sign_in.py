@@ -1,12 +1,13 @@
 """Signing in to the console with an app's phone and password, or phone and a login code sent
-by a first step; signing out. Rate limited as the API's sign-in is (RATE_LIMIT_AUTH; the code
-also by RATE_LIMIT_OTP_PER_PHONE and RATE_LIMIT_OTP_PER_IP)."""
+by a first step; signing out. Rate limited as the API's sign-in is (RATE_LIMIT_AUTH, and the
+sign-in's guesses in the same bucket as /auth's; the code also by RATE_LIMIT_OTP_PER_PHONE and
+RATE_LIMIT_OTP_PER_IP)."""
 from flask import g, redirect, render_template, request, url_for
 
 from backend2.controllers.console.blueprint import console_bp, load
 from backend2.errors import AppError, Codes
 from backend2.middlewares import console_guard
-from backend2.middlewares.rate_limits import limit_by_auth_limit, otp_limits
+from backend2.middlewares.rate_limits import limit_by_auth_limit, limit_sign_ins, otp_limits
 from backend2.schemas.console import CodeRequestForm, SignInForm
 from backend2.services.accounts import console_sessions
 
@@ -27,6 +28,7 @@ def sign_in_page():
 
 @console_bp.post("/sign-in")
 @limit_by_auth_limit
+@limit_sign_ins
 def sign_in():
     console_guard.check_sign_in_token()
     try:

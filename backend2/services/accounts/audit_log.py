@@ -1,7 +1,10 @@
 """The audit log as moderators read it: append-only (nothing here changes an entry), newest
-first, filtered by moderator, target and action, as pages or as CSV."""
+first, filtered by moderator, target and action, as pages or as CSV (a cell that would start a
+formula in a spreadsheet, as a name may, starts with ' instead)."""
 import csv
 import io
+
+from mongoengine import Q
 
 from backend2.models import AuditEntry, User
 from backend2.services.accounts.moderation import moderator
@@ -11,6 +14,7 @@ from backend2.utils.time import iso
 
 CSV_COLUMNS = ("time", "moderator", "moderatorName", "action", "target", "details")
 CSV_BATCH = 500
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
 
 
 def _filtered(moderator_id=None, target=None, action=None):
@@ -44,23 +48,33 @@ def as_csv(user, filters):
 
 
 def _csv_chunks(query):
+    """Header, then CSV_BATCH entries a chunk, each batch after the last entry of the one before
+    (newest first by time and id), so entries written meanwhile neither repeat nor shift rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    skip = 0
+    batch = list(query.limit(CSV_BATCH))
     while True:
-        batch = list(query.skip(skip).limit(CSV_BATCH))
         names = _names(batch)
         for entry in batch:
             row = _row(entry, names)
-            writer.writerow([iso(row["created_at"]), row["moderator"] or "", row["moderator_name"], row["action"],
-                             row["target"], "; ".join(f"{k}={v}" for k, v in sorted(row["details"].items()))])
+            writer.writerow([_cell(value) for value in (
+                iso(row["created_at"]), row["moderator"] or "", row["moderator_name"], row["action"], row["target"],
+                "; ".join(f"{k}={v}" for k, v in sorted(row["details"].items())))])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
         if len(batch) < CSV_BATCH:
             return
-        skip += CSV_BATCH
+        last = batch[-1]
+        batch = list(query.filter(Q(created_at__lt=last.created_at) | Q(created_at=last.created_at, id__lt=last.id))
+                     .limit(CSV_BATCH))
+
+
+def _cell(value):
+    """A CSV cell a spreadsheet shows as text: one that would start a formula gets a leading '."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _names(items):

@@ -5,8 +5,9 @@ click, and checked again on every click.
 The cookie is 32 random bytes; only its SHA-256 is stored. It is not a JWT, so the API refuses
 it as a bearer token, and an app's token is no console cookie (no session has its hash). Every
 form of a session carries the session's CSRF token. A moderator whose role is taken back, who is
-suspended or whose account is deleted is out at the next click: the session ends then (and at
-once when the role is taken back by the command)."""
+suspended or whose account is deleted is out at the next click: the session ends then. They
+end at once when the role is taken back by the command, when the person signs out everywhere or
+changes their password, and when a moderator ends all their sessions (people/sessions.py)."""
 import hashlib
 import hmac
 import secrets
@@ -82,6 +83,6 @@ def sign_out(session):
     ConsoleSession.objects(id=session.id).delete()
 
 
-def end_all_of(user_id):
-    """End every console session of this person (their role was taken back)."""
-    return ConsoleSession.objects(user=user_id).delete()
+def of(user_id):
+    """The person's live console sessions, the latest click first (people/sessions.py ends them)."""
+    return list(ConsoleSession.objects(user=user_id, expires_at__gt=utcnow()).order_by("-updated_at"))

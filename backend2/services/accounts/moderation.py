@@ -7,7 +7,7 @@ moderation action is a 404, as if `/admin` and `/console` did not exist. The RES
 """
 from flask import current_app
 
-from backend2.errors import Codes, NotFound
+from backend2.errors import Codes, Conflict, NotFound, ValidationFailed
 from backend2.models import AuditEntry, Conversation, Message, Report, User
 from backend2.services.accounts import account_deletion
 from backend2.services.accounts.auth import is_suspended
@@ -21,6 +21,8 @@ from backend2.utils.ids import parse_object_id
 from backend2.utils.time import utcnow
 
 RESOLUTIONS = ("none", "message_deleted", "user_suspended", "account_deleted")
+# What each resolution acts on: the report field naming it.
+ACTION_TARGETS = {"message_deleted": "message", "user_suspended": "reported_user", "account_deleted": "reported_user"}
 
 
 def is_moderator(user):
@@ -47,35 +49,58 @@ def list_reports(user, status, page, limit):
 
 
 def assign_report(user, report_id, reason=""):
-    """Take an open report: it shows under the moderator's "assigned to me"."""
+    """Take an open report nobody holds: it shows under the moderator's "assigned to me". One
+    another moderator holds stays theirs (409 report_assigned), though anyone may resolve it."""
     moderator(user)
     report = found(Report, report_id, Codes.REPORT_NOT_FOUND)
-    Report.objects(id=report.id).update_one(set__assigned_to=user.id, set__updated_at=utcnow())
+    if not Report.objects(id=report.id, status="open", assigned_to=None).update_one(set__assigned_to=user.id,
+                                                                                    set__updated_at=utcnow()):
+        _refuse_resolved(report.reload())
+        whose = "yours" if report.assigned_to == user.id else "another moderator's"
+        raise Conflict(f"This report is {whose} already", code=Codes.REPORT_ASSIGNED)
     audit(user, "report_assigned", report.id, reason=reason)
     return report.reload()
 
 
 def resolve_report(user, report_id, action, note, until=None):
-    """Close a report, doing `action` first (RESOLUTIONS); `until` ends a suspension it makes."""
+    """Close an open report, doing `action` (RESOLUTIONS) to what it names; `until` ends a
+    suspension it makes. The report is closed first, so of two moderators one wins and the other
+    is 409 report_resolved with nothing done; an action that is refused opens it again."""
     moderator(user)
     report = found(Report, report_id, Codes.REPORT_NOT_FOUND)
-    if action == "message_deleted" and report.message:
-        delete_message(user, report.message, note)
-    elif action == "user_suspended" and report.reported_user:
-        suspend(user, report.reported_user, note or f"report {report.id}", until)
-    elif action == "account_deleted" and report.reported_user:
-        delete_account(user, report.reported_user, note or f"report {report.id}")
-    Report.objects(id=report.id).update_one(set__status="resolved", set__resolved_by=user.id,
-                                            set__resolved_at=utcnow(), set__resolution=action,
-                                            set__resolution_note=note, set__updated_at=utcnow())
+    target = getattr(report, ACTION_TARGETS[action]) if action in ACTION_TARGETS else None
+    if action in ACTION_TARGETS and target is None:
+        raise Conflict(f"This report names no {ACTION_TARGETS[action].replace('_', ' ')} to act on: "
+                       "nothing was done", code=Codes.REPORT_HAS_NO_TARGET)
+    now = utcnow()
+    if not Report.objects(id=report.id, status="open").update_one(
+            set__status="resolved", set__resolved_by=user.id, set__resolved_at=now, set__resolution=action,
+            set__resolution_note=note, set__updated_at=now):
+        _refuse_resolved(report.reload())
+    try:
+        if action == "message_deleted":
+            delete_message(user, target, note)
+        elif action == "user_suspended":
+            suspend(user, target, note or f"report {report.id}", until)
+        elif action == "account_deleted":
+            delete_account(user, target, note or f"report {report.id}")
+    except Exception:
+        Report.objects(id=report.id).update_one(set__status="open", unset__resolved_by=True, unset__resolved_at=True,
+                                                unset__resolution=True, unset__resolution_note=True)
+        raise
     audit(user, "report_resolved", report.id, resolution=action, note=note)
     return report.reload()
+
+
+def _refuse_resolved(report):
+    if report.status != "open":
+        raise Conflict("This report was resolved already: nothing was done", code=Codes.REPORT_RESOLVED)
 
 
 def suspend(user, user_id, reason, until=None):
     """Refuse the account's tokens and close its sockets until `unsuspend`, or until `until`."""
     moderator(user)
-    target = found(User, user_id, Codes.USER_NOT_FOUND)
+    target = _someone_else(user, user_id, "suspend")
     change = {"set__suspended_until": until} if until else {"unset__suspended_until": True}
     User.objects(id=target.id).update_one(set__suspended_at=utcnow(), **change)
     legacy_tokens.revoke_all(target.id)
@@ -85,19 +110,27 @@ def suspend(user, user_id, reason, until=None):
 
 
 def unsuspend(user, user_id, reason=""):
+    """Lift a suspension; 409 not_suspended for an account that is not suspended now."""
     moderator(user)
     target = found(User, user_id, Codes.USER_NOT_FOUND)
-    User.objects(id=target.id).update_one(unset__suspended_at=True, unset__suspended_until=True)
+    if not (is_suspended(target) and User.objects(id=target.id, suspended_at__ne=None).update_one(
+            unset__suspended_at=True, unset__suspended_until=True)):
+        raise Conflict("This account is not suspended", code=Codes.NOT_SUSPENDED)
     cached.forget_user(target.id)
     audit(user, "user_unsuspended", target.id, reason=reason)
     return target.reload()
 
 
 def delete_message(user, message_id, reason=""):
-    """Delete any message for everyone."""
+    """Delete any message for everyone; 409 message_deleted for one deleted already."""
     moderator(user)
     message = found(Message, message_id, Codes.MESSAGE_NOT_FOUND)
-    changes.tombstone(message, Conversation.objects(id=message.conversation).get(), user.id)
+    conversation = Conversation.objects(id=message.conversation).first()
+    if conversation is None:
+        raise NotFound("This message's conversation is gone", code=Codes.CONVERSATION_NOT_FOUND)
+    if message.deleted:
+        raise Conflict("This message was deleted already", code=Codes.MESSAGE_DELETED)
+    changes.tombstone(message, conversation, user.id)
     audit(user, "message_deleted", message.id, conversation=str(message.conversation), sender=str(message.sender),
           reason=reason)
     return message
@@ -106,13 +139,23 @@ def delete_message(user, message_id, reason=""):
 def delete_account(user, user_id, reason):
     """Erase an account at once, as its owner's deletion does (services/accounts/account_deletion.py)."""
     moderator(user)
-    target = found(User, user_id, Codes.USER_NOT_FOUND)
-    if target.deleted_at is None:
-        account_deletion.erase(target)
+    target = _someone_else(user, user_id, "delete")
+    account_deletion.erase(target)
     audit(user, "account_deleted", target.id, reason=reason)
 
 
+def _someone_else(user, user_id, verb):
+    """The account a moderator suspends or deletes: one that is there, and not their own."""
+    target = found(User, user_id, Codes.USER_NOT_FOUND)
+    if target.id == user.id:
+        raise ValidationFailed(f"You cannot {verb} your own account", code=Codes.CANNOT_MODERATE_SELF)
+    if target.deleted_at is not None:
+        raise Conflict("This account was deleted already", code=Codes.ACCOUNT_ALREADY_DELETED)
+    return target
+
+
 def sessions_of(user, user_id):
+    """An account's live sessions, for the /admin API (audited as `sessions_viewed`)."""
     moderator(user)
     target = found(User, user_id, Codes.USER_NOT_FOUND)
     audit(user, "sessions_viewed", target.id)
@@ -128,7 +171,8 @@ def end_session(user, user_id, session_id, reason=""):
 
 
 def end_all_sessions(user, user_id, reason=""):
-    """Sign every device of an account out, Express tokens included; returns how many sessions ended."""
+    """Sign every device of an account out, Express tokens and console sessions included; returns
+    how many app sessions ended."""
     moderator(user)
     target = found(User, user_id, Codes.USER_NOT_FOUND)
     legacy_tokens.revoke_all(target.id)

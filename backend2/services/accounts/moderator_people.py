@@ -8,8 +8,10 @@ from mongoengine import Q
 
 from backend2.errors import Codes
 from backend2.models import Report, User
+from backend2.services.accounts import console_sessions
 from backend2.services.accounts.auth import is_suspended
-from backend2.services.accounts.moderation import found, moderator, sessions_of
+from backend2.services.accounts.moderation import found, moderator
+from backend2.services.people import sessions
 from backend2.utils.ids import parse_object_id
 from backend2.utils.phone import to_e164
 
@@ -38,7 +40,8 @@ def look_up(user, query):
 
 
 def person_file(user, user_id):
-    """{person, suspended, reports, sessions} of one account (viewing its sessions is audited)."""
+    """{person, moderator, suspended, reports, sessions, console_sessions} of one account. Reading
+    it writes nothing (a console page is a GET); the /admin API's sessions read is audited."""
     moderator(user)
     person = found(User, user_id, Codes.USER_NOT_FOUND)
     return {
@@ -46,5 +49,6 @@ def person_file(user, user_id):
         "moderator": person.role == "moderator" or person.phone in current_app.config["MODERATOR_PHONES"],
         "suspended": is_suspended(person),
         "reports": list(Report.objects(reported_user=person.id).order_by("-created_at").limit(50)),
-        "sessions": sessions_of(user, person.id),
+        "sessions": sessions.list_sessions(person.id, None),
+        "console_sessions": console_sessions.of(person.id),
     }

@@ -24,7 +24,7 @@ def update_settings(user, changes):
 
 def update_profile(context, changes):
     """Apply name, about, email, avatar, password and settings changes in one atomic update; a new
-    password ends the other sessions."""
+    password ends the other sessions, and any moderator console session."""
     user = context.user
     current_password = changes.pop("currentPassword", None)
     new_password = changes.pop("password", None)
@@ -70,6 +70,7 @@ def _end_other_sessions(context):
     if context.session is not None:
         others = others.filter(id__ne=context.session.id)
     sessions.end_sessions(others)
+    sessions.end_console_sessions(context.user.id)
     if context.legacy_shape is None:  # an Express token changing the password keeps working
         legacy_tokens.revoke_all(context.user.id)
 

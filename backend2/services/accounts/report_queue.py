@@ -1,7 +1,7 @@
 """The moderators' queue of reports as the console shows it: open, assigned to one moderator or
 resolved, by reason and age; and one report with what it is about. A message report shows the
 message with the few messages around it that the reporter could see (not those they deleted for
-themselves or cleared, nothing of another chat), attachments as links that expire after
+themselves or cleared, nothing sent after the report, nothing of another chat), attachments as links that expire after
 CONSOLE_LINK_TTL_SECONDS."""
 import time
 from datetime import timedelta
@@ -55,12 +55,14 @@ def report_file(user, report_id):
 
 
 def _context(report):
-    """The reported message and up to CONTEXT_MESSAGES on each side, as the reporter saw them."""
+    """The reported message and up to CONTEXT_MESSAGES on each side, as the reporter saw them
+    when they reported it: nothing sent after that (they may have left the group since)."""
     anchor = Message.objects(id=report.message).exclude("edits").first()
     conversation = Conversation.objects(id=report.conversation).first()
     if anchor is None or conversation is None or report.reporter in anchor.hidden_for:
         return []
-    seen = Message.objects(conversation=conversation.id, hidden_for__ne=report.reporter).exclude("edits")
+    seen = Message.objects(conversation=conversation.id, hidden_for__ne=report.reporter,
+                           created_at__lte=report.created_at).exclude("edits")
     cleared = cleared_at(conversation, report.reporter)
     if cleared:
         seen = seen.filter(created_at__gt=cleared)
@@ -86,9 +88,12 @@ def _message(message, names, reported):
 
 
 def _link(url, name=""):
-    """A private link to a stored file that expires (another site's link as it is)."""
+    """A private link to a stored file that expires; another site's web link as it is; no link
+    for anything else (a javascript: or data: URL an import may have kept)."""
     config = current_app.config
     prefix = f"{config['PUBLIC_URL']}/uploads/"
+    if not (isinstance(url, str) and (url.startswith(prefix) or url.lower().startswith(("https://", "http://")))):
+        return {"name": "a file that is not a web link", "url": None}
     return {"name": name or url.rsplit("/", 1)[-1],
             "url": links.signed(links.plain(url), prefix, config["JWT_SECRET"], config["CONSOLE_LINK_TTL_SECONDS"],
                                 time.time())}

@@ -4,8 +4,8 @@ from flask import current_app
 
 from backend2.errors import Codes, NotFound
 from backend2.models import User
-from backend2.services.accounts import console_sessions
 from backend2.services.accounts.moderation import audit
+from backend2.services.people import sessions
 from backend2.services.support import cached
 from backend2.utils.phone import to_e164
 
@@ -22,6 +22,6 @@ def set_role(raw_phone, role, by="command line"):
     User.objects(id=user.id).update_one(set__role=role)
     cached.forget_users()
     if role != "moderator":
-        console_sessions.end_all_of(user.id)
+        sessions.end_console_sessions(user.id)
     audit(None, ROLE_ACTIONS[role], user.id, by=by, previous=user.role)
     return number, number in current_app.config["MODERATOR_PHONES"]

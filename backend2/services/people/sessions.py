@@ -2,7 +2,7 @@
 from flask import current_app
 
 from backend2.errors import Codes, Conflict, NotFound
-from backend2.models import Session
+from backend2.models import ConsoleSession, Session
 from backend2.services.support import cached
 from backend2.services.support.announce import announce
 from backend2.services.support.events import SessionsEnded
@@ -80,9 +80,17 @@ def revoke_session(user_id, session_id):
 
 
 def end_all(user_id, keep=None):
-    """Sign out every session of the user but `keep`; returns how many ended."""
+    """Sign out every session of the user but `keep`, and every moderator console session of
+    theirs; returns how many app sessions ended."""
+    end_console_sessions(user_id)
     sessions = Session.objects(user=user_id)
     return end_sessions(sessions.filter(id__ne=keep) if keep else sessions)
+
+
+def end_console_sessions(user_id):
+    """End every moderator console session (/console/) of this person: signing out everywhere,
+    a new password or a lost role ends them too. Returns how many ended."""
+    return ConsoleSession.objects(user=user_id).delete()
 
 
 def end_sessions(sessions):
