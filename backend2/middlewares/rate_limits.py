@@ -58,11 +58,13 @@ def limit_sign_ins(view):
 
 
 def otp_limits(view):
-    """Both OTP limits, by number and by address, on top of the blueprint's limit."""
-    view = limiter.limit(_configured("RATE_LIMIT_OTP_PER_PHONE"), key_func=_phone_key,
-                         scope="otp-phone", override_defaults=False)(view)
-    return limiter.limit(_configured("RATE_LIMIT_OTP_PER_IP"), scope="otp-ip",
-                         override_defaults=False)(view)
+    """Both OTP limits, by number and by address, on top of the blueprint's limit: buckets that
+    every route sending a code shares (the apps' and the console's), so a number gets no more
+    texts by asking through another route."""
+    view = limiter.shared_limit(_configured("RATE_LIMIT_OTP_PER_PHONE"), key_func=_phone_key,
+                                scope="otp-phone", override_defaults=False)(view)
+    return limiter.shared_limit(_configured("RATE_LIMIT_OTP_PER_IP"), scope="otp-ip",
+                                override_defaults=False)(view)
 
 
 def retry_after_seconds():

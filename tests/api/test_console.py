@@ -511,6 +511,18 @@ def test_password_guesses_on_the_console_and_the_api_count_together(make_app):
     assert api.post("/auth/verify-otp-login", json={"phone": guess["phone"], "otp": "123456"}).status_code == 429
 
 
+def test_a_number_gets_no_more_codes_by_asking_the_console_as_well(make_app):
+    app = make_app(use_redis=False, RATE_LIMIT_OTP_PER_PHONE="2 per minute", OTP_RESEND_SECONDS=0)
+    api, console = app.test_client(), ConsoleClient(app)
+    phone = "+14155550188"
+    assert api.post("/auth/send-otp-login", json={"phone": phone}).status_code != 429
+    console.get("/console/sign-in")
+    assert console.post("/console/sign-in/code", phone=phone).status_code != 429
+    assert api.post("/auth/send-otp-login", json={"phone": phone}).status_code == 429
+    assert console.post("/console/sign-in/code", phone=phone).status_code == 429
+    assert api.post("/auth/send-otp", json={"phone": "+14155550187"}).status_code == 200  # another number
+
+
 def test_a_page_past_the_end_says_so_and_leads_back(world):
     app, _, mo, _, _, _, _ = world
     console = signed_in(app, mo)
