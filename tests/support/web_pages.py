@@ -1,5 +1,5 @@
 """A web site on 127.0.0.1 for link previews: pages, an image, redirects, and pages that break
-the rules (too large, too slow, not HTML), recording every request it sees."""
+the rules (too large, too slow, dripped a byte at a time, not HTML), recording every request it sees."""
 import io
 import sys
 import threading
@@ -62,6 +62,11 @@ class WebSite:
                     self._stream("text/html", [b"<html>" + b"x" * 65536] * 40)
                 elif path == "/slow":
                     self._stream("text/html", (b"<p>" for _ in range(100)), pause=0.2)
+                elif path == "/drip-head":
+                    self._drip(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Pad: " + b"a" * 200, pause=0.1)
+                elif path == "/gappy":
+                    self._drip(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5\r\n\r\n", pause=0)
+                    self._drip(b"<p>ab", pause=2.0)
                 elif path == "/data.json":
                     self._send(200, "application/json", b'{"title": "not html"}')
                 else:
@@ -86,6 +91,17 @@ class WebSite:
                 try:
                     for chunk in chunks:
                         self.wfile.write(chunk)
+                        self.wfile.flush()
+                        time.sleep(pause)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
+
+            def _drip(self, data, pause):
+                """`data` a byte at a time, `pause` seconds apart: each gap within any per-read timeout."""
+                try:
+                    for byte in data:
+                        self.wfile.write(bytes([byte]))
                         self.wfile.flush()
                         time.sleep(pause)
                 except (BrokenPipeError, ConnectionResetError):

@@ -94,6 +94,20 @@ def test_a_slow_body_is_given_up_on_at_the_deadline(site):
     assert time.monotonic() - started < 3.6
 
 
+def test_headers_dripped_a_byte_at_a_time_are_cut_off_at_the_deadline(site):
+    # 200 header bytes 0.1 s apart: no single read waits long, but all of them take 20 s.
+    started = time.monotonic()
+    assert refusal(site.url("/drip-head"), exempt=EVERYTHING) == "timeout"
+    assert time.monotonic() - started < 3.4
+
+
+def test_a_body_with_gaps_each_under_the_limit_is_cut_off_at_the_deadline(site):
+    # A byte every 2 s: each gap is within the 3 s, all of them are not.
+    started = time.monotonic()
+    assert refusal(site.url("/gappy"), exempt=EVERYTHING) == "timeout"
+    assert time.monotonic() - started < 3.4
+
+
 def test_only_the_types_asked_for_are_read(site):
     assert refusal(site.url("/data.json"), exempt=EVERYTHING) == "content_type"
     assert refusal(site.url("/page"), exempt=EVERYTHING, kinds=("image/",)) == "content_type"
