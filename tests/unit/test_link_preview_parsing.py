@@ -22,6 +22,19 @@ def test_broken_markup_scripts_and_odd_images_give_no_surprises():
     assert found["title"] == "Caf\u00e9 & more" and found["image"] is None and len(found["description"]) == 1000
 
 
+def test_only_the_head_is_read():
+    in_body = b"<html><head><title>Head title</title></head><body><meta property='og:title' content='Body'></body>"
+    assert page_meta(in_body, None, "http://x.example/")["title"] == "Head title"
+    ended = b"<title>Head title</title><div><meta property='og:title' content='Body'>"  # a <div> ends the head
+    assert page_meta(ended, None, "http://x.example/")["title"] == "Head title"
+    pixel = b"<head><noscript><img src=/px></noscript><meta property='og:title' content='After the pixel'>"
+    assert page_meta(pixel, None, "http://x.example/")["title"] == "After the pixel"
+    padded = b"<html><head>" + b"<link rel=x>" * 30000 + b"<meta property='og:title' content='Too far'>"
+    assert len(padded) > 64 * 1024 and page_meta(padded, None, "http://x.example/")["title"] is None
+    # A megabyte of tags that cannot be in a head: the first of them ends the reading.
+    assert page_meta(b"<title>x</title>" + b"<a>" * 350000, None, "http://x.example/")["title"] == "x"
+
+
 def test_the_first_link_and_its_normal_form():
     assert first_link("see https://Example.ORG:443/Path?q=1#frag, and http://other.example") == (
         "https://Example.ORG:443/Path?q=1#frag")
