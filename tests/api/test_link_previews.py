@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from support.waiting import eventually
-from support.web_pages import WebSite, png
+from support.web_pages import WebSite, animated_gif, png
 
 PREVIEWS = {"LINK_PREVIEWS_ENABLED": "true", "LINK_PREVIEW_ALLOW_PRIVATE": "true", "METRICS_TOKEN": "m" * 32}
 
@@ -57,6 +57,19 @@ def test_the_first_link_gets_a_card_with_its_image_stored_here_and_sync_carries_
                                                              query_string={"since": cursor}).get_json()["messages"]
                                  if m["id"] == sent["id"] and m["linkPreview"]], timeout=5)
     assert synced[0]["linkPreview"]["title"] == "The Open Graph title"
+
+
+def test_a_cards_image_keeps_one_frame_and_a_huge_one_is_left_out(world, site):
+    me, ada = world.person("Me"), world.person("Ada")
+    conversation_id = world.chat(me, ada)
+    site.image, site.image_type = animated_gif(5), "image/gif"
+    card = preview_of(world, ada, conversation_id, world.say(me, conversation_id, site.url("/page"))["id"])
+    gif = Image.open(io.BytesIO(world.client.get(card["image"]).data))
+    assert gif.format == "GIF" and getattr(gif, "n_frames", 1) == 1  # the first frame only
+
+    site.image, site.image_type = png((2100, 2000)), "image/png"  # 4.2 million pixels: more than a card needs
+    card = preview_of(world, ada, conversation_id, world.say(me, conversation_id, site.url("/other"))["id"])
+    assert card["title"] == "The Open Graph title" and card["image"] is None
 
 
 def test_a_link_sent_in_many_chats_is_fetched_once(world, site):

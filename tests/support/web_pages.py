@@ -23,6 +23,14 @@ def png(size=(1200, 800)):
     return buffer.getvalue()
 
 
+def animated_gif(frames, size=(100, 100)):
+    """A GIF of `frames` frames, each a different colour."""
+    images = [Image.new("RGB", size, ((40 * i) % 256, 255 - (40 * i) % 256, i % 256)) for i in range(frames)]
+    buffer = io.BytesIO()
+    images[0].save(buffer, "GIF", save_all=True, append_images=images[1:], duration=20, loop=0)
+    return buffer.getvalue()
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -34,12 +42,13 @@ class _Server(ThreadingHTTPServer):
 
 class WebSite:
     """`site.url(path)`; `site.requests` lists the paths asked for, `site.seen(path)` counts them;
-    `redirect_to` is where /redirect sends a client."""
+    `redirect_to` is where /redirect sends a client; `image` (`image_type`) is what /image.png serves."""
 
     def __init__(self):
         self.requests, self.headers = [], []
         self.redirect_to = "/page"
-        site, image = self, png()
+        self.image, self.image_type = png(), "image/png"
+        site = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -53,7 +62,7 @@ class WebSite:
                 elif path == "/title-only":
                     self._send(200, "text/html", TITLE_ONLY.encode())
                 elif path == "/image.png":
-                    self._send(200, "image/png", image)
+                    self._send(200, site.image_type, site.image)
                 elif path == "/redirect":
                     self._send(302, "text/html", b"", location=site.redirect_to)
                 elif path == "/loop":
