@@ -113,6 +113,11 @@ def test_the_senders_own_preview_is_checked_and_its_image_is_an_upload(world, si
         answer = world.client.post("/messages", headers=me.headers, json={
             "conversationId": conversation_id, "text": f"see {link}", "linkPreview": bad})
         assert (answer.status_code, answer.get_json()["code"]) == (400, code)
+    # A card for a link the text lacks (its url one that has no normal form, as a text without a link has none).
+    for text in ("no link at all", "not a link: www.example.org"):
+        answer = world.client.post("/messages", headers=me.headers, json={
+            "conversationId": conversation_id, "text": text, "linkPreview": {**own, "url": "http://bank.example:99999/"}})
+        assert (answer.status_code, answer.get_json()["code"]) == (400, "invalid_link_preview"), text
     both = world.client.post("/messages", headers=me.headers, json={
         "conversationId": conversation_id, "text": link, "linkPreview": own, "noPreview": True})
     assert both.status_code == 400

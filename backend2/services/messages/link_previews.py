@@ -45,11 +45,13 @@ class PreviewBeingFetched(Exception):
 
 def given_preview(data, text):
     """The sender's own `linkPreview`, checked, as it is stored; None when none was given. Its
-    `url` must be the message's first link, its image one of this server's image uploads."""
+    `url` must be the message's first link (so a text without one takes none), its image one of
+    this server's image uploads."""
     given = data.get("linkPreview")
     if not given:
         return None
-    if normalised(given["url"]) != normalised(first_link(text) or ""):
+    link = first_link(text)
+    if link is None or normalised(given["url"]) is None or normalised(given["url"]) != normalised(link):
         raise ValidationFailed("linkPreview.url must be the first link of the text", code=Codes.INVALID_LINK_PREVIEW)
     image = None
     if given.get("image"):
