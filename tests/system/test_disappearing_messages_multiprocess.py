@@ -30,7 +30,9 @@ def test_a_message_goes_for_everyone_at_its_time_whichever_process_holds_the_dev
                            json={"disappearing_seconds": 2})
     assert timer.status_code == 200, timer.text
     for device in (ada_desktop, ada_phone):
-        assert device.wait_for("conversation_updated")["disappearingSeconds"] == 2
+        updated = device.wait_for("conversation_updated")
+        assert updated["disappearingSeconds"] == updated["disappearing_seconds"] == 2
+        assert updated["userId"] == updated["user_id"] == me.id and updated["updatedAt"] == updated["updated_at"]
 
     upload = requests.post(f"{a.base}/uploads", headers=me.headers,
                            files={"file": ("notes.txt", b"burn after reading", "text/plain")}).json()
