@@ -43,3 +43,15 @@ def test_the_first_link_and_its_normal_form():
     assert normalised("http://[::1]:80") == "http://[::1]/"
     assert first_link("ftp://example.org and mailto:a@b.c") is None
     assert normalised("http://example.org:99999/") is None
+    assert normalised("http://fa\u00df.de/") == "http://xn--fa-hia.de/"  # IDNA 2008: not fass.de
+    assert normalised("http://\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com/") == "http://example.com/"
+    assert normalised("http://Example.com./a") == normalised("http://example.com/a") == "http://example.com/a"
+    assert normalised("http://./") is None
+
+
+def test_a_links_own_brackets_stay_and_a_sentences_go():
+    assert first_link("see (https://en.wikipedia.org/wiki/Mercury_(planet))") == (
+        "https://en.wikipedia.org/wiki/Mercury_(planet)")
+    assert first_link("https://en.wikipedia.org/wiki/Mercury_(planet).") == "https://en.wikipedia.org/wiki/Mercury_(planet)"
+    assert first_link("(see https://example.org/a)") == "https://example.org/a"
+    assert first_link("[https://example.org/x]!") == "https://example.org/x"
