@@ -5,7 +5,8 @@ A link in a message is anyone's input, so every fetch is held to these rules, an
 `Refused` with its reason (counted by the caller):
 - http or https only, no user name or password in the URL, ports 80 and 443 only;
 - the name is resolved once, every address it resolves to must be public (not loopback,
-  private, link-local, CGNAT, multicast, unspecified, reserved, IPv6 unique-local or IPv4-mapped),
+  private, link-local, CGNAT, multicast, unspecified, reserved, IPv6 unique-local, site-local or
+  IPv4-mapped, nor a 6to4, Teredo or NAT64 address carrying an IPv4 address that is not public),
   and the connection goes to that address, never to a second lookup (no DNS rebinding): the
   URL is rewritten to the address, with the name kept for `Host` and TLS (SNI and the certificate);
 - at most MAX_REDIRECTS redirects, each checked again as a new link;
@@ -36,6 +37,8 @@ MAX_REDIRECTS = 3
 ALLOWED_PORTS = (80, 443)
 USER_AGENT = f"Backend2-LinkPreview/{VERSION} (+link previews for a chat app)"
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
+UNIQUE_LOCAL = ipaddress.ip_network("fc00::/7")
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
 EVERYTHING = "everything"
 FAILURES = (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol,
             httpcore.ConnectionNotAvailable, OSError)
@@ -62,15 +65,33 @@ class Fetched:
 
 
 def address_refusal(address):
-    """The rule an IP address breaks, or None for a public address."""
+    """The rule an IP address breaks, or None for a public address. An IPv6 address that carries
+    an IPv4 one (6to4, Teredo, NAT64) is held to that address's rules too."""
     ip = ipaddress.ip_address(address)
     if ip.version == 6 and ip.ipv4_mapped is not None:
         return "ipv4_mapped"
     checks = (("unspecified", ip.is_unspecified), ("loopback", ip.is_loopback), ("link_local", ip.is_link_local),
               ("multicast", ip.is_multicast), ("cgnat", ip.version == 4 and ip in CGNAT),
-              ("unique_local", ip.version == 6 and ip in ipaddress.ip_network("fc00::/7")),
-              ("private", ip.is_private), ("reserved", ip.is_reserved or not ip.is_global))
-    return next((reason for reason, broken in checks if broken), None)
+              ("unique_local", ip.version == 6 and ip in UNIQUE_LOCAL),
+              ("site_local", ip.version == 6 and ip.is_site_local))
+    reason = next((reason for reason, broken in checks if broken), None)
+    if reason is None and ip.version == 6:
+        carried = _carried_ipv4(ip)
+        reason = carried and address_refusal(str(carried))
+    if reason is None and (ip.is_private or ip.is_reserved or not ip.is_global):
+        reason = "private" if ip.is_private else "reserved"
+    return reason or None
+
+
+def _carried_ipv4(ip):
+    """The IPv4 address inside a 6to4, Teredo (its client) or NAT64 (64:ff9b::/96) address, if any."""
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if ip in NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def fetch(url, content_types, max_bytes, deadline, exempt=()):

@@ -56,6 +56,10 @@ def test_every_probe_is_refused_by_default_and_the_site_sees_nothing(site):
         site.url("/page", host="[::1]"): "loopback",
         site.url("/page", host="[::ffff:127.0.0.1]"): "ipv4_mapped",
         "http://[fd00::1]/": "unique_local",
+        "http://[fec0::1]/": "site_local",
+        site.url("/page", host="[2002:7f00:1::]"): "loopback",  # 6to4 carrying 127.0.0.1
+        "http://[2002:a00:1::]/": "private",  # 6to4 carrying 10.0.0.1
+        "http://[64:ff9b::a00:1]/": "private",  # NAT64 carrying 10.0.0.1
         "http://93.184.216.34:8080/": "port",
         "ftp://93.184.216.34/": "scheme",
         "http://user:secret@93.184.216.34/": "credentials",
