@@ -86,6 +86,18 @@ def test_a_card_whose_image_went_with_a_disappearing_message_is_fetched_again(wo
     assert world.client.get(card["image"]).status_code == 200 and site.seen("/page") == 2
 
 
+def test_an_edit_that_keeps_the_link_while_the_card_is_fetched_keeps_the_card(world, site):
+    me, ada = world.person("Me"), world.person("Ada")
+    conversation_id = world.chat(me, ada)
+    sent = world.say(me, conversation_id, f"look {site.url('/late')}")
+    eventually(lambda: site.seen("/late") == 1, timeout=5)  # the page is being fetched
+    edited = world.client.patch(f"/messages/{sent['id']}", headers=me.headers,
+                                json={"text": f"look at this {site.url('/late')}"}).get_json()
+    assert edited["text"].startswith("look at this")
+    assert preview_of(world, ada, conversation_id, sent["id"])["title"] == "The Open Graph title"
+    assert site.seen("/late") == 1
+
+
 def test_a_link_sent_in_many_chats_is_fetched_once(world, site):
     me = world.person("Me")
     chats = [world.chat(me, world.person("Someone")) for _ in range(3)]

@@ -59,6 +59,9 @@ class WebSite:
                 path = self.path.split("?")[0]
                 if path in ("/page", "/other"):
                     self._send(200, "text/html; charset=utf-8", PAGE.encode())
+                elif path == "/late":  # within the fetch's time, but later than a quick edit
+                    time.sleep(1)
+                    self._send(200, "text/html; charset=utf-8", PAGE.encode())
                 elif path == "/title-only":
                     self._send(200, "text/html", TITLE_ONLY.encode())
                 elif path == "/image.png":

@@ -38,6 +38,7 @@ LOCK_SECONDS = 10
 
 
 WAIT_MS, WAITS = 1000, 10
+ADD_ATTEMPTS = 3
 UNAVAILABLE_CACHE_SECONDS = 60
 
 
@@ -83,7 +84,7 @@ def after_send(user, message, data):
 
 def add_preview(message_id, waited=0):
     """The job `link_preview`: the card for the message's first link, added once, and only while
-    that is still its first link. A job that finds the URL being fetched by another comes back
+    that is still its first link (an edit meanwhile that kept it does not lose the card). A job that finds the URL being fetched by another comes back
     after WAIT_MS and reads the cache then."""
     message = Message.objects(id=ObjectId(message_id)).exclude("edits").first()
     url = first_link(message.text) if message is not None and not message.deleted else None
@@ -97,13 +98,20 @@ def add_preview(message_id, waited=0):
         return
     if preview is None:
         return
-    preview["url"] = url  # the link as this message spells it (the cache may hold another spelling's)
-    if Message.objects(id=message.id, deleted=False, link_preview=None, text=message.text).update_one(
-            set__link_preview=preview, set__updated_at=utcnow()):
-        message.reload()
-        conversation = Conversation.objects(id=message.conversation).first()
-        if conversation is not None:
-            announce(LinkPreviewAdded(message, conversation))
+    for _ in range(ADD_ATTEMPTS):
+        preview["url"] = url  # the link as this message spells it (the cache may hold another spelling's)
+        if Message.objects(id=message.id, deleted=False, link_preview=None, text=message.text).update_one(
+                set__link_preview=preview, set__updated_at=utcnow()):
+            message.reload()
+            conversation = Conversation.objects(id=message.conversation).first()
+            if conversation is not None:
+                announce(LinkPreviewAdded(message, conversation))
+            return
+        # Changed meanwhile: an edit that kept the first link keeps the card; any other change ends it.
+        message = Message.objects(id=message.id).exclude("edits").first()
+        if message is None or message.deleted or message.link_preview or link_changed(url, message.text):
+            return
+        url = first_link(message.text)
 
 
 def cached_preview(url, owner_id):
