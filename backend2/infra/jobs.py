@@ -91,7 +91,7 @@ class Jobs:
         self.broker.add_middleware(SharedCounts(state, self.stats_key), before=Retries)
         for queue in QUEUES:
             self.broker.declare_queue(queue)
-        self._local_worker = None
+        self._local_worker, self._booted = None, False
         self._lock = threading.Lock()
 
     def register(self, name, fn, queue, **options):
@@ -107,9 +107,16 @@ class Jobs:
     def _start_local_worker(self):
         with self._lock:
             if self._local_worker is None:
-                self._local_worker = dramatiq.Worker(self.broker, worker_timeout=self.poll_ms,
-                                                     worker_threads=self.threads)
+                self._local_worker = self._worker()
                 self._local_worker.start()
+
+    def _worker(self):
+        """A worker of this broker, its middleware booted first as Dramatiq's own CLI boots it
+        (`process_boot`: TimeLimit starts the thread that interrupts a job past its `time_limit`)."""
+        if not self._booted:
+            self._booted = True
+            self.broker.emit_after("process_boot")
+        return dramatiq.Worker(self.broker, worker_timeout=self.poll_ms, worker_threads=self.threads)
 
     def depth(self):
         """{queue: jobs not done yet (waiting, delayed, or held or run by a worker), "deadLetters":
@@ -142,7 +149,7 @@ class Jobs:
             signal.signal(signum, lambda *_: stopping.set())
         if before_start is not None:
             before_start()
-        worker = dramatiq.Worker(self.broker, worker_timeout=self.poll_ms, worker_threads=self.threads)
+        worker = self._worker()
         worker.start()
         log.info("Worker running %s threads on queues %s", self.threads, ", ".join(QUEUES))
         while not stopping.wait(0.5):

@@ -38,12 +38,15 @@ class Message(TimestampedDocument):
             {"fields": ["conversation", "created_at", "id"]},
             # Sync: what changed in a conversation since a cursor.
             {"fields": ["conversation", "updated_at", "id"]},
-            # Who may fetch an attached file: the conversations of the messages that hold it.
+            # Who may fetch an attached file: the conversations of the messages that hold it, as
+            # an attachment or as their card's image (both halves of conversations_holding's $or).
             {"fields": ["attachments.url"]},
+            {"fields": ["link_preview.image"], "sparse": True},
             # Search: messages holding a word, newest first (`searchTerms` is multikey).
             {"fields": ["search_terms", "-created_at", "-id"]},
-            # Disappearing messages: the sweep for those due (services/messages/expiry.py).
-            {"fields": ["expires_at"], "sparse": True},
+            # Disappearing messages: the sweep for those due (services/messages/expiry.py), which
+            # holds only those still there, so the tombstones of all that went are never read again.
+            {"fields": ["expires_at", "id"], "partialFilterExpression": {"deleted": False}},
             # Exactly-once sends: one message per sender and client id, where one was given.
             {"fields": ["sender", "client_id"], "unique": True,
              "partialFilterExpression": {"clientId": {"$type": "string"}}},
@@ -116,5 +119,16 @@ class Message(TimestampedDocument):
     @classmethod
     def due_to_expire(cls, now, limit):
         """Ids of messages whose time ran out and that are not gone yet, oldest due first."""
-        rows = cls._get_collection().find({"expiresAt": {"$lte": now}, "deleted": {"$ne": True}}, {"_id": 1})
-        return [row["_id"] for row in rows.sort("expiresAt", 1).limit(limit)]
+        rows = cls._get_collection().find({"expiresAt": {"$lte": now}, "deleted": False}, {"_id": 1})
+        return [row["_id"] for row in rows.sort([("expiresAt", 1), ("_id", 1)]).limit(limit)]
+
+    @classmethod
+    def held_only_while_disappearing(cls, urls):
+        """Those of `urls` that messages show (attached, or as a card's image) only while they
+        have `expiresAt`: files that go when those messages do."""
+        shown, kept = set(), set()
+        for field in ("attachments.url", "linkPreview.image"):
+            held = {field: {"$in": list(urls)}}
+            shown.update(cls._get_collection().distinct(field, held))
+            kept.update(cls._get_collection().distinct(field, {**held, "expiresAt": None}))
+        return (shown - kept) & set(urls)

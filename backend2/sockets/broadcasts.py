@@ -83,8 +83,9 @@ def on_conversation_updated(event):
     conversation, seconds = event.conversation, event.disappearing_seconds
     emit_to_users("conversation_updated", {
         "conversationId": str(conversation.id), "conversation_id": str(conversation.id),
-        "disappearingSeconds": seconds, "disappearing_seconds": seconds, "userId": str(event.actor_id),
-        "updatedAt": iso(conversation.updated_at)}, conversation.participants)
+        "disappearingSeconds": seconds, "disappearing_seconds": seconds,
+        "userId": str(event.actor_id), "user_id": str(event.actor_id),
+        "updatedAt": iso(conversation.updated_at), "updated_at": iso(conversation.updated_at)}, conversation.participants)
 
 
 def on_receipt_moved(event):

@@ -1,5 +1,6 @@
 """Who may do what, as one table: every endpoint and socket event against every kind of caller
 that must be refused, and no refusal (or answer) that shows another user's private data."""
+import io
 import re
 import time
 
@@ -10,6 +11,7 @@ import socketio
 
 from support.environment import TEST_JWT_SECRET
 from support.people import bearer
+from support.web_pages import png
 
 pytestmark = pytest.mark.redis
 SECRET_TEXT = "the owner's private message"
@@ -262,20 +264,15 @@ def test_media_is_for_its_uploader_the_chats_that_hold_it_and_signed_links_only(
     expired = fetch(f"{plain['file']}?exp={past}&sig={signature(name, past, TEST_JWT_SECRET)}")
     assert (expired.status_code, expired.get_json()["code"]) == (403, "link_expired")
 
-
     client.delete(f"/conversations/{group}/members/{max_.id}", headers=olga.headers)
     assert fetch(plain["file"], max_).status_code == 404  # removed from the group: no longer
     assert fetch(link).status_code == 200  # a link already handed out lasts until it expires
 
-def test_a_link_previews_image_is_for_the_chats_that_show_it(client, world):
-    import io
 
-    from PIL import Image
+def test_a_link_previews_image_is_for_the_chats_that_show_it(client, world):
     olga, max_, otto, bea = world["olga"], world["max"], world["otto"], world["bea"]
-    picture = io.BytesIO()
-    Image.new("RGB", (60, 40), (9, 9, 9)).save(picture, "PNG")
     card = client.post("/uploads", headers=olga.headers, content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(picture.getvalue()), "card.png")}).get_json()["url"]
+                       data={"file": (io.BytesIO(png((60, 40))), "card.png")}).get_json()["url"]
     sent = client.post("/messages", headers=olga.headers, json={
         "conversationId": world["ids"]["conversation_id"], "text": "https://example.org/a",
         "linkPreview": {"url": "https://example.org/a", "title": "A", "image": card}}).get_json()

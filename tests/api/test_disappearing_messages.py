@@ -8,8 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from backend2.models import Message
 from backend2.utils.time import parse_iso
 from support.people import AppWorld
+from support.web_pages import png
 
 DAY = 86400
 
@@ -96,14 +98,50 @@ def test_a_disappearing_messages_push_carries_no_text(make_app, otp_inbox, fcm, 
     assert "secret" not in str(push)
 
 
-def test_disappearing_messages_are_never_exported(client, person, chat, say):
+def upload(client, who, data=b"burn after reading", name="notes.txt"):
+    answer = client.post("/uploads", headers=who.headers, data={"file": (io.BytesIO(data), name)},
+                         content_type="multipart/form-data")
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()["url"]
+
+
+def test_disappearing_messages_and_their_files_are_never_exported(client, person, chat, say):
     me, ada = person("Me"), person("Ada")
     conversation_id = chat(me, ada)
-    kept = say(me, conversation_id, "kept")
+    kept_file, vanishing_file = upload(client, me), upload(client, me)
+    kept = say(me, conversation_id, "kept", attachments=[{"url": kept_file}])
     set_timer(client, me, conversation_id, {"disappearingSeconds": DAY})
-    say(me, conversation_id, "vanishing")
+    say(me, conversation_id, "vanishing", attachments=[{"url": vanishing_file}])
     response = client.get("/users/me/export", headers=me.headers)
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     messages = json.loads(archive.read("backend2-export.json"))["messages"]
     assert [m["id"] for m in messages if m["type"] != "system"] == [kept["id"]]
     assert "vanishing" not in archive.read("backend2-export.json").decode()
+    stored = {name.split("/")[-1] for name in archive.namelist() if name.startswith("files/")}
+    assert stored == {kept_file.split("?")[0].rsplit("/", 1)[-1]}
+
+
+def test_a_disappearing_message_deleted_before_its_time_takes_its_files(client, person, chat, say):
+    me, ada = person("Me"), person("Ada")
+    conversation_id = chat(me, ada)
+    set_timer(client, me, conversation_id, {"disappearingSeconds": DAY})
+    attached, card_image = upload(client, me), upload(client, me, png((60, 40)), "card.png")
+    link = "https://example.org/story"
+    sent = say(me, conversation_id, f"read {link}", attachments=[{"url": attached}],
+               linkPreview={"url": link, "title": "A story", "image": card_image})
+    assert client.get(attached.split("?")[0], headers=ada.headers).status_code == 200
+    assert client.delete(f"/messages/{sent['id']}", headers=me.headers).status_code == 200
+    for url in (attached, card_image):
+        assert client.get(url).status_code == 404
+        assert client.get(url.split("?")[0], headers=me.headers).status_code == 404
+
+
+def test_the_sweep_and_file_checks_are_indexed(app):
+    with app.app_context():
+        Message.ensure_indexes()
+        indexes = {tuple(key for key, _ in index["key"]): index for index in
+                   Message._get_collection().index_information().values()}
+    # The sweep reads only messages still there: the tombstones of expired ones are not in its index.
+    assert indexes[("expiresAt", "_id")]["partialFilterExpression"] == {"deleted": False}
+    # Who may fetch a file: both halves of the $or are indexed, or every check scans every message.
+    assert ("attachments.url",) in indexes and indexes[("linkPreview.image",)]["sparse"] is True

@@ -6,8 +6,9 @@ import io
 import pytest
 from PIL import Image
 
+from backend2.extensions import redis_store
 from support.waiting import eventually
-from support.web_pages import WebSite, png
+from support.web_pages import WebSite, animated_gif, png
 
 PREVIEWS = {"LINK_PREVIEWS_ENABLED": "true", "LINK_PREVIEW_ALLOW_PRIVATE": "true", "METRICS_TOKEN": "m" * 32}
 
@@ -59,6 +60,44 @@ def test_the_first_link_gets_a_card_with_its_image_stored_here_and_sync_carries_
     assert synced[0]["linkPreview"]["title"] == "The Open Graph title"
 
 
+def test_a_cards_image_keeps_one_frame_and_a_huge_one_is_left_out(world, site):
+    me, ada = world.person("Me"), world.person("Ada")
+    conversation_id = world.chat(me, ada)
+    site.image, site.image_type = animated_gif(5), "image/gif"
+    card = preview_of(world, ada, conversation_id, world.say(me, conversation_id, site.url("/page"))["id"])
+    gif = Image.open(io.BytesIO(world.client.get(card["image"]).data))
+    assert gif.format == "GIF" and getattr(gif, "n_frames", 1) == 1  # the first frame only
+
+    site.image, site.image_type = png((2100, 2000)), "image/png"  # 4.2 million pixels: more than a card needs
+    card = preview_of(world, ada, conversation_id, world.say(me, conversation_id, site.url("/other"))["id"])
+    assert card["title"] == "The Open Graph title" and card["image"] is None
+
+
+def test_a_card_whose_image_went_with_a_disappearing_message_is_fetched_again(world, site):
+    me, ada, bob = world.person("Me"), world.person("Ada"), world.person("Bob")
+    vanishing, other = world.chat(me, ada), world.chat(me, bob)
+    world.client.patch(f"/conversations/{vanishing}", headers=me.headers, json={"disappearingSeconds": 86400})
+    sent = world.say(me, vanishing, site.url("/page"))
+    image = preview_of(world, ada, vanishing, sent["id"])["image"]
+    world.client.delete(f"/messages/{sent['id']}", headers=me.headers)
+    assert world.client.get(image).status_code == 404  # gone with the message
+
+    card = preview_of(world, bob, other, world.say(me, other, site.url("/page"))["id"])
+    assert world.client.get(card["image"]).status_code == 200 and site.seen("/page") == 2
+
+
+def test_an_edit_that_keeps_the_link_while_the_card_is_fetched_keeps_the_card(world, site):
+    me, ada = world.person("Me"), world.person("Ada")
+    conversation_id = world.chat(me, ada)
+    sent = world.say(me, conversation_id, f"look {site.url('/late')}")
+    eventually(lambda: site.seen("/late") == 1, timeout=5)  # the page is being fetched
+    edited = world.client.patch(f"/messages/{sent['id']}", headers=me.headers,
+                                json={"text": f"look at this {site.url('/late')}"}).get_json()
+    assert edited["text"].startswith("look at this")
+    assert preview_of(world, ada, conversation_id, sent["id"])["title"] == "The Open Graph title"
+    assert site.seen("/late") == 1
+
+
 def test_a_link_sent_in_many_chats_is_fetched_once(world, site):
     me = world.person("Me")
     chats = [world.chat(me, world.person("Someone")) for _ in range(3)]
@@ -100,10 +139,33 @@ def test_the_senders_own_preview_is_checked_and_its_image_is_an_upload(world, si
         answer = world.client.post("/messages", headers=me.headers, json={
             "conversationId": conversation_id, "text": f"see {link}", "linkPreview": bad})
         assert (answer.status_code, answer.get_json()["code"]) == (400, code)
+    # A card for a link the text lacks (its url one that has no normal form, as a text without a link has none).
+    for text in ("no link at all", "not a link: www.example.org"):
+        answer = world.client.post("/messages", headers=me.headers, json={
+            "conversationId": conversation_id, "text": text, "linkPreview": {**own, "url": "http://bank.example:99999/"}})
+        assert (answer.status_code, answer.get_json()["code"]) == (400, "invalid_link_preview"), text
     both = world.client.post("/messages", headers=me.headers, json={
         "conversationId": conversation_id, "text": link, "linkPreview": own, "noPreview": True})
     assert both.status_code == 400
     assert site.requests == []  # the sender's own preview is never fetched
+
+
+def test_a_page_too_slow_now_is_asked_again_within_a_minute_and_the_lock_is_only_its_holders(world, site):
+    me, ada = world.person("Me"), world.person("Ada")
+    conversation_id = world.chat(me, ada)
+    world.say(me, conversation_id, site.url("/slow"))
+    with world.client.application.app_context():
+        state = redis_store.state
+
+        def cached_answers():
+            return [key for key in state.scan_iter(redis_store.key("link-preview", "*")) if not key.endswith(b":lock")]
+
+        # The lock runs out while the job fetches, and another job takes it: this one leaves it be.
+        lock = eventually(lambda: list(state.scan_iter(redis_store.key("link-preview", "*:lock"))), timeout=5)[0]
+        state.set(lock, "another job's", ex=10)
+        key = eventually(cached_answers, timeout=10)[0]
+        assert state.get(key) == b"{}" and 0 < state.ttl(key) <= 60  # not a day
+        assert state.get(lock) == b"another job's"
 
 
 def test_refusals_are_counted_on_metrics(world_with):

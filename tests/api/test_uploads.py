@@ -5,6 +5,7 @@ import zipfile
 from PIL import Image
 
 from support.people import Person, register_on
+from support.web_pages import animated_gif
 
 
 def upload(client, who, data, filename):
@@ -74,6 +75,16 @@ def test_upload_size_limit_is_413(make_app, otp_inbox):
     me = Person(register_on(client, otp_inbox))
     response = upload(client, me, PDF + b"0" * 2000, "big.pdf")
     assert response.status_code == 413 and response.is_json
+
+
+def test_an_animation_is_held_to_the_pixel_limit_over_all_its_frames(make_app, otp_inbox):
+    client = make_app(use_redis=False, IMAGE_MAX_PIXELS=100_000).test_client()
+    me = Person(register_on(client, otp_inbox))
+    refused = upload(client, me, animated_gif(12), "many.gif")  # 12 frames of 10,000 pixels
+    assert (refused.status_code, refused.get_json()["code"]) == (400, "image_too_large")
+    kept = upload(client, me, animated_gif(8), "few.gif")
+    assert kept.status_code == 201
+    assert Image.open(io.BytesIO(client.get(kept.get_json()["url"]).data)).n_frames == 8
 
 
 def test_uploads_need_a_token(client):

@@ -1,5 +1,5 @@
 """A web site on 127.0.0.1 for link previews: pages, an image, redirects, and pages that break
-the rules (too large, too slow, not HTML), recording every request it sees."""
+the rules (too large, too slow, dripped a byte at a time, not HTML), recording every request it sees."""
 import io
 import sys
 import threading
@@ -23,6 +23,14 @@ def png(size=(1200, 800)):
     return buffer.getvalue()
 
 
+def animated_gif(frames, size=(100, 100)):
+    """A GIF of `frames` frames, each a different colour."""
+    images = [Image.new("RGB", size, ((40 * i) % 256, 255 - (40 * i) % 256, i % 256)) for i in range(frames)]
+    buffer = io.BytesIO()
+    images[0].save(buffer, "GIF", save_all=True, append_images=images[1:], duration=20, loop=0)
+    return buffer.getvalue()
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -34,12 +42,13 @@ class _Server(ThreadingHTTPServer):
 
 class WebSite:
     """`site.url(path)`; `site.requests` lists the paths asked for, `site.seen(path)` counts them;
-    `redirect_to` is where /redirect sends a client."""
+    `redirect_to` is where /redirect sends a client; `image` (`image_type`) is what /image.png serves."""
 
     def __init__(self):
         self.requests, self.headers = [], []
         self.redirect_to = "/page"
-        site, image = self, png()
+        self.image, self.image_type = png(), "image/png"
+        site = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -50,10 +59,13 @@ class WebSite:
                 path = self.path.split("?")[0]
                 if path in ("/page", "/other"):
                     self._send(200, "text/html; charset=utf-8", PAGE.encode())
+                elif path == "/late":  # within the fetch's time, but later than a quick edit
+                    time.sleep(1)
+                    self._send(200, "text/html; charset=utf-8", PAGE.encode())
                 elif path == "/title-only":
                     self._send(200, "text/html", TITLE_ONLY.encode())
                 elif path == "/image.png":
-                    self._send(200, "image/png", image)
+                    self._send(200, site.image_type, site.image)
                 elif path == "/redirect":
                     self._send(302, "text/html", b"", location=site.redirect_to)
                 elif path == "/loop":
@@ -62,6 +74,11 @@ class WebSite:
                     self._stream("text/html", [b"<html>" + b"x" * 65536] * 40)
                 elif path == "/slow":
                     self._stream("text/html", (b"<p>" for _ in range(100)), pause=0.2)
+                elif path == "/drip-head":
+                    self._drip(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Pad: " + b"a" * 200, pause=0.1)
+                elif path == "/gappy":
+                    self._drip(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5\r\n\r\n", pause=0)
+                    self._drip(b"<p>ab", pause=2.0)
                 elif path == "/data.json":
                     self._send(200, "application/json", b'{"title": "not html"}')
                 else:
@@ -86,6 +103,17 @@ class WebSite:
                 try:
                     for chunk in chunks:
                         self.wfile.write(chunk)
+                        self.wfile.flush()
+                        time.sleep(pause)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
+
+            def _drip(self, data, pause):
+                """`data` a byte at a time, `pause` seconds apart: each gap within any per-read timeout."""
+                try:
+                    for byte in data:
+                        self.wfile.write(bytes([byte]))
                         self.wfile.flush()
                         time.sleep(pause)
                 except (BrokenPipeError, ConnectionResetError):

@@ -11,6 +11,7 @@ from backend2.utils.time import parse_iso
 from support.environment import TEST_REDIS_URL
 from support.people import open_chat
 from support.waiting import eventually
+from support.web_pages import png
 
 pytestmark = pytest.mark.redis
 CLUSTER_SETTINGS = {"DISAPPEARING_MIN_SECONDS": 1}
@@ -29,13 +30,20 @@ def test_a_message_goes_for_everyone_at_its_time_whichever_process_holds_the_dev
                            json={"disappearing_seconds": 2})
     assert timer.status_code == 200, timer.text
     for device in (ada_desktop, ada_phone):
-        assert device.wait_for("conversation_updated")["disappearingSeconds"] == 2
+        updated = device.wait_for("conversation_updated")
+        assert updated["disappearingSeconds"] == updated["disappearing_seconds"] == 2
+        assert updated["userId"] == updated["user_id"] == me.id and updated["updatedAt"] == updated["updated_at"]
 
     upload = requests.post(f"{a.base}/uploads", headers=me.headers,
                            files={"file": ("notes.txt", b"burn after reading", "text/plain")}).json()
+    card_image = requests.post(f"{a.base}/uploads", headers=me.headers,
+                               files={"file": ("card.png", png((60, 40)), "image/png")}).json()
+    link = "https://example.org/story"
     sent = requests.post(f"{a.base}/messages", headers=me.headers, json={
-        "conversationId": conversation_id, "text": "vanishing secret", "attachments": [{"url": upload["url"]}]}).json()
+        "conversationId": conversation_id, "text": f"vanishing secret {link}", "attachments": [{"url": upload["url"]}],
+        "linkPreview": {"url": link, "title": "A story", "image": card_image["url"]}}).json()
     file_link = b.base + sent["attachments"][0]["url"]  # relative without PUBLIC_URL
+    card_link = b.base + sent["linkPreview"]["image"]
     assert (parse_iso(sent["expiresAt"]) - parse_iso(sent["createdAt"])).total_seconds() == 2
     assert requests.put(f"{b.base}/messages/{sent['id']}/reactions", headers=ada.headers,
                         json={"emoji": "🔥"}).status_code == 200
@@ -62,6 +70,7 @@ def test_a_message_goes_for_everyone_at_its_time_whichever_process_holds_the_dev
     assert requests.get(f"{b.base}/messages/starred", headers=ada.headers).json()["messages"] == []
     assert requests.get(file_link).status_code == 404
     assert requests.get(file_link.split("?")[0], headers=me.headers).status_code == 404
+    assert requests.get(card_link).status_code == 404  # the sender's own card's image goes too
     assert ada_desktop.wait_for("message_unpinned", lambda e: e["messageId"] == sent["id"])["pins"] == []
 
     def synced():

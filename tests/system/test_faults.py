@@ -248,6 +248,31 @@ def test_a_send_whose_write_reply_was_lost_is_announced_by_its_retry(module_webh
         database.close()
 
 
+def test_a_disappearing_message_whose_write_reply_was_lost_still_goes_at_its_time(module_webhook, connect):
+    """The retry that finds the message stored also stores its deadline: it goes within a tick
+    of its time, not at the next sweep (EXPIRY_SWEEP_SECONDS, 30 s)."""
+    database = SharedEmbeddedDatabase(port=0)
+    database.run()
+    server = LiveServer(f"{sys.executable} wsgi.py", webhook=module_webhook, OTP_SENDER="webhook",
+                        OTP_WEBHOOK_URL=module_webhook.url, MONGODB_URI=f"{database.uri}/lost_expiry",
+                        DISAPPEARING_MIN_SECONDS=1, DEADLINE_TICK_SECONDS=0.1)
+    try:
+        me, ada = server.register(name="Me"), server.register(name="Ada")
+        conversation_id = open_chat(server.base, me, ada)
+        assert requests.patch(f"{server.base}/conversations/{conversation_id}", headers=me.headers,
+                              json={"disappearingSeconds": 2}).status_code == 200
+        sender, receiver = connect(server.base, me.token), connect(server.base, ada.token)
+        send = {"conversationId": conversation_id, "text": "brief", "clientId": "lost-expiring"}
+        database.lose_reply_to_next_write("messages")
+        assert sender.call("message", send)["error"]["code"] == "database_unavailable"
+        retried = sender.call("message", send)
+        gone = receiver.wait_for("message_deleted", lambda e: e["id"] == retried["id"], timeout=6)
+        assert gone["scope"] == "expired"
+    finally:
+        server.stop()
+        database.close()
+
+
 # Last in the module: it kills process B of the module's cluster.
 def test_a_process_killed_under_load_loses_and_duplicates_nothing(cluster):
     """Clients on B send without pause; B is SIGKILLed; each client reconnects to A and retries

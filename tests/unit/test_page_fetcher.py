@@ -56,6 +56,10 @@ def test_every_probe_is_refused_by_default_and_the_site_sees_nothing(site):
         site.url("/page", host="[::1]"): "loopback",
         site.url("/page", host="[::ffff:127.0.0.1]"): "ipv4_mapped",
         "http://[fd00::1]/": "unique_local",
+        "http://[fec0::1]/": "site_local",
+        site.url("/page", host="[2002:7f00:1::]"): "loopback",  # 6to4 carrying 127.0.0.1
+        "http://[2002:a00:1::]/": "private",  # 6to4 carrying 10.0.0.1
+        "http://[64:ff9b::a00:1]/": "private",  # NAT64 carrying 10.0.0.1
         "http://93.184.216.34:8080/": "port",
         "ftp://93.184.216.34/": "scheme",
         "http://user:secret@93.184.216.34/": "credentials",
@@ -92,6 +96,20 @@ def test_a_slow_body_is_given_up_on_at_the_deadline(site):
     started = time.monotonic()
     assert refusal(site.url("/slow"), exempt=EVERYTHING) == "timeout"
     assert time.monotonic() - started < 3.6
+
+
+def test_headers_dripped_a_byte_at_a_time_are_cut_off_at_the_deadline(site):
+    # 200 header bytes 0.1 s apart: no single read waits long, but all of them take 20 s.
+    started = time.monotonic()
+    assert refusal(site.url("/drip-head"), exempt=EVERYTHING) == "timeout"
+    assert time.monotonic() - started < 3.4
+
+
+def test_a_body_with_gaps_each_under_the_limit_is_cut_off_at_the_deadline(site):
+    # A byte every 2 s: each gap is within the 3 s, all of them are not.
+    started = time.monotonic()
+    assert refusal(site.url("/gappy"), exempt=EVERYTHING) == "timeout"
+    assert time.monotonic() - started < 3.4
 
 
 def test_only_the_types_asked_for_are_read(site):

@@ -15,7 +15,7 @@ from flask import current_app
 
 from backend2.errors import Codes, NotFound
 from backend2.extensions import jobs, redis_store
-from backend2.models import Upload, User
+from backend2.models import Message, Upload, User
 from backend2.services.accounts.export_archive import write_archive
 from backend2.services.media import file_store
 from backend2.services.support.announce import announce
@@ -82,7 +82,10 @@ def _build(user, job_id):
 
 
 def _own_uploads(user):
-    return [u for u in Upload.objects(owner=user.id) if not u.stored_name.startswith("export-")]
+    """Their files, but earlier exports and the files of disappearing messages (which are never exported)."""
+    uploads = [u for u in Upload.objects(owner=user.id) if not u.stored_name.startswith("export-")]
+    passing = Message.held_only_while_disappearing([file_store.upload_url(u.stored_name) for u in uploads])
+    return [u for u in uploads if file_store.upload_url(u.stored_name) not in passing]
 
 
 def _job(job_id):

@@ -1,5 +1,5 @@
-"""Removing attached files once no message holds them (a disappearing message's, when it goes):
-the upload's record first, so no link resolves to it, then its stored files."""
+"""Removing attached files once no message holds them (a disappearing message's, when it goes or
+is deleted before): the upload's record first, so no link resolves to it, then its stored files."""
 import logging
 
 from backend2.extensions import jobs
@@ -8,6 +8,13 @@ from backend2.services.media import file_store
 from backend2.services.media.uploads import stored_name_of
 
 log = logging.getLogger(__name__)
+
+
+def files_of(message):
+    """The links of the files a message shows: its attachments, their thumbnails, its card's image."""
+    urls = [url for attachment in message.attachments for url in (attachment.url, attachment.thumbnail_url) if url]
+    image = (message.link_preview or {}).get("image")
+    return urls + [image] if image else urls
 
 
 def remove_unheld(urls):

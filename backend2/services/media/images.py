@@ -1,7 +1,9 @@
 """Image uploads: the type is read from the bytes, the image is re-encoded without metadata.
 
 Re-encoding through Pillow drops EXIF (GPS, camera serials), comments and anything appended
-to the file (polyglots), and a decoder bomb is stopped by the pixel limit before decoding.
+to the file (polyglots), and a decoder bomb is stopped by the pixel limit before decoding: the
+pixels of every frame together, so an animation of thousands of small frames (minutes of CPU to
+re-encode) is refused like one huge picture.
 """
 import io
 import secrets
@@ -26,14 +28,17 @@ def read_limited(file_storage, max_bytes, field="file"):
     return data
 
 
-def decode_image(data):
-    """The decoded image, refusing anything that is not an allowed format or is too large."""
-    max_pixels = current_app.config["IMAGE_MAX_PIXELS"]
+def decode_image(data, max_pixels=None, animated=True):
+    """The decoded image, refusing anything that is not an allowed format or has more than
+    `max_pixels` (IMAGE_MAX_PIXELS unless given) in all its frames; `animated=False` for an image
+    whose first frame alone is kept (its other frames are then not counted: never decoded)."""
+    max_pixels = max_pixels or current_app.config["IMAGE_MAX_PIXELS"]
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ALLOWED_FORMATS:
                 raise _not_an_image()
-            if probe.width * probe.height > max_pixels:
+            frames = getattr(probe, "n_frames", 1) if animated else 1
+            if probe.width * probe.height * frames > max_pixels:
                 raise ValidationFailed("The image has too many pixels", code=Codes.IMAGE_TOO_LARGE)
             image = Image.open(io.BytesIO(data))
             image.load()
@@ -55,15 +60,15 @@ OUTPUT = {
 }
 
 
-def encode_image(image, max_side):
+def encode_image(image, max_side, animated=True):
     """`image` re-encoded in its own format, at most `max_side` wide or high: (stored name, bytes,
     (width, height)). Re-encoding keeps the pixels and drops everything else. Animated GIFs keep
-    their frames when they already fit."""
+    their frames when they already fit, unless `animated=False` (the first frame only)."""
     fmt = image.format
     extension, modes, fallback_mode = OUTPUT[fmt]
     name = f"{secrets.token_urlsafe(18)}.{extension}"
     buffer = io.BytesIO()
-    if getattr(image, "is_animated", False) and fmt == "GIF" and max(image.size) <= max_side:
+    if animated and getattr(image, "is_animated", False) and fmt == "GIF" and max(image.size) <= max_side:
         image.save(buffer, "GIF", save_all=True, loop=image.info.get("loop", 0))
         return name, buffer.getvalue(), image.size
     image = ImageOps.exif_transpose(image)

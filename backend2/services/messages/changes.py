@@ -3,6 +3,7 @@ from flask import current_app
 
 from backend2.errors import Codes, Conflict, Forbidden, ValidationFailed
 from backend2.models import Conversation, Edit, Message
+from backend2.services.media.file_removal import files_of, remove_unheld
 from backend2.services.messages import link_previews
 from backend2.services.messages.message_queries import message_for
 from backend2.services.support.announce import announce
@@ -57,9 +58,13 @@ def delete_message(user, message_id, scope):
 
 def tombstone(message, conversation, actor_id):
     """Delete a message for everyone (text, attachments, versions, reactions, mentions, link
-    preview and its pin erased; the id kept) and tell the participants; returns it as it is now."""
+    preview and its pin erased; the id kept) and tell the participants; returns it as it is now.
+    A disappearing message's files go with it, as they would have at its time (unless another
+    message still shows them); the tombstone no longer says which they were."""
+    files = files_of(message) if message.expires_at is not None else []
     if Message.objects(id=message.id, deleted=False).update_one(**tombstone_changes(utcnow())):
         message.reload()
+        remove_unheld(files)
         if Conversation.pull_pin(conversation.id, message.id):
             announce(MessageUnpinned(message, conversation, actor_id))
         announce(MessageDeleted(message, conversation, "everyone", actor_id))

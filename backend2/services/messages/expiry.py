@@ -9,6 +9,7 @@ process stored the message and even if every process was down when it fell due (
 outlives them, and the first process up runs what is overdue). Should a deadline be lost (Redis
 was flushed, or down when the message was stored), the sweep of the `expiresAt` index that each
 process runs when it starts and every EXPIRY_SWEEP_SECONDS finds the message. Both end in `expire`, which acts once.
+A disappearing message deleted before its time loses its files then (services/messages/changes.py).
 """
 import logging
 from datetime import timedelta
@@ -16,7 +17,7 @@ from datetime import timedelta
 from bson import ObjectId
 
 from backend2.models import Conversation, Message, Star
-from backend2.services.media.file_removal import remove_unheld
+from backend2.services.media.file_removal import files_of, remove_unheld
 from backend2.services.messages.changes import tombstone_changes
 from backend2.services.support import deadlines
 from backend2.services.support.announce import announce
@@ -62,7 +63,7 @@ def expire(message_id):
     message = Message.objects(id=message_id).exclude("edits").first()
     if message is None or message.deleted or message.expires_at is None:
         return False
-    files = [url for attachment in message.attachments for url in (attachment.url, attachment.thumbnail_url) if url]
+    files = files_of(message)
     if not Message.objects(id=message.id, deleted=False).update_one(**tombstone_changes(utcnow()),
                                                                     unset__reply_to=True):
         return False  # another process took it

@@ -40,6 +40,8 @@ def send_message(user, data):
         conversation = conversation_for(user, earlier.conversation)
         if unannounced_sends.take(user.id, client_id):
             _announce(earlier, conversation)
+        if earlier.expires_at is not None and not earlier.deleted:
+            expiry.schedule(earlier)  # the first try may have stored it and failed before its deadline
         return earlier, conversation, False
     link_previews.after_send(user, message, data)
     return message, conversation, True
