@@ -232,7 +232,29 @@ def test_the_audit_log_filters_and_downloads_as_csv(world):
     assert lines[0] == "time,moderator,moderatorName,action,target,details"
     assert any("user_suspended" in line and "cooling off" in line for line in lines[1:])
     assert not any("report_assigned" in line for line in lines)
-    assert console.post("/console/audit", reason="x").status_code == 404  # append-only: nothing to post
+    entry = console.get("/console/audit").get_data(as_text=True)
+    assert console.post("/console/audit/delete", reason="x").status_code == 404  # append-only: no way to change it
+    assert console.get("/console/audit").get_data(as_text=True).count("<tr") == entry.count("<tr")
+
+
+def test_every_form_of_every_page_carries_its_token_and_filters_stay_bookmarkable_gets(world):
+    app, _, mo, me, _, _, report = world
+    console = signed_in(app, mo)
+    pages = ["/console/", "/console/reports", f"/console/reports/{report['id']}", "/console/people",
+             f"/console/people/{me.id}", "/console/audit"]
+    for path in pages:
+        html = console.get(path).get_data(as_text=True)
+        forms = re.findall(r"<form\b.*?</form>", html, re.S)
+        assert forms, path
+        for form in forms:
+            assert 'method="post"' in form and f'name="csrf_token" value="{console.token}"' in form, (path, form[:80])
+    assert console.post("/console/people", with_token=False, q=me.phone).status_code == 403
+    found = console.post("/console/people", q=me.phone)
+    assert found.status_code == 303 and "csrf_token" not in found.headers["Location"]
+    assert found.headers["Location"].endswith(f"/console/people?q=%2B{me.phone[1:]}")
+    assert me.name in console.get(found.headers["Location"]).get_data(as_text=True)
+    only = console.post("/console/reports", view="open", reason="spam", age="")
+    assert only.headers["Location"].endswith("/console/reports?view=open&reason=spam")
 
 
 def test_a_session_idle_past_console_idle_minutes_is_signed_out(make_app, otp_inbox):

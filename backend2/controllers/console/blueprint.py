@@ -84,6 +84,14 @@ def suspension_end(data):
     return utcnow() + timedelta(hours=data["hours"]) if data["hours"] else None
 
 
+def filtered(endpoint):
+    """A filter form's answer: it is posted (so it carries its csrf_token as every form does, and
+    the token never lands in a URL), and its fields become the query string of the page it
+    filters, which stays a GET to reload and bookmark."""
+    return redirect(url_for(endpoint, **{key: value for key, value in console_guard.form_data().items() if value}),
+                    303)
+
+
 def done(endpoint, notice, **values):
     """After an action: back to a page (303, so a reload does not post again), saying what happened."""
     return redirect(url_for(endpoint, notice=notice, **values), 303)
