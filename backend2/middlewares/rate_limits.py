@@ -14,7 +14,6 @@ import math
 import time
 
 from flask import current_app, request
-from flask_limiter.util import get_remote_address
 
 from backend2.extensions import limiter
 from backend2.middlewares.validation import json_or_none
@@ -27,7 +26,8 @@ def _configured(name):
 
 def _phone_key():
     """The number an OTP request is for (a JSON body's, or a console form's), normalised so
-    format tricks share one bucket."""
+    format tricks share one bucket; None when it names no number (it is refused as invalid,
+    sends nothing, and counts against the address's limit only)."""
     if request.is_json:
         data = json_or_none()
     else:
@@ -35,7 +35,7 @@ def _phone_key():
         data = request.form
     raw = data.get("phone") or data.get("phoneNumber") if isinstance(data, dict) else None
     if not isinstance(raw, str):
-        return f"ip:{get_remote_address()}"
+        return None
     return to_e164(raw, current_app.config["DEFAULT_REGION"]) or raw.strip()[:32]
 
 
@@ -62,7 +62,8 @@ def otp_limits(view):
     every route sending a code shares (the apps' and the console's), so a number gets no more
     texts by asking through another route."""
     view = limiter.shared_limit(_configured("RATE_LIMIT_OTP_PER_PHONE"), key_func=_phone_key,
-                                scope="otp-phone", override_defaults=False)(view)
+                                exempt_when=lambda: _phone_key() is None, scope="otp-phone",
+                                override_defaults=False)(view)
     return limiter.shared_limit(_configured("RATE_LIMIT_OTP_PER_IP"), scope="otp-ip",
                                 override_defaults=False)(view)
 

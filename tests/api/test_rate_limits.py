@@ -47,6 +47,16 @@ def test_otp_limit_per_phone_counts_every_format_of_the_number(make_app):
     assert client.post("/auth/send-otp", json={"phone": next_phone()}).status_code == 200
 
 
+def test_bodies_naming_no_number_count_against_the_address_only(make_app):
+    client = make_app(RATE_LIMIT_OTP_PER_PHONE="2 per minute", RATE_LIMIT_OTP_PER_IP="20 per minute",
+                      OTP_RESEND_SECONDS=0).test_client()
+    for route in ("/auth/send-otp", "/auth/send-otp-login"):
+        for body in ({"phone": {"$ne": None}}, {"phone": 12}, {}):
+            assert client.post(route, json=body).status_code == 400
+    phone = next_phone()
+    assert [client.post("/auth/send-otp", json={"phone": phone}).status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_otp_limit_per_ip_spans_phone_numbers(make_app):
     client = make_app(RATE_LIMIT_OTP_PER_IP="3 per minute").test_client()
     for _ in range(3):
