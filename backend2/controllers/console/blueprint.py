@@ -84,12 +84,21 @@ def suspension_end(data):
     return utcnow() + timedelta(hours=data["hours"]) if data["hours"] else None
 
 
-def filtered(endpoint):
-    """A filter form's answer: it is posted (so it carries its csrf_token as every form does, and
-    the token never lands in a URL), and its fields become the query string of the page it
-    filters, which stays a GET to reload and bookmark."""
-    return redirect(url_for(endpoint, **{key: value for key, value in console_guard.form_data().items() if value}),
-                    303)
+def filter_page(rule):
+    """Register a page that a filter form narrows: GET renders it, and the form is posted (so it
+    carries its csrf_token as every form does, and the token never lands in a URL) and answered
+    with a redirect to that GET, the form's fields as its query string, to reload and bookmark."""
+
+    def register(view):
+        def filtered():
+            fields = {key: value for key, value in console_guard.form_data().items() if value}
+            return redirect(url_for(f"{console_bp.name}.{view.__name__}", **fields), 303)
+
+        console_bp.add_url_rule(rule, view.__name__, view, methods=["GET"])
+        console_bp.add_url_rule(rule, f"{view.__name__}_filter", filtered, methods=["POST"])
+        return view
+
+    return register
 
 
 def done(endpoint, notice, **values):

@@ -2,21 +2,16 @@
 suspension and their signed-in devices; end one session or all, suspend, lift a suspension."""
 from flask import g, request
 
-from backend2.controllers.console.blueprint import console_bp, done, filtered, load, page, suspension_end
+from backend2.controllers.console.blueprint import console_bp, done, filter_page, load, page, suspension_end
 from backend2.middlewares.console_guard import form_data
 from backend2.schemas.console import SUSPENSIONS, PeopleQuery, ReasonForm, SuspendForm
 from backend2.services.accounts import moderation, moderator_people
 
 
-@console_bp.get("/people")
+@filter_page("/people")
 def people():
     query = load(PeopleQuery(), request.args)
     return page("console/people.html", people=moderator_people.look_up(g.moderator, query["q"]), q=query["q"])
-
-
-@console_bp.post("/people")
-def people_filter():
-    return filtered("console.people")
 
 
 @console_bp.get("/people/<user_id>")

@@ -3,7 +3,7 @@ message for everyone, suspend the user (for a time or until lifted), delete the 
 takes a short reason, which the audit log keeps."""
 from flask import g, request
 
-from backend2.controllers.console.blueprint import console_bp, done, filtered, load, page, suspension_end
+from backend2.controllers.console.blueprint import console_bp, done, filter_page, load, page, suspension_end
 from backend2.middlewares.console_guard import form_data
 from backend2.schemas.console import AGES, SUSPENSIONS, ReasonForm, ReportQueueQuery, SuspendForm
 from backend2.schemas.reports import REASONS
@@ -12,17 +12,12 @@ from backend2.services.accounts import moderation, report_queue
 RESOLVING = {"dismiss": "none", "remove-message": "message_deleted", "delete-account": "account_deleted"}
 
 
-@console_bp.get("/reports")
+@filter_page("/reports")
 def reports():
     query = load(ReportQueueQuery(), request.args)
     items, pagination = report_queue.queue(g.moderator, query["view"], query["reason"], query["age"], query["page"])
     return page("console/reports.html", reports=items, pagination=pagination, query=query, reasons=REASONS,
                 ages=AGES)
-
-
-@console_bp.post("/reports")
-def reports_filter():
-    return filtered("console.reports")
 
 
 @console_bp.get("/reports/<report_id>")

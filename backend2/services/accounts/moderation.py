@@ -25,10 +25,14 @@ RESOLUTIONS = ("none", "message_deleted", "user_suspended", "account_deleted")
 ACTION_TARGETS = {"message_deleted": "message", "user_suspended": "reported_user", "account_deleted": "reported_user"}
 
 
+def holds_moderator_role(user):
+    """The role, given by the command line or by MODERATOR_PHONES, whether or not they may act now."""
+    return user.role == "moderator" or user.phone in current_app.config["MODERATOR_PHONES"]
+
+
 def is_moderator(user):
-    """A moderator who may act now: the role (or MODERATOR_PHONES), an account that is there, not suspended."""
-    return ((user.role == "moderator" or user.phone in current_app.config["MODERATOR_PHONES"])
-            and user.deleted_at is None and not is_suspended(user))
+    """A moderator who may act now: the role, an account that is there, not suspended."""
+    return holds_moderator_role(user) and user.deleted_at is None and not is_suspended(user)
 
 
 def moderator(user):

@@ -10,7 +10,7 @@ from backend2.errors import Codes
 from backend2.models import Report, User
 from backend2.services.accounts import console_sessions
 from backend2.services.accounts.auth import is_suspended
-from backend2.services.accounts.moderation import found, moderator
+from backend2.services.accounts.moderation import found, holds_moderator_role, moderator
 from backend2.services.people import sessions
 from backend2.utils.ids import parse_object_id
 from backend2.utils.phone import to_e164
@@ -46,7 +46,7 @@ def person_file(user, user_id):
     person = found(User, user_id, Codes.USER_NOT_FOUND)
     return {
         "person": person,
-        "moderator": person.role == "moderator" or person.phone in current_app.config["MODERATOR_PHONES"],
+        "moderator": holds_moderator_role(person),
         "suspended": is_suspended(person),
         "reports": list(Report.objects(reported_user=person.id).order_by("-created_at").limit(50)),
         "sessions": sessions.list_sessions(person.id, None),
