@@ -32,7 +32,7 @@ install-dev: $(VENV)/.dev tests/interop/node_modules/.installed bench/node_modul
 
 # Install, then serve on $$PORT (default 5000) with the embedded database unless MONGODB_URI is set.
 run: install
-	@echo "Moderator console: http://127.0.0.1:$${PORT:-5000}/console/ (make a moderator: $(VENV)/bin/flask --app backend2 users grant-moderator PHONE)"
+	@echo "Moderator console: http://127.0.0.1:$${PORT:-5000}/console/ (a moderator: MODERATOR_PHONES=PHONE make run; docs/console.md)"
 	$(PY) wsgi.py
 
 # Install, then run the whole test suite.
