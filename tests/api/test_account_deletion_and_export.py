@@ -85,15 +85,20 @@ def test_deletion_erases_the_person_and_leaves_others_chats_whole(app, client, w
         assert Session.objects(user=me.id).count() == 0
         assert ContactBook.objects(user=me.id).count() == 0
         assert ChatRequest.objects(sender=me.id).count() == ChatRequest.objects(to=me.id).count() == 0
-        assert Upload.objects(owner=me.id).count() == 0
         assert Otp.objects(phone=phone).count() == 0
         assert User.objects(blocked_users=user.id).count() == 0  # Eve's block of me went with me
         assert all(m.deleted and m.text == "" and m.attachments == [] for m in Message.objects(sender=me.id))
         group = Conversation.objects(id=world["group"]).get()
         assert user.id not in group.participants and group.admins == [group.participants[0]]
     stored = Path(app.config["UPLOAD_DIR"])
-    # attachment, thumbnail and avatar files, removed by the job remove_files (a worker in this process)
+    # attachment, thumbnail and avatar files, then their records, removed by the job remove_uploads
+    # (a worker in this process)
     eventually(lambda: list(stored.glob("*")) == [])
+
+    def records_gone():
+        with app.app_context():
+            return Upload.objects(owner=me.id).count() == 0
+    eventually(records_gone)
 
     assert client.get("/users/me", headers=me.headers).status_code == 401
     history = client.get("/messages", headers=ada.headers, query_string={"conversationId": world["direct"]}).get_json()

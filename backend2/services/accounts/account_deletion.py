@@ -4,7 +4,7 @@ erased, and what other people hold keeps its shape.
 Erased: profile (name, phone, email, password, avatar, about), sessions and their push
 registrations, one-time codes, the contact book, blocks either way, chat requests either way,
 stars, every file the person uploaded (their records at once; the stored files by the job
-`remove_files`, on a worker), group memberships. Their messages in others' chats become
+`remove_uploads`, on a worker), group memberships. Their messages in others' chats become
 tombstones (text, attachments, reactions to them and search words erased, ids kept,
 `updatedAt` moved so /messages/sync carries them), and the person becomes "Deleted account":
 the user document stays with nothing else, so the ids other people's apps hold still resolve.
@@ -84,11 +84,9 @@ def erase(user):
     for group in Conversation.objects(type="group", participants=uid).only("id"):
         Conversation.objects(id=group.id).update_one(pull__participants=uid, pull__admins=uid, set__updated_at=now)
         hand_over_admin(group.id)
-    uploads = list(Upload.objects(owner=uid).only("stored_name", "thumbnail_name"))
-    Upload.objects(owner=uid).delete()
-    names = [name for u in uploads for name in (u.stored_name, u.thumbnail_name) if name]
-    if names:  # the slow part, on a worker: nothing refers to the files any more
-        jobs.enqueue("remove_files", names)
+    names = [upload.stored_name for upload in Upload.objects(owner=uid).only("stored_name")]
+    if names:  # the slow part, on a worker: the files, then their records (until then only the owner may fetch them)
+        jobs.enqueue("remove_uploads", names)
     Session.objects(user=uid).delete()
     Otp.objects(phone=user.phone).delete()
     ContactBook.objects(user=uid).delete()
