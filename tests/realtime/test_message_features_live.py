@@ -68,6 +68,19 @@ def test_pins_forwards_and_group_lines_reach_the_members(live_server, connect, g
     adas.wait_for("message", lambda m: m["id"] == line["id"])
 
 
+def test_deleting_a_pinned_message_for_everyone_unpins_it_in_what_devices_hear(live_server, connect, group):
+    gid, me, ada, _ = group
+    mine, adas = connect(live_server.base, me.token), connect(live_server.base, ada.token)
+    kept, gone = (mine.call("message", {"conversationId": gid, "text": text}) for text in ("kept", "gone"))
+    for message in (kept, gone):
+        mine.call("pin", {"messageId": message["id"]})
+    deleted = requests.delete(f"{live_server.base}/messages/{gone['id']}", headers=me.headers,
+                              params={"scope": "everyone"})
+    assert deleted.status_code == 200, deleted.text
+    unpinned = adas.wait_for("message_unpinned", lambda e: e["messageId"] == gone["id"])
+    assert [pin["messageId"] for pin in unpinned["pins"]] == [kept["id"]]
+
+
 def test_chat_settings_follow_the_user_to_their_other_devices_only(live_server, connect, group):
     gid, me, ada, _ = group
     phone, laptop = connect(live_server.base, me.token), connect(live_server.base, me.token)

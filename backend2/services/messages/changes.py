@@ -53,22 +53,28 @@ def delete_message(user, message_id, scope):
         return message, conversation
     if message.sender != user.id and not (conversation.type == "group" and user.id in conversation.admins):
         raise Forbidden("Only the sender or a group admin may delete this for everyone", code=Codes.NOT_ALLOWED)
-    return tombstone(message, conversation, user.id), conversation
+    tombstone(message, conversation, user.id)
+    return message, conversation
 
 
-def tombstone(message, conversation, actor_id):
+def tombstone(message, conversation, actor_id, scope="everyone", erasing=None, **more_changes):
     """Delete a message for everyone (text, attachments, versions, reactions, mentions, link
-    preview and its pin erased; the id kept) and tell the participants; returns it as it is now.
-    A disappearing message's files go with it, as they would have at its time (unless another
-    message still shows them); the tombstone no longer says which they were."""
+    preview and its pin erased, with `more_changes`; the id kept) and tell the participants
+    (`scope`: "everyone", or "expired" for a disappearing message); True when this call did it
+    (once, whoever else tries), and `message` is then the tombstone. `erasing(message)` runs
+    after the write and before anyone is told. A disappearing message's files go with it, as they
+    would have at its time (unless another message still shows them)."""
     files = files_of(message) if message.expires_at is not None else []
-    if Message.objects(id=message.id, deleted=False).update_one(**tombstone_changes(utcnow())):
-        message.reload()
-        remove_unheld(files)
-        if Conversation.pull_pin(conversation.id, message.id):
-            announce(MessageUnpinned(message, conversation, actor_id))
-        announce(MessageDeleted(message, conversation, "everyone", actor_id))
-    return message
+    if not Message.objects(id=message.id, deleted=False).update_one(**tombstone_changes(utcnow()), **more_changes):
+        return False
+    message.reload()
+    if erasing is not None:
+        erasing(message)
+    remove_unheld(files)
+    if Conversation.pull_pin(conversation.id, message.id):  # the pins as they are now, without it
+        announce(MessageUnpinned(message, Conversation.objects(id=conversation.id).first(), actor_id))
+    announce(MessageDeleted(message, conversation, scope, actor_id))
+    return True
 
 
 def tombstone_changes(now):

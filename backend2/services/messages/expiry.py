@@ -17,11 +17,8 @@ from datetime import timedelta
 from bson import ObjectId
 
 from backend2.models import Conversation, Message, Star
-from backend2.services.media.file_removal import files_of, remove_unheld
-from backend2.services.messages.changes import tombstone_changes
+from backend2.services.messages.changes import tombstone
 from backend2.services.support import deadlines
-from backend2.services.support.announce import announce
-from backend2.services.support.events import MessageDeleted, MessageUnpinned
 from backend2.utils.time import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -58,26 +55,19 @@ def expire_due():
 
 
 def expire(message_id):
-    """Erase the message for everyone and tell them; True when this call did it (once, whoever
-    else tries)."""
+    """Erase the message for everyone, as deleting it for everyone does, and more: its stars, its
+    quote of another, and its place as the chat's last message; tell everyone. True when this
+    call did it (once, whoever else tries)."""
     message = Message.objects(id=message_id).exclude("edits").first()
     if message is None or message.deleted or message.expires_at is None:
         return False
-    files = files_of(message)
-    if not Message.objects(id=message.id, deleted=False).update_one(**tombstone_changes(utcnow()),
-                                                                    unset__reply_to=True):
-        return False  # another process took it
-    message.reload()
-    Star.objects(message=message.id).delete()
     conversation = Conversation.objects(id=message.conversation).first()
-    if conversation is not None:
+
+    def erasing(gone):
+        Star.objects(message=gone.id).delete()
         successor = Message.objects(conversation=conversation.id, deleted=False).order_by(
             "-created_at", "-id").only("id").first()
-        Conversation.replace_last_message(conversation.id, message.id, successor.id if successor else None)
-        if Conversation.pull_pin(conversation.id, message.id):
-            conversation.reload()
-            announce(MessageUnpinned(message, conversation, None))
-    remove_unheld(files)
-    if conversation is not None:
-        announce(MessageDeleted(message, conversation, "expired", None))
-    return True
+        Conversation.replace_last_message(conversation.id, gone.id, successor.id if successor else None)
+
+    return conversation is not None and tombstone(message, conversation, None, "expired", erasing,
+                                                  unset__reply_to=True)
