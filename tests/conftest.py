@@ -20,6 +20,7 @@ from support.environment import TEST_JWT_SECRET, TEST_MONGODB_URI, TEST_REDIS_UR
 from support.people import AppWorld, Person, register_on
 from support.servers import Cluster, LiveServer
 from support.sockets import SocketClient
+from support.web_pages import WebSite
 from support.webhook import WebhookReceiver
 
 SYSTEM = Path(__file__).parent / "system"
@@ -110,6 +111,14 @@ def register(client, otp_inbox):
 def world_with(make_app, otp_inbox):
     """`world_with(SETTING=value, ...)`: an AppWorld on an app of its own with those settings."""
     return lambda **settings: AppWorld(make_app(use_redis=False, **settings).test_client(), otp_inbox)
+
+
+@pytest.fixture
+def site():
+    """A web site on 127.0.0.1 for link previews (support/web_pages.py), which notes every request."""
+    running = WebSite()
+    yield running
+    running.close()
 
 
 @pytest.fixture

@@ -8,16 +8,9 @@ from PIL import Image
 
 from backend2.extensions import redis_store
 from support.waiting import eventually
-from support.web_pages import WebSite, animated_gif, png
+from support.web_pages import animated_gif, png
 
 PREVIEWS = {"LINK_PREVIEWS_ENABLED": "true", "LINK_PREVIEW_ALLOW_PRIVATE": "true", "METRICS_TOKEN": "m" * 32}
-
-
-@pytest.fixture
-def site():
-    running = WebSite()
-    yield running
-    running.close()
 
 
 @pytest.fixture

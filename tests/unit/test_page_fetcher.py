@@ -13,13 +13,6 @@ from support.web_pages import WebSite
 MB = 1024 * 1024
 
 
-@pytest.fixture
-def site():
-    running = WebSite()
-    yield running
-    running.close()
-
-
 def fetch(url, exempt=(), kinds=("text/html",), max_bytes=MB, seconds=3):
     return page_fetcher.fetch(url, kinds, max_bytes, time.monotonic() + seconds, exempt)
 
@@ -37,13 +30,37 @@ def test_a_public_looking_page_is_fetched_when_the_rules_are_lifted(site):
     assert "Cookie" not in site.headers[0] and "Authorization" not in site.headers[0]
 
 
-def test_every_probe_is_refused_by_default_and_the_site_sees_nothing(site):
-    # A name the resolver maps to this machine (in /etc/hosts), as a name for a private address would be.
-    own_name = socket.gethostname()
+class Names(dict):
+    """Names of a test's own making: name -> the addresses it answers, one per lookup (the last
+    repeats); `looked_up` counts the lookups of each."""
+
+    def __init__(self):
+        super().__init__()
+        self.looked_up = {}
+
+
+@pytest.fixture
+def names(monkeypatch):
+    """Those names answered by the system resolver (`socket.getaddrinfo`, the library's, not our code)."""
+    made, real = Names(), socket.getaddrinfo
+
+    def resolve(host, port, *args, **kwargs):
+        if host not in made:
+            return real(host, port, *args, **kwargs)
+        made.looked_up[host] = made.looked_up.get(host, 0) + 1
+        address = made[host][min(made.looked_up[host], len(made[host])) - 1]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return made
+
+
+def test_every_probe_is_refused_by_default_and_the_site_sees_nothing(site, names):
+    names["intranet.example"] = ["10.0.0.1"]  # a public-looking name for a private address
     probes = {
         site.url("/page"): "loopback",
         site.url("/page", host="localhost"): "loopback",
-        site.url("/page", host=own_name): "loopback",
+        site.url("/page", host="intranet.example"): "private",
         site.url("/page", host="2130706433"): "loopback",  # 127.0.0.1 as one number
         site.url("/page", host="127.1"): "loopback",
         "http://10.0.0.1/page": "private",
@@ -117,6 +134,9 @@ def test_only_the_types_asked_for_are_read(site):
     assert refusal(site.url("/page"), exempt=EVERYTHING, kinds=("image/",)) == "content_type"
 
 
-def test_the_connection_goes_to_the_address_resolved_once_with_the_name_as_host(site):
-    fetch(site.url("/page", host="localhost"), exempt=EVERYTHING)
-    assert site.headers[-1]["Host"] == f"localhost:{site.port}"
+def test_the_connection_goes_to_the_address_resolved_once_with_the_name_as_host(site, names):
+    # A name that rebinds: the site's address at the first lookup, an unreachable private one after.
+    names["rebinding.example"] = ["127.0.0.1", "10.255.255.1"]
+    page = fetch(site.url("/page", host="rebinding.example"), exempt=EVERYTHING)
+    assert b"og:title" in page.body and names.looked_up == {"rebinding.example": 1}
+    assert site.headers[-1]["Host"] == f"rebinding.example:{site.port}"
