@@ -32,7 +32,7 @@ RECONNECT_SECONDS = 1.0
 class SharedCache:
     def __init__(self):
         self.ttl, self.entries, self.epochs = 0, {}, {}
-        self.lasting = LRUCache(maxsize=1)
+        self.lasting = LRUCache(maxsize=0)
         self.publisher, self.channel = None, None
         self.listening = False
         self.generation = 0  # moves on each init_app: an older listener thread then stops
@@ -41,7 +41,7 @@ class SharedCache:
         """`publisher`: the shared Redis client (None: this process is alone)."""
         self.ttl = app.config["CACHE_TTL_SECONDS"]
         self.entries, self.epochs = {}, {}
-        self.lasting = LRUCache(maxsize=max(1, app.config["RECENT_MESSAGES_KEPT"]))
+        self.lasting = LRUCache(maxsize=max(0, app.config["RECENT_MESSAGES_KEPT"]))
         self.publisher, self.channel = publisher, channel
         self.generation += 1
         self.listening = publisher is None

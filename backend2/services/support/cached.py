@@ -94,7 +94,8 @@ def message_time(conversation_id, message_id):
 
 
 def remember_message_time(message):
-    shared_cache.lasting[message.id] = (message.conversation, as_utc(message.created_at))
+    if shared_cache.lasting.maxsize:  # RECENT_MESSAGES_KEPT=0 keeps none
+        shared_cache.lasting[message.id] = (message.conversation, as_utc(message.created_at))
 
 
 def forget_user(user_id):
