@@ -49,6 +49,9 @@ def test_a_message_goes_for_everyone_at_its_time_whichever_process_holds_the_dev
                         json={"emoji": "🔥"}).status_code == 200
     assert requests.put(f"{b.base}/messages/{sent['id']}/star", headers=ada.headers).status_code == 200
     assert requests.put(f"{b.base}/messages/{sent['id']}/pin", headers=ada.headers).status_code == 200
+    reply = requests.post(f"{b.base}/messages", headers=ada.headers,
+                          json={"conversationId": conversation_id, "text": "got it", "replyTo": sent["id"]}).json()
+    assert reply["replyTo"]["text"].startswith("vanishing secret")
     found = requests.get(f"{b.base}/messages/search", headers=ada.headers, params={"q": "vanishing"}).json()
     assert [m["id"] for m in found["messages"]] == [sent["id"]]
     assert requests.get(file_link).status_code == 200
@@ -63,6 +66,9 @@ def test_a_message_goes_for_everyone_at_its_time_whichever_process_holds_the_dev
         page = requests.get(f"{base}/messages", headers=who.headers, params={"conversationId": conversation_id}).json()
         stored = next(m for m in page["messages"] if m["id"] == sent["id"])
         assert (stored["deleted"], stored["text"], stored["attachments"], stored["reactions"]) == (True, "", [], [])
+        quoting = next(m for m in page["messages"] if m["id"] == reply["id"])
+        assert (quoting["replyTo"]["id"], quoting["replyTo"]["deleted"], quoting["replyTo"]["text"]) == (
+            sent["id"], True, "")  # the reply stays; what it quoted does not
         assert requests.get(f"{base}/messages/search", headers=who.headers,
                             params={"q": "vanishing"}).json()["messages"] == []
         conversation = requests.get(f"{base}/conversations/{conversation_id}", headers=who.headers).json()
@@ -80,24 +86,41 @@ def test_a_message_goes_for_everyone_at_its_time_whichever_process_holds_the_dev
     assert eventually(synced, timeout=5)[0]["expiresAt"] == sent["expiresAt"]
 
 
-@pytest.mark.parametrize("redis_lost", [False, True], ids=["deadline kept in Redis", "Redis emptied meanwhile"])
-def test_a_message_due_while_every_process_was_down_goes_at_the_next_start(cluster, redis_lost):
+def _timed_message(cluster, seconds):
     a = cluster.servers[0]
     me, ada = a.register(name="Me"), a.register(name="Ada")
     conversation_id = open_chat(a.base, me, ada)
-    requests.patch(f"{a.base}/conversations/{conversation_id}", headers=me.headers, json={"disappearingSeconds": 1})
+    requests.patch(f"{a.base}/conversations/{conversation_id}", headers=me.headers,
+                   json={"disappearingSeconds": seconds})
     sent = requests.post(f"{a.base}/messages", headers=me.headers,
                          json={"conversationId": conversation_id, "text": "while nobody runs"}).json()
+    return me, conversation_id, sent
+
+
+def _expired(cluster, who, conversation_id, message_id):
+    page = requests.get(f"{cluster.servers[0].base}/messages", headers=who.headers,
+                        params={"conversationId": conversation_id})
+    return next(m for m in page.json()["messages"] if m["id"] == message_id)["deleted"]
+
+
+def test_a_deadline_stored_before_every_process_restarted_fires_on_time(cluster):
+    """Restarted before the message is due, so the sweep at start finds nothing and the next one is
+    EXPIRY_SWEEP_SECONDS away: only the deadline kept in Redis can take it at its time."""
+    me, conversation_id, sent = _timed_message(cluster, 6)
+    for server in cluster.servers:
+        server.stop()
+    cluster.restart_servers()
+    assert time.time() < parse_iso(sent["expiresAt"]).timestamp(), "restarted too slowly for this test"
+    eventually(lambda: _expired(cluster, me, conversation_id, sent["id"]), timeout=10, interval=0.2)
+    late_by = time.time() - parse_iso(sent["expiresAt"]).timestamp()
+    assert -0.5 < late_by < 2, f"expired {late_by:.1f}s from its time"
+
+
+def test_a_message_due_while_every_process_was_down_and_redis_emptied_goes_at_the_next_start(cluster):
+    me, conversation_id, sent = _timed_message(cluster, 1)
     for server in cluster.servers:
         server.stop()
     time.sleep(1.5)
-    if redis_lost:  # the deadline is gone: the sweep of expiresAt at start finds the message
-        redis_lib.Redis.from_url(TEST_REDIS_URL).flushdb()
+    redis_lib.Redis.from_url(TEST_REDIS_URL).flushdb()  # the deadline is gone: the sweep at start finds it
     cluster.restart_servers()
-    a = cluster.servers[0]
-
-    def expired():
-        page = requests.get(f"{a.base}/messages", headers=me.headers, params={"conversationId": conversation_id})
-        return next(m for m in page.json()["messages"] if m["id"] == sent["id"])["deleted"]
-
-    eventually(expired, timeout=10)
+    eventually(lambda: _expired(cluster, me, conversation_id, sent["id"]), timeout=10)
