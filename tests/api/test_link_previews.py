@@ -2,11 +2,17 @@
 cached by URL, stored privately; the sender's own, none at all, and the setting that turns
 them off. The pages are a web site on 127.0.0.1 (tests/support/web_pages.py)."""
 import io
+import time
 
 import pytest
+from bson import ObjectId
 from PIL import Image
 
 from backend2.extensions import redis_store
+from backend2.infra.page_fetcher import EVERYTHING
+from backend2.models import Upload
+from backend2.services.media.preview_images import store_preview_image
+from backend2.services.media.uploads import stored_name_of
 from support.waiting import eventually
 from support.web_pages import animated_gif, png
 
@@ -51,6 +57,20 @@ def test_the_first_link_gets_a_card_with_its_image_stored_here_and_sync_carries_
                                                              query_string={"since": cursor}).get_json()["messages"]
                                  if m["id"] == sent["id"] and m["linkPreview"]], timeout=5)
     assert synced[0]["linkPreview"]["title"] == "The Open Graph title"
+
+
+def test_a_cards_image_is_held_only_once_a_message_shows_it(world, site):
+    """Until a message shows the card its image is an upload nothing refers to, which the orphan
+    sweep removes (a job that gave up, the message deleted or its link changed meanwhile)."""
+    me, ada = world.person("Me"), world.person("Ada")
+    conversation_id = world.chat(me, ada)
+    app = world.client.application
+    with app.app_context():
+        unshown = store_preview_image(site.url("/image.png"), ObjectId(me.id), time.monotonic() + 3, EVERYTHING)
+        assert Upload.objects(stored_name=stored_name_of(unshown)).get().attached is False
+    card = preview_of(world, ada, conversation_id, world.say(me, conversation_id, site.url("/page"))["id"])
+    with app.app_context():
+        assert Upload.objects(stored_name=stored_name_of(card["image"])).get().attached is True
 
 
 def test_a_cards_image_keeps_one_frame_and_a_huge_one_is_left_out(world, site):

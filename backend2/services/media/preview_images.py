@@ -3,10 +3,8 @@ decoded (at most IMAGE_MAX_PIXELS, the first frame of an animation only) and re-
 uploaded image (so nothing but its pixels survives), scaled to fit IMAGE_SIDE and stored as a
 private upload; the page's own image URL never reaches the apps."""
 from backend2.infra import page_fetcher
-from backend2.models import Upload
-from backend2.services.media import file_store, images
-from backend2.services.media.file_types import MIME_BY_EXTENSION
-from backend2.services.media.uploads import save_prepared, PreparedUpload
+from backend2.services.media import file_store
+from backend2.services.media.uploads import prepare_image, save_prepared
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_SIDE = 600
@@ -15,12 +13,11 @@ IMAGE_MAX_PIXELS = 4_000_000
 
 
 def store_preview_image(url, owner_id, deadline, exempt):
-    """The stored image's URL; raises page_fetcher.Refused or Unavailable, or ValidationFailed for
-    what is not an allowed image."""
+    """The stored image's URL, an upload nothing refers to until a message shows the card (so the
+    orphan sweep takes one no message ever showed); raises page_fetcher.Refused or Unavailable, or
+    ValidationFailed for what is not an allowed image."""
     fetched = page_fetcher.fetch(url, ("image/",), IMAGE_MAX_BYTES, deadline, exempt)
-    image = images.decode_image(fetched.body, max_pixels=IMAGE_MAX_PIXELS, animated=False)
-    stored_name, encoded, (width, height) = images.encode_image(image, IMAGE_SIDE, animated=False)
-    upload = Upload(stored_name=stored_name, owner=owner_id, name="", size=len(encoded), attached=True,
-                    mime_type=MIME_BY_EXTENSION[stored_name.rsplit(".", 1)[1]], width=width, height=height)
-    save_prepared(PreparedUpload({stored_name: encoded}, upload))
-    return file_store.upload_url(stored_name)
+    prepared = prepare_image(owner_id, fetched.body, "", IMAGE_SIDE, thumbnail=False,
+                             max_pixels=IMAGE_MAX_PIXELS, animated=False)
+    save_prepared(prepared)
+    return file_store.upload_url(prepared.upload.stored_name)

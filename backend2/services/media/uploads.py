@@ -56,7 +56,7 @@ def prepare_attachment(owner_id, data, original_name):
     """Every check of an attachment, and the bytes to store; nothing is written."""
     detected = filetype.guess(data)
     if detected is not None and detected.mime.startswith("image/"):
-        return _prepare_image(owner_id, data, original_name, current_app.config["UPLOAD_IMAGE_MAX_SIDE"],
+        return prepare_image(owner_id, data, original_name, current_app.config["UPLOAD_IMAGE_MAX_SIDE"],
                               thumbnail=True)
     mime = detected.mime if detected else _plain_text_or_none(data)
     if mime not in ALLOWED_FILES:
@@ -89,14 +89,17 @@ def _describe_media(prepared, data):
 def prepare_avatar(owner_id, data, original_name=""):
     """An image re-encoded to fit AVATAR_MAX_SIDE, without a thumbnail, for an avatar (so referred
     to from the start); nothing is written."""
-    prepared = _prepare_image(owner_id, data, original_name, current_app.config["AVATAR_MAX_SIDE"], thumbnail=False)
+    prepared = prepare_image(owner_id, data, original_name, current_app.config["AVATAR_MAX_SIDE"], thumbnail=False)
     prepared.upload.attached = prepared.upload.is_avatar = True
     return prepared
 
 
-def _prepare_image(owner_id, data, original_name, max_side, thumbnail):
-    image = images.decode_image(data)
-    stored_name, encoded, (width, height) = images.encode_image(image, max_side)
+def prepare_image(owner_id, data, original_name, max_side, thumbnail, max_pixels=None, animated=True):
+    """An image decoded (at most `max_pixels`, IMAGE_MAX_PIXELS unless given; `animated=False`
+    keeps the first frame only) and re-encoded to fit `max_side`, as an upload nothing refers to
+    yet, with a thumbnail when asked; nothing is written."""
+    image = images.decode_image(data, max_pixels=max_pixels, animated=animated)
+    stored_name, encoded, (width, height) = images.encode_image(image, max_side, animated=animated)
     files = {stored_name: encoded}
     upload = Upload(stored_name=stored_name, owner=owner_id, name=original_name, size=len(encoded),
                     mime_type=MIME_BY_EXTENSION[stored_name.rsplit(".", 1)[1]], width=width, height=height)

@@ -100,6 +100,8 @@ def add_preview(message_id, waited=0):
         return
     for _ in range(ADD_ATTEMPTS):
         preview["url"] = url  # the link as this message spells it (the cache may hold another spelling's)
+        if preview.get("image"):  # held from now on, before the message refers to it (as attachments are)
+            Upload.attach([stored_name_of(preview["image"])])
         if Message.objects(id=message.id, deleted=False, link_preview=None, text=message.text).update_one(
                 set__link_preview=preview, set__updated_at=utcnow()):
             message.reload()
