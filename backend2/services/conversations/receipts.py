@@ -53,11 +53,10 @@ def move_cursor(user, conversation_id, kind, raw_up_to=None):
                                                               **changes)
     if current is None:
         raise NotFound("Conversation not found", code=Codes.CONVERSATION_NOT_FOUND)
-    before = _cursor(current, kind, key)
-    moved = before is None or before < up_to
-    for name in moving:  # the document as the write left it
-        getattr(current, CURSOR_FIELDS[name])[key] = max(filter(None, (_cursor(current, name, key), up_to)))
-    delivered, read = _cursor(current, "delivered", key), _cursor(current, "read", key)
+    before = {name: _cursor(current, name, key) for name in CURSOR_FIELDS}
+    delivered, read = (max(filter(None, (before[name], up_to))) if name in moving else before[name]
+                       for name in ("delivered", "read"))
+    moved = before[kind] is None or before[kind] < up_to
     if kind == "read":
         clear_marked_unread(current, user.id)
     if moved:
