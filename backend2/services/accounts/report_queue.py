@@ -94,9 +94,11 @@ def _link(url, name=""):
     prefix = f"{config['PUBLIC_URL']}/uploads/"
     if not (isinstance(url, str) and (url.startswith(prefix) or url.lower().startswith(("https://", "http://")))):
         return {"name": "a file that is not a web link", "url": None}
-    return {"name": name or url.rsplit("/", 1)[-1],
-            "url": links.signed(links.plain(url), prefix, config["JWT_SECRET"], config["CONSOLE_LINK_TTL_SECONDS"],
-                                time.time())}
+    name = name or links.plain(url).rsplit("/", 1)[-1]
+    if not url.startswith(prefix):
+        return {"name": name, "url": url}  # another site's link, its query and all
+    return {"name": name, "url": links.signed(links.plain(url), prefix, config["JWT_SECRET"],
+                                              config["CONSOLE_LINK_TTL_SECONDS"], time.time())}
 
 
 def _people(ids):
