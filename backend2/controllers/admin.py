@@ -58,8 +58,8 @@ def resolve_report(data, report_id):
 @response(NoticeSchema)
 @other_responses(REFUSED)
 def suspend(data, user_id):
-    """Suspend an account"""
-    moderation.suspend(current_user(), user_id, data["reason"])
+    """Suspend an account, for `hours` or until lifted"""
+    moderation.suspend(current_user(), user_id, data["reason"], data["hours"])
     return {"message": "Account suspended"}
 
 

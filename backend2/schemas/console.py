@@ -3,11 +3,9 @@ taken out, before these load). Empty fields are as good as absent, as browsers s
 from marshmallow import fields, pre_load, validate
 
 from backend2.schemas.common import InputSchema
-from backend2.schemas.reports import REASONS
+from backend2.schemas.reports import REASONS, SUSPENSION_HOURS
 
 VIEWS = ("open", "mine", "resolved")
-# Suspension lengths a moderator picks from, in hours; "" is until lifted.
-SUSPENSIONS = {"1": "1 hour", "24": "1 day", "168": "7 days", "720": "30 days", "": "until lifted"}
 AGES = {"": "any age", "1": "older than 1 hour", "24": "older than 1 day", "168": "older than 7 days"}
 
 
@@ -40,7 +38,7 @@ class ReasonForm(FormSchema):
 
 
 class SuspendForm(ReasonForm):
-    hours = fields.Integer(load_default=None, validate=validate.OneOf([int(h) for h in SUSPENSIONS if h]))
+    hours = fields.Integer(load_default=None, validate=validate.OneOf(SUSPENSION_HOURS))
 
 
 class ReportQueueQuery(FormSchema):

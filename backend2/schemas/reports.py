@@ -8,6 +8,9 @@ from backend2.schemas.common import (
 
 TARGETS = ("messageId", "userId", "conversationId")
 REASONS = ("spam", "abuse", "illegal", "other")
+# Suspension lengths a moderator picks from, in hours (the console's and /admin's); "" is until lifted.
+SUSPENSIONS = {"1": "1 hour", "24": "1 day", "168": "7 days", "720": "30 days", "": "until lifted"}
+SUSPENSION_HOURS = tuple(int(hours) for hours in SUSPENSIONS if hours)
 
 
 class ReportInputSchema(InputSchema):
@@ -71,6 +74,8 @@ class ResolveInputSchema(InputSchema):
 
 class SuspendInputSchema(InputSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    hours = fields.Integer(load_default=None, validate=validate.OneOf(SUSPENSION_HOURS),
+                           metadata={"description": "How long, in hours (1, 24, 168 or 720); absent: until lifted"})
 
 
 class AuditEntrySchema(ma.Schema.from_dict(id_fields())):

@@ -1,9 +1,12 @@
 """Reports keep their evidence; moderators (MODERATOR_PHONES, or the set-role command) list and
 resolve them, suspend accounts, delete messages, see sessions, all in the audit log; anyone
 else finds no /admin at all."""
+from datetime import timedelta, timezone
+
 import pytest
 
-from backend2.models import Conversation
+from backend2.models import Conversation, User
+from backend2.utils.time import utcnow
 from support.people import Person, next_phone, register_on
 
 ADMIN_ROUTES = [("get", "/admin/reports", None), ("post", "/admin/reports/{report}/resolve", {"action": "none"}),
@@ -150,3 +153,18 @@ def test_removing_a_message_whose_conversation_is_gone_is_404_not_500(moderated)
     Conversation.objects(id=sent["conversationId"]).delete()
     response = client.delete(f"/admin/messages/{sent['id']}", headers=mo.headers)
     assert response.status_code == 404 and response.get_json()["code"] == "conversation_not_found"
+
+
+def test_the_api_suspends_for_one_of_the_consoles_lengths_or_until_lifted(moderated):
+    client, mo, me, ada, _, _ = moderated
+    odd = client.post(f"/admin/users/{me.id}/suspend", headers=mo.headers, json={"reason": "spam", "hours": 5})
+    assert odd.status_code == 400 and "hours" in str(odd.get_json())
+    assert client.post(f"/admin/users/{me.id}/suspend", headers=mo.headers,
+                       json={"reason": "spam", "hours": 24}).status_code == 200
+    until = User.objects(id=me.id).first().suspended_until.replace(tzinfo=timezone.utc)
+    assert abs((until - utcnow()) - timedelta(hours=24)) < timedelta(minutes=1)
+    assert client.get("/users/me", headers=me.headers).status_code == 403
+    User.objects(id=me.id).update_one(set__suspended_until=utcnow() - timedelta(seconds=1))  # the day has passed
+    assert client.post("/auth/login", json={"phone": me.phone, "password": "a-good-password"}).status_code == 200
+    assert client.post(f"/admin/users/{ada.id}/suspend", headers=mo.headers, json={"reason": "spam"}).status_code == 200
+    assert User.objects(id=ada.id).first().suspended_until is None  # until lifted

@@ -5,6 +5,8 @@ Moderators are the users whose phone is in MODERATOR_PHONES or whose role is `mo
 moderation action is a 404, as if `/admin` and `/console` did not exist. The REST API
 (`/admin`) and the console (`/console`) both act through these functions.
 """
+from datetime import timedelta
+
 from flask import current_app
 
 from backend2.errors import Codes, Conflict, NotFound, ValidationFailed
@@ -66,9 +68,9 @@ def assign_report(user, report_id, reason=""):
     return report.reload()
 
 
-def resolve_report(user, report_id, action, note, until=None):
-    """Close an open report, doing `action` (RESOLUTIONS) to what it names; `until` ends a
-    suspension it makes. The report is closed first, so of two moderators one wins and the other
+def resolve_report(user, report_id, action, note, hours=None):
+    """Close an open report, doing `action` (RESOLUTIONS) to what it names; a suspension it makes
+    ends after `hours` (None: until lifted). The report is closed first, so of two moderators one wins and the other
     is 409 report_resolved with nothing done; an action that is refused opens it again."""
     moderator(user)
     report = found(Report, report_id, Codes.REPORT_NOT_FOUND)
@@ -85,7 +87,7 @@ def resolve_report(user, report_id, action, note, until=None):
         if action == "message_deleted":
             delete_message(user, target, note)
         elif action == "user_suspended":
-            suspend(user, target, note or f"report {report.id}", until)
+            suspend(user, target, note or f"report {report.id}", hours)
         elif action == "account_deleted":
             delete_account(user, target, note or f"report {report.id}")
     except Exception:
@@ -101,9 +103,10 @@ def _refuse_resolved(report):
         raise Conflict("This report was resolved already: nothing was done", code=Codes.REPORT_RESOLVED)
 
 
-def suspend(user, user_id, reason, until=None):
-    """Refuse the account's tokens and close its sockets until `unsuspend`, or until `until`."""
+def suspend(user, user_id, reason, hours=None):
+    """Refuse the account's tokens and close its sockets until `unsuspend`, or for `hours`."""
     moderator(user)
+    until = utcnow() + timedelta(hours=hours) if hours else None
     target = _someone_else(user, user_id, "suspend")
     change = {"set__suspended_until": until} if until else {"unset__suspended_until": True}
     User.objects(id=target.id).update_one(set__suspended_at=utcnow(), **change)
