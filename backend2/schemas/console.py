@@ -2,7 +2,7 @@
 taken out, before these load). Empty fields are as good as absent, as browsers send them."""
 from marshmallow import fields, pre_load, validate
 
-from backend2.schemas.common import InputSchema
+from backend2.schemas.common import InputSchema, reason_field
 from backend2.schemas.reports import REASONS, SUSPENSION_HOURS
 
 VIEWS = ("open", "mine", "resolved")
@@ -25,16 +25,9 @@ class CodeRequestForm(FormSchema):
     phone = fields.String(required=True, validate=validate.Length(min=3, max=32))
 
 
-class Trimmed(fields.String):
-    """Text without the spaces around it, measured after they are gone."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
-
-
 class ReasonForm(FormSchema):
     """Every action: a short reason, kept in the audit log (spaces alone are no reason)."""
-    reason = Trimmed(required=True, validate=validate.Length(min=3, max=500))
+    reason = reason_field()
 
 
 class SuspendForm(ReasonForm):

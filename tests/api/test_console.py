@@ -146,7 +146,7 @@ def test_a_moderator_suspended_meanwhile_is_out_at_the_next_click(world, otp_inb
     app, client, mo, _, _, _, _ = world
     other = another_moderator(app, client, otp_inbox)
     console = signed_in(app, mo)
-    assert client.post(f"/admin/users/{mo.id}/suspend", headers=other.headers, json={"reason": "x"}).status_code == 200
+    assert client.post(f"/admin/users/{mo.id}/suspend", headers=other.headers, json={"reason": "abuse"}).status_code == 200
     assert console.get("/console/").status_code == 403
     assert console.get("/console/").status_code == 303
 

@@ -54,7 +54,7 @@ def list_reports(user, status, page, limit):
     return paginate(Report.objects(status=status).order_by("created_at", "id"), page, limit)
 
 
-def assign_report(user, report_id, reason=""):
+def assign_report(user, report_id, reason):
     """Take an open report nobody holds: it shows under the moderator's "assigned to me". One
     another moderator holds stays theirs (409 report_assigned), though anyone may resolve it."""
     moderator(user)
@@ -87,9 +87,9 @@ def resolve_report(user, report_id, action, note, hours=None):
         if action == "message_deleted":
             delete_message(user, target, note)
         elif action == "user_suspended":
-            suspend(user, target, note or f"report {report.id}", hours)
+            suspend(user, target, note, hours)
         elif action == "account_deleted":
-            delete_account(user, target, note or f"report {report.id}")
+            delete_account(user, target, note)
     except Exception:
         Report.objects(id=report.id).update_one(set__status="open", unset__resolved_by=True, unset__resolved_at=True,
                                                 unset__resolution=True, unset__resolution_note=True)
@@ -116,7 +116,7 @@ def suspend(user, user_id, reason, hours=None):
     return target.reload()
 
 
-def unsuspend(user, user_id, reason=""):
+def unsuspend(user, user_id, reason):
     """Lift a suspension; 409 not_suspended for an account that is not suspended now."""
     moderator(user)
     target = found(User, user_id, Codes.USER_NOT_FOUND)
@@ -128,7 +128,7 @@ def unsuspend(user, user_id, reason=""):
     return target.reload()
 
 
-def delete_message(user, message_id, reason=""):
+def delete_message(user, message_id, reason):
     """Delete any message for everyone; 409 message_deleted for one deleted already."""
     moderator(user)
     message = found(Message, message_id, Codes.MESSAGE_NOT_FOUND)
@@ -169,7 +169,7 @@ def sessions_of(user, user_id):
     return sessions.list_sessions(target.id, None)
 
 
-def end_session(user, user_id, session_id, reason=""):
+def end_session(user, user_id, session_id, reason):
     """Sign one of an account's devices out; 404 for a session of anyone else."""
     moderator(user)
     target = found(User, user_id, Codes.USER_NOT_FOUND)
@@ -177,7 +177,7 @@ def end_session(user, user_id, session_id, reason=""):
     audit(user, "session_ended", target.id, session=str(session_id), reason=reason)
 
 
-def end_all_sessions(user, user_id, reason=""):
+def end_all_sessions(user, user_id, reason):
     """Sign every device of an account out, Express tokens and console sessions included; returns
     how many app sessions ended."""
     moderator(user)
