@@ -22,7 +22,8 @@ from backend2.schemas.reports import (
     ResolveInputSchema,
     SuspendInputSchema,
 )
-from backend2.services.accounts import moderation
+from backend2.services.accounts import audit_log, moderation, report_queue
+from backend2.services.support.pagination import paginate
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 HIDDEN = {404: "Not a moderator, or no such thing"}
@@ -37,8 +38,8 @@ REFUSED = {**HIDDEN, 400: "The moderator's own account (`cannot_moderate_self`)"
 @response(ReportListSchema)
 @other_responses(HIDDEN)
 def list_reports(query):
-    """Reports by status (`open` first), oldest first, with their evidence"""
-    items, pagination = moderation.list_reports(current_user(), query["status"], query["page"], query["limit"])
+    """Reports by status: open ones oldest first, resolved ones latest first, with their evidence"""
+    items, pagination = paginate(report_queue.reports(current_user(), query["status"]), query["page"], query["limit"])
     return {"reports": items, "pagination": pagination}
 
 
@@ -101,5 +102,5 @@ def delete_message(data, message_id):
 @other_responses(HIDDEN)
 def audit(query):
     """Every moderator action, newest first"""
-    items, pagination = moderation.audit_log(current_user(), query["page"], query["limit"])
+    items, pagination = paginate(audit_log.filtered(current_user()), query["page"], query["limit"])
     return {"entries": items, "pagination": pagination}

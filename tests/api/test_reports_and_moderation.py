@@ -5,7 +5,7 @@ from datetime import timedelta, timezone
 
 import pytest
 
-from backend2.models import Conversation, User
+from backend2.models import Conversation, Report, User
 from backend2.utils.time import utcnow
 from support.people import Person, next_phone, register_on
 
@@ -191,3 +191,17 @@ def test_a_resolution_takes_its_reason_under_the_old_name_note_as_well(moderated
     resolved = client.post(f"/admin/reports/{report['id']}/resolve", headers=mo.headers,
                            json={"action": "none", "note": "not spam at all"})
     assert resolved.status_code == 200 and resolved.get_json()["resolutionNote"] == "not spam at all"
+
+
+def test_the_api_lists_reports_as_the_consoles_queue_does(moderated):
+    client, mo, me, ada, _, report = moderated
+    later = client.post("/reports", headers=ada.headers, json={"userId": me.id, "reason": "abuse"}).get_json()
+    assert [r["id"] for r in open_reports(client, mo)] == [report["id"], later["id"]]  # oldest first while open
+    for each in (later, report):
+        client.post(f"/admin/reports/{each['id']}/resolve", headers=mo.headers, json={"reason": "looked at it"})
+    Report.objects(id=later["id"]).update_one(set__resolved_at=utcnow() - timedelta(minutes=1))  # resolved first
+    listed = client.get("/admin/reports", headers=mo.headers, query_string={"status": "resolved", "limit": 1})
+    body = listed.get_json()
+    assert [r["id"] for r in body["reports"]] == [report["id"]]  # the latest resolved first
+    assert body["pagination"] == {"page": 1, "limit": 1, "total": 2, "hasMore": True}
+    assert body["reports"][0]["resolutionNote"] == "looked at it" and body["reports"][0]["evidence"]

@@ -17,7 +17,10 @@ CSV_BATCH = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
 
 
-def _filtered(moderator_id=None, target=None, action=None):
+def filtered(user, moderator_id=None, target=None, action=None):
+    """The entries, newest first, of this moderator, target and action (each optional), for the
+    console and /admin to page through."""
+    moderator(user)
     entries = AuditEntry.objects
     for field, raw in (("moderator", moderator_id), ("target", target)):
         if raw:
@@ -30,8 +33,7 @@ def _filtered(moderator_id=None, target=None, action=None):
 
 def entries(user, filters, page=1, limit=50):
     """One page of entries, each with its moderator's name: ([entry dict], pagination)."""
-    moderator(user)
-    items, pagination = paginate(_filtered(**filters), page, limit)
+    items, pagination = paginate(filtered(user, **filters), page, limit)
     names = _names(items)
     return [_row(entry, names) for entry in items], pagination
 
@@ -43,8 +45,7 @@ def actions():
 
 def as_csv(user, filters):
     """The filtered log as CSV text, a chunk at a time (header first)."""
-    moderator(user)  # now, not when the first chunk is read
-    return _csv_chunks(_filtered(**filters))
+    return _csv_chunks(filtered(user, **filters))  # the role checked now, not when the first chunk is read
 
 
 def _csv_chunks(query):

@@ -18,7 +18,6 @@ from backend2.services.people import legacy_tokens, sessions
 from backend2.services.support import cached
 from backend2.services.support.announce import announce
 from backend2.services.support.events import AccountSuspended
-from backend2.services.support.pagination import paginate
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import utcnow
 
@@ -47,11 +46,6 @@ def moderator(user):
 def audit(actor, action, target, **details):
     """Append one entry to the audit log: `actor` a moderator, or None for an operator's command."""
     AuditEntry(moderator=actor.id if actor else None, action=action, target=target, details=details).save()
-
-
-def list_reports(user, status, page, limit):
-    moderator(user)
-    return paginate(Report.objects(status=status).order_by("created_at", "id"), page, limit)
 
 
 def assign_report(user, report_id, reason):
@@ -186,11 +180,6 @@ def end_all_sessions(user, user_id, reason):
     ended = sessions.end_all(target.id)
     audit(user, "sessions_ended", target.id, count=ended, reason=reason)
     return ended
-
-
-def audit_log(user, page, limit):
-    moderator(user)
-    return paginate(AuditEntry.objects.order_by("-created_at", "-id"), page, limit)
 
 
 def found(model, raw_id, code):

@@ -22,7 +22,15 @@ CONTEXT_MESSAGES = 3  # on each side of a reported message
 
 
 def queue(user, view, reason=None, older_than_hours=None, page=1, limit=25):
-    """One page of reports for `view` (VIEWS), oldest first while open, newest first once resolved."""
+    """One page of the console's queue: (report summaries, pagination)."""
+    items, pagination = paginate(reports(user, view, reason, older_than_hours), page, limit)
+    names = _people({uid for r in items for uid in (r.reporter, r.reported_user, r.assigned_to) if uid})
+    return [_summary(report, names) for report in items], pagination
+
+
+def reports(user, view, reason=None, older_than_hours=None):
+    """The reports of `view` (open, mine or resolved), for the console and /admin to page through:
+    oldest first while open, most recently resolved first once resolved."""
     moderator(user)
     reports = Report.objects(status="resolved" if view == "resolved" else "open")
     if view == "mine":
@@ -32,9 +40,7 @@ def queue(user, view, reason=None, older_than_hours=None, page=1, limit=25):
     if older_than_hours:
         reports = reports.filter(created_at__lte=utcnow() - timedelta(hours=older_than_hours))
     order = ("-resolved_at", "-id") if view == "resolved" else ("created_at", "id")
-    items, pagination = paginate(reports.order_by(*order), page, limit)
-    names = _people({uid for r in items for uid in (r.reporter, r.reported_user, r.assigned_to) if uid})
-    return [_summary(report, names) for report in items], pagination
+    return reports.order_by(*order)
 
 
 def report_file(user, report_id):
