@@ -10,7 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from backend2.models import AuditEntry, Report, User
+from backend2.middlewares.console_guard import SESSION_COOKIE
+from backend2.models import AuditEntry, ConsoleSession, Report, User
 from backend2.utils.time import utcnow
 from config import ProductionConfig
 from support.console import ConsoleClient
@@ -231,6 +232,7 @@ def test_the_audit_log_filters_and_downloads_as_csv(world):
     lines = csv.get_data(as_text=True).splitlines()
     assert lines[0] == "time,moderator,moderatorName,action,target,details"
     assert any("user_suspended" in line and "cooling off" in line for line in lines[1:])
+    assert [row["moderatorName"] for row in csv_rows(lines) if row["action"] == "user_suspended"] == ["Mo"]
     assert not any("report_assigned" in line for line in lines)
     entry = console.get("/console/audit").get_data(as_text=True)
     assert console.post("/console/audit/delete", reason="x").status_code == 404  # append-only: no way to change it
@@ -255,6 +257,30 @@ def test_every_form_of_every_page_carries_its_token_and_filters_stay_bookmarkabl
     assert me.name in console.get(found.headers["Location"]).get_data(as_text=True)
     only = console.post("/console/reports", view="open", reason="spam", age="")
     assert only.headers["Location"].endswith("/console/reports?view=open&reason=spam")
+
+
+def csv_rows(lines):
+    return list(csv.DictReader(lines))
+
+
+def test_signing_out_ends_the_session_and_its_cookie(world):
+    app, _, mo, _, _, _, _ = world
+    console = signed_in(app, mo)
+    cookie = console.cookie(SESSION_COOKIE)
+    assert cookie is not None and ConsoleSession.objects(user=mo.id).count() == 1
+    signed_out = console.post("/console/sign-out")
+    assert signed_out.status_code == 303 and signed_out.headers["Location"].endswith("/console/sign-in")
+    assert console.cookie(SESSION_COOKIE) is None and ConsoleSession.objects(user=mo.id).count() == 0
+    again = ConsoleClient(app)
+    again.http.set_cookie(SESSION_COOKIE, cookie.value, path="/console")  # the old cookie, kept by someone
+    assert again.get("/console/").status_code == 303
+
+
+def test_the_csv_names_the_operator_for_a_command_line_grant(world):
+    app, _, mo, _, _, _, _ = world
+    rows = csv_rows(signed_in(app, mo).get("/console/audit.csv").get_data(as_text=True).splitlines())
+    granted = [row for row in rows if row["action"] == "moderator_granted"]
+    assert len(granted) == 1 and granted[0]["moderator"] == "" and granted[0]["moderatorName"]
 
 
 def test_a_session_idle_past_console_idle_minutes_is_signed_out(make_app, otp_inbox):
