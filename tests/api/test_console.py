@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from backend2.infra import metrics
 from backend2.middlewares.console_guard import SESSION_COOKIE
 from backend2.models import AuditEntry, ConsoleSession, Report, User
 from backend2.utils.time import utcnow
@@ -599,3 +600,42 @@ def test_a_page_past_the_end_says_so_and_leads_back(world):
         assert empty in page and "Page 4 of 1<" in page and "page=1" in page, path
     nothing = console.get("/console/reports", query_string={"view": "resolved", "page": "2"}).get_data(as_text=True)
     assert "Page 2 of 1<" in nothing and " of 0" not in nothing
+
+
+def test_the_audit_log_filters_by_moderator(world, two_moderators):
+    _, _, mo, me, _, _, _ = world
+    first, second, path = two_moderators
+    other = User.objects(name="Other").first()
+    second.post(f"{path}/assign", reason="mine now")
+    first.post(f"/console/people/{me.id}/suspend", reason="cooling off")
+    assert logged(first, moderator=str(other.id)) == ["report_assigned", "console_signed_in"]
+    own = logged(first, moderator=mo.id)
+    assert own[0] == "user_suspended" and "report_assigned" not in own
+
+
+def test_ending_one_session_signs_out_that_device_only(world):
+    app, client, mo, me, _, _, _ = world
+    other_device = client.post("/auth/login", json={"phone": me.phone, "password": PASSWORD}).get_json()
+    second = {"Authorization": f"Bearer {other_device['token']}"}
+    assert client.get("/users/me", headers=second).status_code == 200
+    console = signed_in(app, mo)
+    page = console.get(f"/console/people/{me.id}").get_data(as_text=True)
+    ends = re.findall(rf'action="/console/people/{me.id}/sessions/([0-9a-f]+)/end"', page)
+    assert len(ends) == 2
+    mine = {s["id"] for s in client.get("/auth/sessions", headers=me.headers).get_json()["sessions"] if s["current"]}
+    (theirs,) = set(ends) - mine
+    assert console.post(f"/console/people/{me.id}/sessions/{theirs}/end", reason="lost phone").status_code == 303
+    assert client.get("/users/me", headers=second).status_code == 401
+    assert client.get("/users/me", headers=me.headers).status_code == 200
+    assert logged(console, target=me.id) == ["session_ended"]
+
+
+def test_the_overview_shows_the_oldest_reports_age_devices_and_push_queue(world):
+    app, _, mo, _, _, _, report = world
+    Report.objects(id=report["id"]).update_one(set__created_at=utcnow() - timedelta(hours=3, minutes=5))
+    page = signed_in(app, mo).get("/console/").get_data(as_text=True)
+    assert 'id="oldest-report">3 hours<' in page
+    devices = int(metrics.REGISTRY.get_sample_value("backend2_sockets_connected") or 0)
+    assert f'id="connected-devices">{devices}<' in page  # what /metrics counts
+    queued = app.test_client().get("/health").get_json()["push"].get("queued")
+    assert f'id="push-queue">{queued if queued is not None else "unreachable"}<' in page  # what /health reports
