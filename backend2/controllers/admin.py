@@ -4,8 +4,8 @@ Moderators are the users whose phone is in `MODERATOR_PHONES` or whose role was 
 `flask --app backend2 users grant-moderator PHONE`. They list and resolve reports, suspend
 and unsuspend accounts (a suspended account's tokens are refused with 403
 `account_suspended` and its sockets are closed after `account_suspended`), delete any message
-for everyone, and see an account's sessions. Every action is kept in the audit log
-(`auditlogs`), `GET /admin/audit`.
+for everyone, and see an account's sessions. Every action takes a `reason` (3 to 500
+characters, as the console's forms do) and is kept in the audit log (`auditlogs`), `GET /admin/audit`.
 """
 from apifairy import authenticate, other_responses, response
 from flask import Blueprint
@@ -13,7 +13,7 @@ from flask import Blueprint
 from backend2.middlewares.auth import current_user, token_auth
 from backend2.middlewares.validation import json_body, query_args
 from backend2.schemas.auth import SessionListSchema
-from backend2.schemas.common import NoticeSchema, PageQuerySchema
+from backend2.schemas.common import NoticeSchema, PageQuerySchema, ReasonSchema
 from backend2.schemas.reports import (
     AuditLogSchema,
     ModeratorReportSchema,
@@ -22,7 +22,8 @@ from backend2.schemas.reports import (
     ResolveInputSchema,
     SuspendInputSchema,
 )
-from backend2.services.accounts import moderation
+from backend2.services.accounts import audit_log, moderation, report_queue
+from backend2.services.support.pagination import paginate
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 HIDDEN = {404: "Not a moderator, or no such thing"}
@@ -37,8 +38,8 @@ REFUSED = {**HIDDEN, 400: "The moderator's own account (`cannot_moderate_self`)"
 @response(ReportListSchema)
 @other_responses(HIDDEN)
 def list_reports(query):
-    """Reports by status (`open` first), oldest first, with their evidence"""
-    items, pagination = moderation.list_reports(current_user(), query["status"], query["page"], query["limit"])
+    """Reports by status: open ones oldest first, resolved ones latest first, with their evidence"""
+    items, pagination = paginate(report_queue.reports(current_user(), query["status"]), query["page"], query["limit"])
     return {"reports": items, "pagination": pagination}
 
 
@@ -48,8 +49,8 @@ def list_reports(query):
 @response(ModeratorReportSchema)
 @other_responses(REFUSED)
 def resolve_report(data, report_id):
-    """Resolve a report: `action` none, message_deleted or user_suspended"""
-    return moderation.resolve_report(current_user(), report_id, data["action"], data["note"])
+    """Resolve a report: `action` none, message_deleted or user_suspended, and its `reason` (or `note`)"""
+    return moderation.resolve_report(current_user(), report_id, data["action"], data["reason"])
 
 
 @admin_bp.post("/users/<user_id>/suspend")
@@ -58,18 +59,19 @@ def resolve_report(data, report_id):
 @response(NoticeSchema)
 @other_responses(REFUSED)
 def suspend(data, user_id):
-    """Suspend an account"""
-    moderation.suspend(current_user(), user_id, data["reason"])
+    """Suspend an account, for `hours` or until lifted"""
+    moderation.suspend(current_user(), user_id, data["reason"], data["hours"])
     return {"message": "Account suspended"}
 
 
 @admin_bp.post("/users/<user_id>/unsuspend")
 @authenticate(token_auth)
+@json_body(ReasonSchema)
 @response(NoticeSchema)
 @other_responses(REFUSED)
-def unsuspend(user_id):
+def unsuspend(data, user_id):
     """Lift a suspension"""
-    moderation.unsuspend(current_user(), user_id)
+    moderation.unsuspend(current_user(), user_id, data["reason"])
     return {"message": "Suspension lifted"}
 
 
@@ -84,11 +86,12 @@ def sessions_of(user_id):
 
 @admin_bp.delete("/messages/<message_id>")
 @authenticate(token_auth)
+@json_body(ReasonSchema)
 @response(NoticeSchema)
 @other_responses(REFUSED)
-def delete_message(message_id):
+def delete_message(data, message_id):
     """Delete any message for everyone"""
-    moderation.delete_message(current_user(), message_id)
+    moderation.delete_message(current_user(), message_id, data["reason"])
     return {"message": "Message deleted"}
 
 
@@ -99,5 +102,5 @@ def delete_message(message_id):
 @other_responses(HIDDEN)
 def audit(query):
     """Every moderator action, newest first"""
-    items, pagination = moderation.audit_log(current_user(), query["page"], query["limit"])
+    items, pagination = paginate(audit_log.filtered(current_user()), query["page"], query["limit"])
     return {"entries": items, "pagination": pagination}

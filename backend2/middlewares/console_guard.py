@@ -68,7 +68,7 @@ def sign_in(phone, password=None, code=None):
 
 def sign_out():
     console_sessions.sign_out(g.console_session)
-    g.end_session_cookie = True
+    end_session_cookie()
 
 
 def finish(response):

@@ -124,3 +124,22 @@ def _visible(value):
 def display_name_field(max_length, **kwargs):
     """A person's or a group's name: 1 to `max_length` characters, at least one of them visible."""
     return fields.String(validate=[validate.Length(min=1, max=max_length), _visible], **kwargs)
+
+
+class Trimmed(fields.String):
+    """Text without the spaces around it, measured after they are gone."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+def reason_field():
+    """Why a moderator acts, kept in the audit log: required for every action, in the console's
+    forms and /admin's bodies alike, 3 to 500 characters once trimmed (spaces alone are no reason)."""
+    return Trimmed(required=True, validate=validate.Length(min=3, max=500),
+                   metadata={"description": "Why: 3 to 500 characters, kept in the audit log"})
+
+
+class ReasonSchema(InputSchema):
+    """A moderator action that needs nothing but its reason."""
+    reason = reason_field()

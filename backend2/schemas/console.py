@@ -2,12 +2,10 @@
 taken out, before these load). Empty fields are as good as absent, as browsers send them."""
 from marshmallow import fields, pre_load, validate
 
-from backend2.schemas.common import InputSchema
-from backend2.schemas.reports import REASONS
+from backend2.schemas.common import InputSchema, reason_field
+from backend2.schemas.reports import REASONS, SUSPENSION_HOURS
 
 VIEWS = ("open", "mine", "resolved")
-# Suspension lengths a moderator picks from, in hours; "" is until lifted.
-SUSPENSIONS = {"1": "1 hour", "24": "1 day", "168": "7 days", "720": "30 days", "": "until lifted"}
 AGES = {"": "any age", "1": "older than 1 hour", "24": "older than 1 day", "168": "older than 7 days"}
 
 
@@ -27,20 +25,13 @@ class CodeRequestForm(FormSchema):
     phone = fields.String(required=True, validate=validate.Length(min=3, max=32))
 
 
-class Trimmed(fields.String):
-    """Text without the spaces around it, measured after they are gone."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
-
-
 class ReasonForm(FormSchema):
     """Every action: a short reason, kept in the audit log (spaces alone are no reason)."""
-    reason = Trimmed(required=True, validate=validate.Length(min=3, max=500))
+    reason = reason_field()
 
 
 class SuspendForm(ReasonForm):
-    hours = fields.Integer(load_default=None, validate=validate.OneOf([int(h) for h in SUSPENSIONS if h]))
+    hours = fields.Integer(load_default=None, validate=validate.OneOf(SUSPENSION_HOURS))
 
 
 class ReportQueueQuery(FormSchema):

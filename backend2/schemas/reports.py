@@ -3,11 +3,15 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend2.extensions import ma
 from backend2.schemas.common import (
-    InputSchema, ObjectIdString, PageQuerySchema, PaginationSchema, Timestamp, id_fields, object_id_field,
+    InputSchema, ObjectIdString, PageQuerySchema, PaginationSchema, ReasonSchema, Timestamp, id_fields,
+    object_id_field,
 )
 
 TARGETS = ("messageId", "userId", "conversationId")
 REASONS = ("spam", "abuse", "illegal", "other")
+# Suspension lengths a moderator picks from, in hours (the console's and /admin's); "" is until lifted.
+SUSPENSIONS = {"1": "1 hour", "24": "1 day", "168": "7 days", "720": "30 days", "": "until lifted"}
+SUSPENSION_HOURS = tuple(int(hours) for hours in SUSPENSIONS if hours)
 
 
 class ReportInputSchema(InputSchema):
@@ -64,13 +68,14 @@ class ReportListSchema(ma.Schema):
     pagination = fields.Nested(PaginationSchema)
 
 
-class ResolveInputSchema(InputSchema):
+class ResolveInputSchema(ReasonSchema):
+    ALIASES = {"note": "reason"}  # its name before every action needed a reason
     action = fields.String(load_default="none", validate=validate.OneOf(("none", "message_deleted", "user_suspended")))
-    note = fields.String(load_default="", validate=validate.Length(max=1000))
 
 
-class SuspendInputSchema(InputSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+class SuspendInputSchema(ReasonSchema):
+    hours = fields.Integer(load_default=None, validate=validate.OneOf(SUSPENSION_HOURS),
+                           metadata={"description": "How long, in hours (1, 24, 168 or 720); absent: until lifted"})
 
 
 class AuditEntrySchema(ma.Schema.from_dict(id_fields())):

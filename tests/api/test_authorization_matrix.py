@@ -116,7 +116,7 @@ ROLE_MATRIX = [
     ("bea", "POST", "/reports", {"userId": "{user_id}", "reason": "abuse"}, 404, "user_not_found"),
     ("max", "GET", "/admin/reports", None, 404, "not_found"),
     ("max", "POST", "/admin/users/{user_id}/suspend", {"reason": "taking over"}, 404, "not_found"),
-    ("max", "DELETE", "/admin/messages/{message_id}", None, 404, "not_found"),
+    ("max", "DELETE", "/admin/messages/{message_id}", {"reason": "spam"}, 404, "not_found"),
     ("max", "GET", "/admin/users/{user_id}/sessions", None, 404, "not_found"),
     ("olga", "DELETE", "/users/me", {"password": "not-hers"}, 400, "invalid_current_password"),
     ("otto", "PUT", "/messages/{message_id}/reactions", {"emoji": "👍"}, 404, "message_not_found"),

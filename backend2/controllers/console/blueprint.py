@@ -1,6 +1,5 @@
 """The console's blueprint: its guard on every request, its headers on every response, and its
 errors as pages (a signed-out browser is sent to the sign-in page), unknown /console/ paths too."""
-from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
@@ -9,7 +8,6 @@ from marshmallow import ValidationError
 from backend2.errors import Codes, NotFound, ValidationFailed
 from backend2.middlewares import console_guard
 from backend2.middlewares.error_handlers import app_error, error_response
-from backend2.utils.time import utcnow
 
 console_bp = Blueprint("console", __name__, url_prefix="/console",
                        static_folder=str(Path(__file__).resolve().parents[2] / "static" / "console"),
@@ -77,11 +75,6 @@ def page(template, **context):
     """A page of the console, with the moderator and the session's CSRF token for its forms."""
     return render_template(template, moderator=g.moderator, csrf_token=g.console_session.csrf_token,
                            notice=request.args.get("notice"), notices=NOTICES, **context)
-
-
-def suspension_end(data):
-    """When a suspension form's suspension ends: `hours` from now, or None for until lifted."""
-    return utcnow() + timedelta(hours=data["hours"]) if data["hours"] else None
 
 
 def filter_page(rule):

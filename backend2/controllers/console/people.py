@@ -2,9 +2,10 @@
 suspension and their signed-in devices; end one session or all, suspend, lift a suspension."""
 from flask import g, request
 
-from backend2.controllers.console.blueprint import console_bp, done, filter_page, load, page, suspension_end
+from backend2.controllers.console.blueprint import console_bp, done, filter_page, load, page
 from backend2.middlewares.console_guard import form_data
-from backend2.schemas.console import SUSPENSIONS, PeopleQuery, ReasonForm, SuspendForm
+from backend2.schemas.console import PeopleQuery, ReasonForm, SuspendForm
+from backend2.schemas.reports import SUSPENSIONS
 from backend2.services.accounts import moderation, moderator_people
 
 
@@ -22,7 +23,7 @@ def person(user_id):
 @console_bp.post("/people/<user_id>/suspend")
 def suspend(user_id):
     data = load(SuspendForm(), form_data())
-    moderation.suspend(g.moderator, user_id, data["reason"], suspension_end(data))
+    moderation.suspend(g.moderator, user_id, data["reason"], data["hours"])
     return done("console.person", "user_suspended", user_id=user_id)
 
 

@@ -3,10 +3,10 @@ message for everyone, suspend the user (for a time or until lifted), delete the 
 takes a short reason, which the audit log keeps."""
 from flask import g, request
 
-from backend2.controllers.console.blueprint import console_bp, done, filter_page, load, page, suspension_end
+from backend2.controllers.console.blueprint import console_bp, done, filter_page, load, page
 from backend2.middlewares.console_guard import form_data
-from backend2.schemas.console import AGES, SUSPENSIONS, ReasonForm, ReportQueueQuery, SuspendForm
-from backend2.schemas.reports import REASONS
+from backend2.schemas.console import AGES, ReasonForm, ReportQueueQuery, SuspendForm
+from backend2.schemas.reports import REASONS, SUSPENSIONS
 from backend2.services.accounts import moderation, report_queue
 
 RESOLVING = {"dismiss": "none", "remove-message": "message_deleted", "delete-account": "account_deleted"}
@@ -34,7 +34,7 @@ def assign(report_id):
 @console_bp.post("/reports/<report_id>/suspend")
 def suspend_reported(report_id):
     data = load(SuspendForm(), form_data())
-    moderation.resolve_report(g.moderator, report_id, "user_suspended", data["reason"], suspension_end(data))
+    moderation.resolve_report(g.moderator, report_id, "user_suspended", data["reason"], data["hours"])
     return done("console.report", "user_suspended", report_id=report_id)
 
 

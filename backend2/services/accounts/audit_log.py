@@ -6,8 +6,8 @@ import io
 
 from mongoengine import Q
 
-from backend2.models import AuditEntry, User
-from backend2.services.accounts.moderation import moderator
+from backend2.models import AuditEntry
+from backend2.services.accounts.moderation import moderator, people
 from backend2.services.support.pagination import paginate
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import iso
@@ -17,7 +17,10 @@ CSV_BATCH = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
 
 
-def _filtered(moderator_id=None, target=None, action=None):
+def filtered(user, moderator_id=None, target=None, action=None):
+    """The entries, newest first, of this moderator, target and action (each optional), for the
+    console and /admin to page through."""
+    moderator(user)
     entries = AuditEntry.objects
     for field, raw in (("moderator", moderator_id), ("target", target)):
         if raw:
@@ -30,9 +33,8 @@ def _filtered(moderator_id=None, target=None, action=None):
 
 def entries(user, filters, page=1, limit=50):
     """One page of entries, each with its moderator's name: ([entry dict], pagination)."""
-    moderator(user)
-    items, pagination = paginate(_filtered(**filters), page, limit)
-    names = _names(items)
+    items, pagination = paginate(filtered(user, **filters), page, limit)
+    names = people({entry.moderator for entry in items if entry.moderator})
     return [_row(entry, names) for entry in items], pagination
 
 
@@ -43,8 +45,7 @@ def actions():
 
 def as_csv(user, filters):
     """The filtered log as CSV text, a chunk at a time (header first)."""
-    moderator(user)  # now, not when the first chunk is read
-    return _csv_chunks(_filtered(**filters))
+    return _csv_chunks(filtered(user, **filters))  # the role checked now, not when the first chunk is read
 
 
 def _csv_chunks(query):
@@ -55,7 +56,7 @@ def _csv_chunks(query):
     writer.writerow(CSV_COLUMNS)
     batch = list(query.limit(CSV_BATCH))
     while True:
-        names = _names(batch)
+        names = people({entry.moderator for entry in batch if entry.moderator})
         for entry in batch:
             row = _row(entry, names)
             writer.writerow([_cell(value) for value in (
@@ -77,12 +78,7 @@ def _cell(value):
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def _names(items):
-    ids = {entry.moderator for entry in items if entry.moderator}
-    return {u.id: u.name for u in User.objects(id__in=list(ids)).only("id", "name")} if ids else {}
-
-
 def _row(entry, names):
     return {"id": entry.id, "created_at": entry.created_at, "moderator": entry.moderator, "action": entry.action,
-            "moderator_name": names.get(entry.moderator, entry.details.get("by", "")), "target": entry.target,
+            "moderator_name": names.get(entry.moderator, {}).get("name", entry.details.get("by", "")), "target": entry.target,
             "details": dict(entry.details)}

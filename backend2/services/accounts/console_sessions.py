@@ -30,10 +30,10 @@ def _expiry():
     return utcnow() + timedelta(minutes=current_app.config["CONSOLE_IDLE_MINUTES"])
 
 
-def sign_in(phone, password=None, code=None, client=None):
+def sign_in(phone, password, code, client):
     """A new console session for the moderator with this phone and password (or login code):
     returns (the cookie's value, the session). Wrong credentials are 401 as in the apps; right
-    ones without the role are 404, as the API answers them."""
+    ones without the role are 404, as the API answers them. `client`: the request's {ip, userAgent}."""
     if code:
         user = auth.user_with_code(phone, code)
     else:
@@ -42,17 +42,11 @@ def sign_in(phone, password=None, code=None, client=None):
     if not is_moderator(user):
         raise NotFound("Not found", code=Codes.NOT_FOUND)
     raw = secrets.token_urlsafe(32)
-    client = client or {}
     session = ConsoleSession(token_hash=_hash(raw), user=user.id, csrf_token=secrets.token_urlsafe(32),
                              ip=client.get("ip", ""), user_agent=client.get("userAgent", "")[:300],
                              expires_at=_expiry()).save()
     audit(user, "console_signed_in", user.id, ip=session.ip)
     return raw, session
-
-
-def send_code(phone):
-    """Send a login code to the phone, as the apps' `POST /auth/send-otp-login` does."""
-    return auth.send_login_code(phone)
 
 
 def current(raw):

@@ -5,6 +5,8 @@ Moderators are the users whose phone is in MODERATOR_PHONES or whose role is `mo
 moderation action is a 404, as if `/admin` and `/console` did not exist. The REST API
 (`/admin`) and the console (`/console`) both act through these functions.
 """
+from datetime import timedelta
+
 from flask import current_app
 
 from backend2.errors import Codes, Conflict, NotFound, ValidationFailed
@@ -16,7 +18,6 @@ from backend2.services.people import legacy_tokens, sessions
 from backend2.services.support import cached
 from backend2.services.support.announce import announce
 from backend2.services.support.events import AccountSuspended
-from backend2.services.support.pagination import paginate
 from backend2.utils.ids import parse_object_id
 from backend2.utils.time import utcnow
 
@@ -47,12 +48,7 @@ def audit(actor, action, target, **details):
     AuditEntry(moderator=actor.id if actor else None, action=action, target=target, details=details).save()
 
 
-def list_reports(user, status, page, limit):
-    moderator(user)
-    return paginate(Report.objects(status=status).order_by("created_at", "id"), page, limit)
-
-
-def assign_report(user, report_id, reason=""):
+def assign_report(user, report_id, reason):
     """Take an open report nobody holds: it shows under the moderator's "assigned to me". One
     another moderator holds stays theirs (409 report_assigned), though anyone may resolve it."""
     moderator(user)
@@ -66,9 +62,9 @@ def assign_report(user, report_id, reason=""):
     return report.reload()
 
 
-def resolve_report(user, report_id, action, note, until=None):
-    """Close an open report, doing `action` (RESOLUTIONS) to what it names; `until` ends a
-    suspension it makes. The report is closed first, so of two moderators one wins and the other
+def resolve_report(user, report_id, action, note, hours=None):
+    """Close an open report, doing `action` (RESOLUTIONS) to what it names; a suspension it makes
+    ends after `hours` (None: until lifted). The report is closed first, so of two moderators one wins and the other
     is 409 report_resolved with nothing done; an action that is refused opens it again."""
     moderator(user)
     report = found(Report, report_id, Codes.REPORT_NOT_FOUND)
@@ -85,9 +81,9 @@ def resolve_report(user, report_id, action, note, until=None):
         if action == "message_deleted":
             delete_message(user, target, note)
         elif action == "user_suspended":
-            suspend(user, target, note or f"report {report.id}", until)
+            suspend(user, target, note, hours)
         elif action == "account_deleted":
-            delete_account(user, target, note or f"report {report.id}")
+            delete_account(user, target, note)
     except Exception:
         Report.objects(id=report.id).update_one(set__status="open", unset__resolved_by=True, unset__resolved_at=True,
                                                 unset__resolution=True, unset__resolution_note=True)
@@ -101,9 +97,10 @@ def _refuse_resolved(report):
         raise Conflict("This report was resolved already: nothing was done", code=Codes.REPORT_RESOLVED)
 
 
-def suspend(user, user_id, reason, until=None):
-    """Refuse the account's tokens and close its sockets until `unsuspend`, or until `until`."""
+def suspend(user, user_id, reason, hours=None):
+    """Refuse the account's tokens and close its sockets until `unsuspend`, or for `hours`."""
     moderator(user)
+    until = utcnow() + timedelta(hours=hours) if hours else None
     target = _someone_else(user, user_id, "suspend")
     change = {"set__suspended_until": until} if until else {"unset__suspended_until": True}
     User.objects(id=target.id).update_one(set__suspended_at=utcnow(), **change)
@@ -113,7 +110,7 @@ def suspend(user, user_id, reason, until=None):
     return target.reload()
 
 
-def unsuspend(user, user_id, reason=""):
+def unsuspend(user, user_id, reason):
     """Lift a suspension; 409 not_suspended for an account that is not suspended now."""
     moderator(user)
     target = found(User, user_id, Codes.USER_NOT_FOUND)
@@ -125,7 +122,7 @@ def unsuspend(user, user_id, reason=""):
     return target.reload()
 
 
-def delete_message(user, message_id, reason=""):
+def delete_message(user, message_id, reason):
     """Delete any message for everyone; 409 message_deleted for one deleted already."""
     moderator(user)
     message = found(Message, message_id, Codes.MESSAGE_NOT_FOUND)
@@ -166,7 +163,7 @@ def sessions_of(user, user_id):
     return sessions.list_sessions(target.id, None)
 
 
-def end_session(user, user_id, session_id, reason=""):
+def end_session(user, user_id, session_id, reason):
     """Sign one of an account's devices out; 404 for a session of anyone else."""
     moderator(user)
     target = found(User, user_id, Codes.USER_NOT_FOUND)
@@ -174,7 +171,7 @@ def end_session(user, user_id, session_id, reason=""):
     audit(user, "session_ended", target.id, session=str(session_id), reason=reason)
 
 
-def end_all_sessions(user, user_id, reason=""):
+def end_all_sessions(user, user_id, reason):
     """Sign every device of an account out, Express tokens and console sessions included; returns
     how many app sessions ended."""
     moderator(user)
@@ -185,9 +182,12 @@ def end_all_sessions(user, user_id, reason=""):
     return ended
 
 
-def audit_log(user, page, limit):
-    moderator(user)
-    return paginate(AuditEntry.objects.order_by("-created_at", "-id"), page, limit)
+def people(ids):
+    """{id: {id, name, phone}} of these people, in one query: who a console page names."""
+    if not ids:
+        return {}
+    return {u.id: {"id": u.id, "name": u.name, "phone": u.phone}
+            for u in User.objects(id__in=list(ids)).only("id", "name", "phone")}
 
 
 def found(model, raw_id, code):

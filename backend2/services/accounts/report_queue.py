@@ -10,19 +10,26 @@ from flask import current_app
 from mongoengine import Q
 
 from backend2.errors import Codes
-from backend2.models import Conversation, Message, Report, User
-from backend2.services.accounts.moderation import found, moderator
+from backend2.models import Conversation, Message, Report
+from backend2.services.accounts.moderation import found, moderator, people
 from backend2.services.conversations.conversation_settings import cleared_at
 from backend2.services.support.pagination import paginate
 from backend2.utils import links
 from backend2.utils.time import utcnow
 
-VIEWS = ("open", "mine", "resolved")
 CONTEXT_MESSAGES = 3  # on each side of a reported message
 
 
 def queue(user, view, reason=None, older_than_hours=None, page=1, limit=25):
-    """One page of reports for `view` (VIEWS), oldest first while open, newest first once resolved."""
+    """One page of the console's queue: (report summaries, pagination)."""
+    items, pagination = paginate(reports(user, view, reason, older_than_hours), page, limit)
+    names = people({uid for r in items for uid in (r.reporter, r.reported_user, r.assigned_to) if uid})
+    return [_summary(report, names) for report in items], pagination
+
+
+def reports(user, view, reason=None, older_than_hours=None):
+    """The reports of `view` (open, mine or resolved), for the console and /admin to page through:
+    oldest first while open, most recently resolved first once resolved."""
     moderator(user)
     reports = Report.objects(status="resolved" if view == "resolved" else "open")
     if view == "mine":
@@ -32,9 +39,7 @@ def queue(user, view, reason=None, older_than_hours=None, page=1, limit=25):
     if older_than_hours:
         reports = reports.filter(created_at__lte=utcnow() - timedelta(hours=older_than_hours))
     order = ("-resolved_at", "-id") if view == "resolved" else ("created_at", "id")
-    items, pagination = paginate(reports.order_by(*order), page, limit)
-    names = _people({uid for r in items for uid in (r.reporter, r.reported_user, r.assigned_to) if uid})
-    return [_summary(report, names) for report in items], pagination
+    return reports.order_by(*order)
 
 
 def report_file(user, report_id):
@@ -42,9 +47,9 @@ def report_file(user, report_id):
     moderator(user)
     report = found(Report, report_id, Codes.REPORT_NOT_FOUND)
     context = _context(report) if report.message else []
-    people = {uid for uid in (report.reporter, report.reported_user, report.assigned_to) if uid}
-    people |= {m.sender for m in context} | {e.sender for e in report.evidence if e.sender}
-    names = _people(people)
+    named = {uid for uid in (report.reporter, report.reported_user, report.assigned_to) if uid}
+    named |= {m.sender for m in context} | {e.sender for e in report.evidence if e.sender}
+    names = people(named)
     return {
         "report": _summary(report, names),
         "context": [_message(m, names, reported=m.id == report.message) for m in context],
@@ -94,14 +99,8 @@ def _link(url, name=""):
     prefix = f"{config['PUBLIC_URL']}/uploads/"
     if not (isinstance(url, str) and (url.startswith(prefix) or url.lower().startswith(("https://", "http://")))):
         return {"name": "a file that is not a web link", "url": None}
-    return {"name": name or url.rsplit("/", 1)[-1],
-            "url": links.signed(links.plain(url), prefix, config["JWT_SECRET"], config["CONSOLE_LINK_TTL_SECONDS"],
-                                time.time())}
-
-
-def _people(ids):
-    """{id: {id, name, phone}} of these people, in one query."""
-    if not ids:
-        return {}
-    return {u.id: {"id": u.id, "name": u.name, "phone": u.phone}
-            for u in User.objects(id__in=list(ids)).only("id", "name", "phone")}
+    name = name or links.plain(url).rsplit("/", 1)[-1]
+    if not url.startswith(prefix):
+        return {"name": name, "url": url}  # another site's link, its query and all
+    return {"name": name, "url": links.signed(links.plain(url), prefix, config["JWT_SECRET"],
+                                              config["CONSOLE_LINK_TTL_SECONDS"], time.time())}
