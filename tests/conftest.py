@@ -16,7 +16,8 @@ import pytest
 import redis as redis_lib
 
 from backend2 import create_app
-from support.environment import TEST_JWT_SECRET, TEST_MONGODB_URI, TEST_REDIS_URL, redis_available
+from support.environment import (TEST_JWT_SECRET, TEST_MONGODB_URI, TEST_REDIS_NAMESPACE, TEST_REDIS_URL,
+                                 redis_available)
 from support.people import AppWorld, Person, register_on
 from support.servers import Cluster, LiveServer
 from support.sockets import SocketClient
@@ -67,6 +68,7 @@ def make_app(redis_client, tmp_path):
             **os.environ,
             "JWT_SECRET": TEST_JWT_SECRET,
             "REDIS_URL": TEST_REDIS_URL if use_redis else "",
+            "REDIS_NAMESPACE": TEST_REDIS_NAMESPACE,
             "UPLOAD_DIR": str(tmp_path / "uploads"),
             **{key: str(value) for key, value in settings.items()},
         }

@@ -17,7 +17,7 @@ import pytest
 import redis as redis_lib
 import requests
 
-from support.environment import TEST_JWT_SECRET, TEST_REDIS_URL
+from support.environment import TEST_JWT_SECRET, TEST_REDIS_NAMESPACE, TEST_REDIS_URL
 from support.people import Person, next_phone, open_chat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +57,7 @@ def process_env(**settings):
         "APP_ENV": "development",
         "JWT_SECRET": TEST_JWT_SECRET,
         "REDIS_URL": TEST_REDIS_URL,
+        "REDIS_NAMESPACE": TEST_REDIS_NAMESPACE,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         # Tests register many users from one address; the limits have tests of their own.
         **{name: "100000 per minute" for name in GENEROUS_LIMITS},

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from support.environment import TEST_REDIS_URL
+from support.environment import TEST_REDIS_NAMESPACE, TEST_REDIS_URL
 from support.servers import ROOT
 
 pytestmark = pytest.mark.redis
@@ -26,6 +26,7 @@ WITHOUT_STAND_INS = textwrap.dedent(f"""
 PRODUCTION = {"APP_ENV": "production", "JWT_SECRET": "p" * 48, "ALLOWED_ORIGINS": "https://app.example.com",
               "OTP_SENDER": "webhook", "OTP_WEBHOOK_URL": "http://127.0.0.1:9/otp", "MONGODB_TIMEOUT_MS": "300",
               "MONGODB_URI": "mongodb://127.0.0.1:9/backend2", "REDIS_URL": TEST_REDIS_URL,
+              "REDIS_NAMESPACE": TEST_REDIS_NAMESPACE,
               "STORAGE_BACKEND": "s3", "S3_BUCKET": "media", "S3_ENDPOINT_URL": "http://127.0.0.1:9"}
 
 

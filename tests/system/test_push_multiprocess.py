@@ -8,7 +8,7 @@ import pytest
 import redis as redis_lib
 import requests
 
-from support.environment import TEST_REDIS_URL
+from support.environment import TEST_REDIS_NAMESPACE as NS, TEST_REDIS_URL
 from support.people import Person, open_chat
 from support.servers import Cluster
 from support.waiting import eventually
@@ -152,14 +152,14 @@ def test_pushes_queued_by_the_version_before_dramatiq_are_sent_after_the_upgrade
     me, _, conversation_id, token = chat_with_a_sleeping_phone
     waiting, sent_before = (send(cluster.servers[0], me, conversation_id, text) for text in ("waiting", "sent"))
     store = redis_lib.Redis.from_url(TEST_REDIS_URL)
-    store.delete(*store.keys("b2:jobs:push*"))  # as if the version before had stored them
+    store.delete(*store.keys(f"{NS}:jobs:push*"))  # as if the version before had stored them
     for job_id, job in ((f"plan:message:{waiting}", {"type": "plan", "event": "message", "messageId": waiting}),
                         (f"plan:message:{sent_before}", "done")):
-        store.set(f"b2:push:job:{job_id}", job if job == "done" else json.dumps(job))
-        store.zadd("b2:push:due", {job_id: time.time()})
+        store.set(f"{NS}:push:job:{job_id}", job if job == "done" else json.dumps(job))
+        store.zadd(f"{NS}:push:due", {job_id: time.time()})
 
     first, second = workers(), workers()
     all_pushed_once(fcm, token, [waiting])
-    assert store.zcard("b2:push:due") == 0 and store.keys("b2:push:job:*") == []
+    assert store.zcard(f"{NS}:push:due") == 0 and store.keys(f"{NS}:push:job:*") == []
     moved = [w.log_tail(10**6).count("Moved 1 pushes") for w in (first, second)]
     assert sorted(moved) == [0, 1]
