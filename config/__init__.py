@@ -130,6 +130,7 @@ class Config:
         self.CONTACT_SYNC_MAX = int(get("CONTACT_SYNC_MAX", 5000))
         self.GROUP_MAX_MEMBERS = int(get("GROUP_MAX_MEMBERS", 256))
         self.CACHE_TTL_SECONDS = float(get("CACHE_TTL_SECONDS", 60))
+        self.CACHE_MAX_ENTRIES = int(get("CACHE_MAX_ENTRIES", 20_000))
         self.RECENT_MESSAGES_KEPT = int(get("RECENT_MESSAGES_KEPT", 2000))
         self.REACTIONS_MAX_DISTINCT = int(get("REACTIONS_MAX_DISTINCT", 20))
         self.FORWARD_MAX_TARGETS = int(get("FORWARD_MAX_TARGETS", 5))
@@ -213,6 +214,8 @@ class Config:
             found.append(f"STORAGE_BACKEND must be one of {', '.join(STORAGE_BACKENDS)}")
         if self.STORAGE_BACKEND == "s3" and not self.S3_BUCKET:
             found.append("STORAGE_BACKEND=s3 needs S3_BUCKET")
+        if self.CACHE_MAX_ENTRIES < 1:
+            found.append("CACHE_MAX_ENTRIES must be at least 1 (CACHE_TTL_SECONDS=0 turns the caches off)")
         if not 1 <= self.DISAPPEARING_MIN_SECONDS <= 90 * 86400:
             found.append("DISAPPEARING_MIN_SECONDS must be between 1 and 7776000 (90 days)")
         return (found + push_problems(self) + job_problems(self) + link_preview_problems(self)

@@ -2,8 +2,9 @@
 
 Neither gevent's server nor gevent-websocket sets TCP_NODELAY, so small writes (acks,
 events) wait for Nagle's algorithm and the peer's delayed ACK: about 40 ms at light load.
-`python wsgi.py` serves with `serve()`; gunicorn uses `NoDelayWebSocketWorker` (Procfile).
-Both stop gracefully on SIGTERM, calling the `on_stop` hooks (backend2/sockets/shutdown.py).
+`python wsgi.py` serves with `serve()`; gunicorn uses `NoDelayWebSocketWorker` (Procfile,
+infra/gunicorn_worker.py, so that a process gevent serves does not import gunicorn). Both stop
+gracefully on SIGTERM, calling the `on_stop` hooks (backend2/sockets/shutdown.py).
 Depends on gevent 26.9.0 and gevent-websocket 0.10.1 (`WebSocketHandler`, `GeventWebSocketWorker`);
 tests/system/test_server_process.py runs both servers.
 """
@@ -14,7 +15,6 @@ import socket
 import gevent
 from gevent import pywsgi
 from gevent.pool import Pool
-from geventwebsocket.gunicorn.workers import GeventWebSocketWorker
 from geventwebsocket.handler import WebSocketHandler
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,8 @@ def on_stop(hook):
     return hook
 
 
-def _stopping(app):
+def stopping(app):
+    """The server starts to stop: call the `on_stop` hooks."""
     for hook in _on_stop:
         hook(app)
 
@@ -51,23 +52,13 @@ class NoDelayHandler(WebSocketHandler):
         super().handle()
 
 
-class NoDelayWebSocketWorker(GeventWebSocketWorker):
-    wsgi_handler = NoDelayHandler
-
-    def handle_exit(self, sig, frame):
-        """SIGTERM: gunicorn stops accepting and waits for its connections to end (up to
-        --graceful-timeout); closing the sockets lets it, while requests in flight finish."""
-        super().handle_exit(sig, frame)
-        gevent.spawn(_stopping, self.wsgi)
-
-
 def serve(app, host, port):
     """Serve until SIGTERM or SIGINT, then stop as the gunicorn worker does."""
     server = pywsgi.WSGIServer((host, port), app, handler_class=NoDelayHandler, log=None, spawn=Pool())
 
     def stop():
         server.close()  # no new connections
-        _stopping(app)
+        stopping(app)
         server.stop(timeout=GRACEFUL_SECONDS)  # waits for requests in flight
 
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -10,7 +10,9 @@ Nothing is served from a cache that could be stale without knowing it: while the
 not connected (Redis down, or reconnecting), every read goes to the database, and caches are
 emptied whenever the listener (re)connects, since invalidations may have been missed. A read
 that raced an invalidation of its kind is used but not kept. Without Redis (one process),
-forgetting here is enough. CACHE_TTL_SECONDS=0 turns caching off.
+forgetting here is enough. CACHE_TTL_SECONDS=0 turns caching off. At most CACHE_MAX_ENTRIES are
+kept: when full, the expired ones go, then the older half (an expired entry otherwise stays
+until it is read again, so a process would keep one for every session and user it ever read).
 
 Values that never change (when a message was sent) need no invalidation: `lasting` keeps the
 latest RECENT_MESSAGES_KEPT of them by count, whatever the listener's state.
@@ -32,6 +34,7 @@ RECONNECT_SECONDS = 1.0
 class SharedCache:
     def __init__(self):
         self.ttl, self.entries, self.epochs = 0, {}, {}
+        self.max_entries = 1
         self.lasting = LRUCache(maxsize=0)
         self.publisher, self.channel = None, None
         self.listening = False
@@ -40,6 +43,7 @@ class SharedCache:
     def init_app(self, app, publisher, channel):
         """`publisher`: the shared Redis client (None: this process is alone)."""
         self.ttl = app.config["CACHE_TTL_SECONDS"]
+        self.max_entries = app.config["CACHE_MAX_ENTRIES"]
         self.entries, self.epochs = {}, {}
         self.lasting = LRUCache(maxsize=max(0, app.config["RECENT_MESSAGES_KEPT"]))
         self.publisher, self.channel = publisher, channel
@@ -66,8 +70,16 @@ class SharedCache:
         epoch = self.epochs.get(kind, 0)
         value = load()
         if value is not None and self.epochs.get(kind, 0) == epoch and self.active:
+            if len(self.entries) >= self.max_entries:
+                self._make_room(now)
             self.entries[(kind, key)] = (now + self.ttl, value)
         return value
+
+    def _make_room(self, now):
+        live = [(entry, held) for entry, held in self.entries.items() if held[0] > now]
+        if len(live) >= self.max_entries:
+            live = live[(len(live) + 1) // 2:]  # the older half goes, by when each was first kept
+        self.entries = dict(live)
 
     def forget(self, kind, key=None):
         """Drop (kind, key), or every entry of `kind`, here and in every process."""

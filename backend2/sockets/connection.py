@@ -10,6 +10,7 @@ from backend2.services.accounts.auth import authenticate_token
 from backend2.services.calls import ringing
 from backend2.services.conversations import typing_indicators
 from backend2.services.people import presence
+from backend2.services.support import cached
 from backend2.sockets.connections import CONNECTIONS, Connection
 from backend2.sockets.rooms import user_room
 
@@ -36,7 +37,10 @@ def connect(auth=None):
         raise ConnectionRefusedError(error.message, {"code": error.code})
     user_id = context.user.id
     session_id = context.session.id if context.session else None
-    CONNECTIONS[request.sid] = Connection(user_id=user_id, session_id=session_id, user=context.user)
+    # With the caches current, each event makes the user from the cache's record (once per change
+    # of it), which would replace a copy kept now at the first event: an idle device keeps none.
+    kept = None if cached.active() else context.user
+    CONNECTIONS[request.sid] = Connection(user_id=user_id, session_id=session_id, user=kept)
     join_room(user_room(user_id))
     try:
         presence.device_connected(context.user, request.sid, session_id)

@@ -11,7 +11,7 @@ from backend2.services.people import directory, sessions
 from backend2.services.support import cached, rate_budgets
 
 
-@dataclass
+@dataclass(slots=True)
 class Connection:
     user_id: object
     session_id: object

@@ -2,9 +2,11 @@
 decoded (at most IMAGE_MAX_PIXELS, the first frame of an animation only) and re-encoded like any
 uploaded image (so nothing but its pixels survives), scaled to fit IMAGE_SIDE and stored as a
 private upload; the page's own image URL never reaches the apps."""
-from backend2.infra import page_fetcher
 from backend2.services.media import file_store
 from backend2.services.media.uploads import prepare_image, save_prepared
+from backend2.utils.lazy_modules import lazy_module
+
+page_fetcher = lazy_module("backend2.infra.page_fetcher")  # httpx, only once a card has an image to fetch
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_SIDE = 600

@@ -21,15 +21,19 @@ from redis.exceptions import LockError
 
 from backend2.errors import Codes, ValidationFailed
 from backend2.extensions import jobs, redis_store
-from backend2.infra import page_fetcher
 from backend2.models import Conversation, Message, Upload
 from backend2.services.media.preview_images import store_preview_image
 from backend2.services.media.uploads import attachments_for, stored_name_of
 from backend2.services.support.announce import announce
 from backend2.services.support.events import LinkPreviewAdded
-from backend2.utils.page_meta import page_meta
+from backend2.utils.lazy_modules import lazy_module
 from backend2.utils.time import iso, parse_iso, utcnow
 from backend2.utils.urls import first_link, normalised
+
+# Run by the first fetch: httpx (with its command line's rich and pygments), httpcore and
+# Beautiful Soup are about 9 MB that a web process whose jobs run in workers never needs.
+page_fetcher = lazy_module("backend2.infra.page_fetcher")
+page_meta = lazy_module("backend2.utils.page_meta")
 
 log = logging.getLogger(__name__)
 PAGE_MAX_BYTES = 1024 * 1024
@@ -159,7 +163,7 @@ def fetch_preview(url, owner_id):
     except (page_fetcher.Refused, page_fetcher.Unavailable) as exc:
         _not_fetched(url, exc)
         return None, UNAVAILABLE_CACHE_SECONDS if _may_pass(exc) else keep
-    meta = page_meta(page.body, page.charset, page.url)
+    meta = page_meta.page_meta(page.body, page.charset, page.url)
     if not (meta["title"] or meta["description"]):
         return None, keep
     image = None
