@@ -4,9 +4,6 @@ uploaded image (so nothing but its pixels survives), scaled to fit IMAGE_SIDE an
 private upload; the page's own image URL never reaches the apps."""
 from backend2.services.media import file_store
 from backend2.services.media.uploads import prepare_image, save_prepared
-from backend2.utils.lazy_modules import lazy_module
-
-page_fetcher = lazy_module("backend2.infra.page_fetcher")  # httpx, only once a card has an image to fetch
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_SIDE = 600
@@ -18,6 +15,8 @@ def store_preview_image(url, owner_id, deadline, exempt):
     """The stored image's URL, an upload nothing refers to until a message shows the card (so the
     orphan sweep takes one no message ever showed); raises page_fetcher.Refused or Unavailable, or
     ValidationFailed for what is not an allowed image."""
+    from backend2.infra import page_fetcher  # httpx, imported at a first fetch (fetch_preview)
+
     fetched = page_fetcher.fetch(url, ("image/",), IMAGE_MAX_BYTES, deadline, exempt)
     prepared = prepare_image(owner_id, fetched.body, "", IMAGE_SIDE, thumbnail=False,
                              max_pixels=IMAGE_MAX_PIXELS, animated=False)

@@ -26,14 +26,8 @@ from backend2.services.media.preview_images import store_preview_image
 from backend2.services.media.uploads import attachments_for, stored_name_of
 from backend2.services.support.announce import announce
 from backend2.services.support.events import LinkPreviewAdded
-from backend2.utils.lazy_modules import lazy_module
 from backend2.utils.time import iso, parse_iso, utcnow
 from backend2.utils.urls import first_link, normalised
-
-# Run by the first fetch: httpx (with its command line's rich and pygments), httpcore and
-# Beautiful Soup are about 9 MB that a web process whose jobs run in workers never needs.
-page_fetcher = lazy_module("backend2.infra.page_fetcher")
-page_meta = lazy_module("backend2.utils.page_meta")
 
 log = logging.getLogger(__name__)
 PAGE_MAX_BYTES = 1024 * 1024
@@ -154,7 +148,16 @@ def _image_kept(stored):
 
 
 def fetch_preview(url, owner_id):
-    """Fetch and read the page, and store its image: (the preview or None, seconds to keep that)."""
+    """Fetch and read the page, and store its image: (the preview or None, seconds to keep that).
+
+    The page fetcher and reader are imported here, at a first fetch: httpx (with its command
+    line's rich and pygments), httpcore and Beautiful Soup are about 8 MB that a web process
+    whose jobs run in workers never needs (the worker imports them at start). An import
+    statement, not a lazy module: it holds the import lock, and a worker's threads may fetch at
+    once."""
+    from backend2.infra import page_fetcher
+    from backend2.utils import page_meta
+
     deadline = time.monotonic() + FETCH_SECONDS
     exempt = page_fetcher.EVERYTHING if current_app.config["LINK_PREVIEW_ALLOW_PRIVATE"] else ()
     keep = current_app.config["LINK_PREVIEW_CACHE_SECONDS"]
@@ -178,10 +181,14 @@ def fetch_preview(url, owner_id):
 
 def _may_pass(exc):
     """Whether a page not had now may be had later: it could not be reached, or was too slow."""
+    from backend2.infra import page_fetcher  # imported by fetch_preview, which raised `exc`
+
     return isinstance(exc, page_fetcher.Unavailable) or exc.reason == "timeout"
 
 
 def _not_fetched(url, exc):
+    from backend2.infra import page_fetcher  # imported by fetch_preview, which raised `exc`
+
     if isinstance(exc, page_fetcher.Refused):
         log.warning("Link preview refused (%s): %s", exc.reason, url)
         redis_store.state.hincrby(redis_store.key("link-preview-refusals"), exc.reason, 1)
