@@ -11,8 +11,9 @@ not connected (Redis down, or reconnecting), every read goes to the database, an
 emptied whenever the listener (re)connects, since invalidations may have been missed. A read
 that raced an invalidation of its kind is used but not kept. Without Redis (one process),
 forgetting here is enough. CACHE_TTL_SECONDS=0 turns caching off. At most CACHE_MAX_ENTRIES are
-kept: when full, the expired ones go, then the older half (an expired entry otherwise stays
-until it is read again, so a process would keep one for every session and user it ever read).
+kept: when full, the expired ones go, then the oldest until half is free, so a sweep comes at
+most once per CACHE_MAX_ENTRIES / 2 new entries (an expired entry otherwise stays until it is
+read again, so a process would keep one for every session and user it ever read).
 
 Values that never change (when a message was sent) need no invalidation: `lasting` keeps the
 latest RECENT_MESSAGES_KEPT of them by count, whatever the listener's state.
@@ -70,16 +71,16 @@ class SharedCache:
         epoch = self.epochs.get(kind, 0)
         value = load()
         if value is not None and self.epochs.get(kind, 0) == epoch and self.active:
-            if len(self.entries) >= self.max_entries:
+            if len(self.entries) >= self.max_entries and (kind, key) not in self.entries:
                 self._make_room(now)
             self.entries[(kind, key)] = (now + self.ttl, value)
         return value
 
     def _make_room(self, now):
-        live = [(entry, held) for entry, held in self.entries.items() if held[0] > now]
-        if len(live) >= self.max_entries:
-            live = live[(len(live) + 1) // 2:]  # the older half goes, by when each was first kept
-        self.entries = dict(live)
+        # A copy first: in a worker, the invalidation listener's thread drops entries meanwhile.
+        live = [(entry, held) for entry, held in list(self.entries.items()) if held[0] > now]
+        half = self.max_entries // 2
+        self.entries = dict(live[len(live) - half:] if len(live) > half else live)  # the newest, by when first kept
 
     def forget(self, kind, key=None):
         """Drop (kind, key), or every entry of `kind`, here and in every process."""
@@ -94,7 +95,7 @@ class SharedCache:
     def _drop(self, kind, key):
         self.epochs[kind] = self.epochs.get(kind, 0) + 1
         if key is None:
-            self.entries = {entry: value for entry, value in self.entries.items() if entry[0] != kind}
+            self.entries = {entry: value for entry, value in list(self.entries.items()) if entry[0] != kind}
         else:
             self.entries.pop((kind, str(key)), None)
 

@@ -1,5 +1,6 @@
 """The shared caches hold at most CACHE_MAX_ENTRIES (infra/shared_cache.py): when full, the
-expired entries go first, then the older half; what went is read from its source again."""
+expired entries go first, then the oldest until half is free; what went is read from its source
+again."""
 from types import SimpleNamespace
 
 from backend2.infra import shared_cache as module
@@ -34,10 +35,38 @@ def test_a_full_cache_drops_its_older_half_and_reads_it_again():
 def test_the_expired_entries_go_before_any_live_one(monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(module.time, "monotonic", lambda: now[0])
-    made = cache(max_entries=3, ttl=10)
-    reads_of(made, ["old"])
+    made = cache(max_entries=4, ttl=10)
+    reads_of(made, ["old 1", "old 2", "old 3"])
     now[0] += 11
-    reads_of(made, ["x", "y"])
-    assert reads_of(made, ["z"]) == ["z"]
-    assert sorted(key for _, key in made.entries) == ["x", "y", "z"]
-    assert reads_of(made, ["x", "y", "z"]) == []
+    reads_of(made, ["x"])
+    assert reads_of(made, ["y"]) == ["y"]
+    assert sorted(key for _, key in made.entries) == ["x", "y"]
+    assert reads_of(made, ["x", "y"]) == []
+
+
+def test_a_working_set_near_the_bound_is_swept_once_per_half_of_it(monkeypatch):
+    """Entries expiring one by one as new ones come: each sweep frees half the cache, not the
+    few that expired since the one before (a scan of the whole cache every few reads)."""
+    now = [1000.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: now[0])
+    made = cache(max_entries=100, ttl=10)
+    sweeps = 0
+    for n in range(2000):
+        now[0] += 0.1  # about 100 live at any time: the bound's size
+        before = len(made.entries)
+        reads_of(made, [f"user {n}"])
+        sweeps += len(made.entries) <= before
+        assert len(made.entries) <= 100
+    assert sweeps <= 2000 // 50 + 1
+
+
+def test_reading_again_an_expired_entry_of_a_full_cache_sweeps_nothing(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: now[0])
+    made = cache(max_entries=2, ttl=10)
+    reads_of(made, ["a"])
+    now[0] += 5
+    reads_of(made, ["b"])
+    now[0] += 6  # a expired, b live
+    assert reads_of(made, ["a"]) == ["a"]  # read again in its own place
+    assert sorted(key for _, key in made.entries) == ["a", "b"]
