@@ -9,6 +9,7 @@ from flask_marshmallow import Marshmallow
 from flask_socketio import SocketIO
 
 from backend2.api_docs import add_shared_errors
+from backend2.infra import limit_storage  # noqa: F401  registers swept-memory:// with limits
 from backend2.infra.jobs import Jobs
 from backend2.infra.push_gateways import PushGateways
 from backend2.infra.redis_pools import bounded_redis, in_process_redis
