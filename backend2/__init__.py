@@ -104,6 +104,7 @@ def _init_extensions(app, config):
         apifairy, cors, jobs, jwt, limiter, ma, push_gateways, redis_store, shared_cache, socketio, storage,
     )
     from backend2.infra.ping_timers import use_ping_timers
+    from backend2.infra.websocket_frames import use_fast_frames
     from backend2.infra.protocol_floor import OutdatedClientLog
     from backend2.infra.socketio_acks import track_ack_requests
     from backend2.infra.socketio_packets import FastJson, SocketPacket
@@ -140,6 +141,7 @@ def _init_extensions(app, config):
     )
     track_ack_requests(socketio.server)
     use_ping_timers()
+    use_fast_frames()
     app.wsgi_app = OutdatedClientLog(app.wsgi_app)  # around Flask-SocketIO's middleware, which it just added
 
 
