@@ -51,10 +51,10 @@ token as the bearer, exchanges it for a token of ours (the old one stops working
 """
 import logging
 
-from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend2.infra.fast_json import OrjsonProvider
+from backend2.infra.flask_app import App
 from backend2.infra.stateless_sessions import StatelessSessions
 from backend2.version import VERSION
 from config import load_config
@@ -65,7 +65,7 @@ TEXT_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def create_app(config_name=None, env=None):
     """Build the app for `config_name` (default: APP_ENV) from `env` (default: os.environ)."""
     config = load_config(config_name, env)
-    app = Flask(__name__, static_folder=None)  # no static files: uploads have their own route
+    app = App(__name__, static_folder=None)  # no static files: uploads have their own route
     app.session_interface = StatelessSessions()
     app.json = OrjsonProvider(app)
     app.config.from_object(config)
@@ -104,6 +104,7 @@ def _init_extensions(app, config):
         apifairy, cors, jobs, jwt, limiter, ma, push_gateways, redis_store, shared_cache, socketio, storage,
     )
     from backend2.infra.ping_timers import use_ping_timers
+    from backend2.infra.websocket_frames import use_fast_frames
     from backend2.infra.protocol_floor import OutdatedClientLog
     from backend2.infra.socketio_acks import track_ack_requests
     from backend2.infra.socketio_packets import FastJson, SocketPacket
@@ -140,6 +141,7 @@ def _init_extensions(app, config):
     )
     track_ack_requests(socketio.server)
     use_ping_timers()
+    use_fast_frames()
     # Around Flask-SocketIO's middleware, which it just added. Its bound method, not the object:
     # Python calls an object's __call__ through C, a C stack frame more that every connection's
     # greenlet keeps while it waits (0.75 KB each).

@@ -3,15 +3,17 @@ from apifairy import APIFairy
 from flask import current_app
 from flask_cors import CORS
 from flask_jwt_extended import JWTManager
-from flask_limiter import ApplicationLimit, Limit, Limiter
+from flask_limiter import ApplicationLimit, Limit
 from flask_limiter.util import get_remote_address
 from flask_marshmallow import Marshmallow
 from flask_socketio import SocketIO
 
 from backend2.api_docs import add_shared_errors
+from backend2.infra import limit_storage  # noqa: F401  registers swept-memory:// with limits
 from backend2.infra.jobs import Jobs
 from backend2.infra.push_gateways import PushGateways
 from backend2.infra.redis_pools import bounded_redis, in_process_redis
+from backend2.infra.request_limiter import RequestLimiter
 from backend2.infra.shared_cache import SharedCache
 from backend2.infra.storage import StorageHolder
 from backend2.middlewares.limit_keys import account_or_address
@@ -24,11 +26,11 @@ jwt = JWTManager()
 
 
 # Limits are read from the app's config per request, so each app has its own defaults.
-limiter = Limiter(key_func=get_remote_address,
-                  default_limits=[Limit(lambda: current_app.config["RATE_LIMIT_DEFAULT"],
-                                        key_function=account_or_address)],
-                  application_limits=[ApplicationLimit(lambda: current_app.config["RATE_LIMIT_PER_ADDRESS"],
-                                                       key_function=get_remote_address, scope="per-address")])
+limiter = RequestLimiter(key_func=get_remote_address,
+                         default_limits=[Limit(lambda: current_app.config["RATE_LIMIT_DEFAULT"],
+                                               key_function=account_or_address)],
+                         application_limits=[ApplicationLimit(lambda: current_app.config["RATE_LIMIT_PER_ADDRESS"],
+                                                              key_function=get_remote_address, scope="per-address")])
 ma = Marshmallow()
 socketio = SocketIO()
 

@@ -187,7 +187,7 @@ class Config:
         # Extension settings derived from the ones above.
         self.JWT_SECRET_KEY = self.JWT_SECRET
         self.JWT_ALGORITHM = "HS256"
-        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "swept-memory://"  # backend2/infra/limit_storage.py
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_HEADER_RETRY_AFTER = "X-RateLimit-Retry-After"
         self.RATELIMIT_KEY_PREFIX = get("RATE_LIMIT_KEY_PREFIX") or f"{self.REDIS_NAMESPACE}:limits"

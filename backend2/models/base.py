@@ -3,6 +3,7 @@ import mongoengine as me
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from backend2.models.stored import Stored
 from backend2.utils.time import utcnow
 
 
@@ -25,10 +26,11 @@ class TimestampedDocument(me.Document):
     @classmethod
     def insert_new(cls, **values):
         """Store a new document of these field values (the others take their defaults) and
-        return it: what `cls(**values).save()` stores, in one insert, without building the
-        document first or save's per-call machinery (validation, change tracking), for the
-        send path, whose input its schema has checked. A duplicate key is NotUniqueError, as
-        from save. tests/unit/test_insert_new.py holds it to save's result."""
+        return its values as stored (`Stored`, read like the document, not a document): what
+        `cls(**values).save()` stores, in one insert, without building the document before or
+        after, nor save's per-call machinery (validation, change tracking), for the send path,
+        whose input its schema has checked. A duplicate key is NotUniqueError, as from save.
+        tests/unit/test_insert_new.py holds both to save's result."""
         unknown = set(values) - set(cls._fields)
         if unknown:
             raise TypeError(f"{cls.__name__} has no fields {sorted(unknown)}")
@@ -43,7 +45,7 @@ class TimestampedDocument(me.Document):
             cls._get_collection().insert_one(son)
         except DuplicateKeyError as exc:
             raise me.NotUniqueError(f"Tried to save duplicate unique keys ({exc})") from exc
-        return cls._from_son(son)
+        return Stored(cls, son)
 
     @classmethod
     def find_one_raw(cls, query):

@@ -2,7 +2,9 @@ from flask import current_app
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend2.extensions import ma
-from backend2.schemas.common import InputSchema, MediaLink, ObjectIdString, Timestamp, id_fields, object_id_field
+from backend2.schemas.common import (
+    InputSchema, MediaLink, ObjectIdString, PresentedReading, Timestamp, id_fields, object_id_field,
+)
 from backend2.schemas.receipts import ReceiptCursorsSchema
 
 MESSAGE_TYPES = ("text", "image", "file", "audio", "video", "location", "contact")
@@ -166,7 +168,7 @@ class SystemEntrySchema(ma.Schema):
     disappearingSeconds = fields.Integer(allow_none=True, metadata={"description": "disappearing_changed: the timer"})
 
 
-class MessageSchema(ma.Schema.from_dict(id_fields())):
+class MessageSchema(PresentedReading, ma.Schema.from_dict(id_fields())):
     conversation = ObjectIdString()
     conversationId = ObjectIdString(attribute="conversation", dump_only=True)
     sender = ObjectIdString()

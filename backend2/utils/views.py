@@ -41,3 +41,12 @@ class Presented:
         if name in shown:
             return shown[name]
         return object.__getattribute__(self, "document")._data[name]
+
+    def value_of(self, name, default):
+        """What marshmallow's lookup ends in, in one call (schemas/common.py's PresentedReading):
+        the viewer's value, else the document's stored one, else its attribute, else `default`."""
+        shown = self.shown
+        if name in shown:
+            return shown[name]
+        data = self.document._data
+        return data[name] if name in data else getattr(self.document, name, default)

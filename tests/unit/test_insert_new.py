@@ -1,10 +1,16 @@
 """`insert_new` stores exactly what constructing the document and saving it would, in one
-insert: the send path relies on it (backend2/models/base.py)."""
+insert, and what it returns (models/stored.py) reads and is presented as that document: the
+send path relies on both (backend2/models/base.py). The message schema's own reading of a
+presented message (schemas/common.py's PresentedReading) is held to marshmallow's here too."""
 import pytest
 from bson import ObjectId
+from marshmallow import Schema
 from mongoengine import NotUniqueError
 
-from backend2.models import Attachment, Message
+from backend2.models import Attachment, Conversation, Message
+from backend2.schemas.messages import MessageSchema
+from backend2.services.messages.message_views import present_one
+from backend2.sockets.payloads import message_json
 from backend2.utils.time import utcnow
 
 
@@ -42,9 +48,24 @@ def test_insert_new_stores_what_save_stores(app, index):
         if "clientId" in expected:
             expected["clientId"] = "c-2"
         assert stored(inserted.id) == expected
-        in_memory = [{k: v for k, v in m.to_mongo().to_dict().items() if k not in ("_id", "updatedAt", "clientId")}
-                     for m in (saved, inserted)]
-        assert in_memory[0] == in_memory[1]  # the returned document is what a saved one holds
+        held = [{name: getattr(m, name) for name in Message._fields if name not in ("id", "updated_at", "client_id")}
+                for m in (saved, inserted)]
+        assert held[0] == held[1]  # what it returns reads as a saved document does, field by field
+        assert [type(a) for a in inserted.attachments] == [type(a) for a in saved.attachments]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_what_insert_new_returns_is_presented_as_the_saved_document_is(app, index):
+    """The message JSON of both apps' names, for its sender and for another member."""
+    with app.app_context():
+        values = variants()[index]
+        inserted = Message.insert_new(**values)
+        loaded = Message.objects(id=inserted.id).first()  # the first test holds it to what save stores
+        chat = Conversation(id=values["conversation"], type="direct", participants=[values["sender"], ObjectId()])
+        for viewer in chat.participants:
+            shown = [message_json(viewer, m, chat) for m in (loaded, inserted)]
+            assert shown[0] == shown[1]
+            assert {"_id", "id", "from", "sender", "content", "text", "conversationId", "conversation"} <= set(shown[1])
 
 
 def test_a_duplicate_key_is_not_unique_and_an_unknown_field_is_refused(app):
@@ -55,3 +76,20 @@ def test_a_duplicate_key_is_not_unique_and_an_unknown_field_is_refused(app):
             Message.insert_new(**values)
         with pytest.raises(TypeError):
             Message.insert_new(**values, colour="red")
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_the_message_schema_reads_a_presented_message_as_marshmallow_would(app, index):
+    """schemas/common.py's PresentedReading: the same JSON as marshmallow's own lookup."""
+    class GenericReading(MessageSchema):
+        def get_attribute(self, obj, attr, default):
+            return Schema.get_attribute(self, obj, attr, default)
+
+    with app.app_context():
+        values = variants()[index]
+        inserted = Message.insert_new(**values)
+        loaded = Message.objects(id=inserted.id).first()
+        chat = Conversation(id=values["conversation"], type="direct", participants=[values["sender"], ObjectId()])
+        for message in (inserted, loaded):
+            presented = present_one(values["sender"], message, chat)
+            assert MessageSchema().dump(presented) == GenericReading().dump(presented)

@@ -1,10 +1,19 @@
 """The faster binary check answers exactly as python-socketio's own, and packets written by
 orjson read back as python-socketio's own."""
 import random
+from collections import OrderedDict
 
 from socketio.packet import BINARY_EVENT, EVENT, Packet
 
 from backend2.infra.socketio_packets import MALFORMED_EVENT, SocketPacket
+
+
+class UserList(list):
+    """A list of a class of its own (MongoEngine hands out BaseList)."""
+
+
+class Name(str):
+    pass
 
 
 def random_payload(rng, depth=0):
@@ -22,6 +31,9 @@ def test_same_answers_as_python_socketio():
     answers = [SocketPacket.data_is_binary(p) for p in payloads]
     assert answers == [Packet.data_is_binary(p) for p in payloads]
     assert True in answers and False in answers
+    subclassed = [UserList([b"x"]), UserList(["x"]), OrderedDict(a=b"x"), OrderedDict(a="x"), Name("x"), [Name("x")],
+                  {"k": [UserList([OrderedDict(b=bytearray(b"y"))])]}]
+    assert [SocketPacket.data_is_binary(p) for p in subclassed] == [Packet.data_is_binary(p) for p in subclassed]
 
 
 def test_packets_encode_and_decode_as_before():

@@ -48,7 +48,8 @@ def send_message(user, data):
 
 
 def store(values, conversation):
-    """Insert a new message (its field values), announce it, and return it. An insert that
+    """Insert a new message (its field values), announce it, and return it as stored (values
+    read like the document, models/stored.py: load the Message to change it). An insert that
     failed may have been applied all the same (a timeout): the retry that finds it stored
     announces it then. In a chat with disappearing messages it carries `expiresAt`, and its deadline."""
     values["expires_at"] = expiry.expires_at(conversation, values)

@@ -21,7 +21,7 @@ from typing import Any, Mapping, Optional
 
 @dataclass(frozen=True, slots=True)
 class MessageCreated:
-    message: Any                      # Message, as stored
+    message: Any                      # as stored: its values (models/stored.py), or the Message of a retry
     conversation: Any                 # Conversation (its participants hear it)
 
 
