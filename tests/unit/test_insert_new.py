@@ -2,6 +2,8 @@
 insert, and what it returns (models/stored.py) reads and is presented as that document: the
 send path relies on both (backend2/models/base.py). The message schema's own reading of a
 presented message (schemas/common.py's PresentedReading) is held to marshmallow's here too."""
+from datetime import timedelta
+
 import pytest
 from bson import ObjectId
 from marshmallow import Schema
@@ -28,6 +30,12 @@ def variants():
         {**base, "type": "system", "text": "Ada joined", "system": {"action": "member_joined", "actorId": sender,
                                                                     "userIds": [], "changes": []}},
         {**base, "type": "text", "text": "fwd", "forwarded": True, "forward_count": 2},
+        {**base, "type": "contact", "text": "", "contact": {"name": "Ada", "phone": "+15551234567"},
+         "expires_at": now + timedelta(seconds=30)},
+        {**base, "type": "text", "text": "see https://example.org", "search_terms": ["see", "example", "org"],
+         "expires_at": now + timedelta(days=1),
+         "link_preview": {"url": "https://example.org", "title": "Example", "description": "A page", "siteName": "Ex",
+                          "image": "/uploads/card.png", "fetchedAt": now}},
     ]
 
 
@@ -38,7 +46,7 @@ def stored(message_id):
     return son
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(len(variants())))
 def test_insert_new_stores_what_save_stores(app, index):
     with app.app_context():
         values = variants()[index]
@@ -54,7 +62,7 @@ def test_insert_new_stores_what_save_stores(app, index):
         assert [type(a) for a in inserted.attachments] == [type(a) for a in saved.attachments]
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(len(variants())))
 def test_what_insert_new_returns_is_presented_as_the_saved_document_is(app, index):
     """The message JSON of both apps' names, for its sender and for another member."""
     with app.app_context():
@@ -78,7 +86,7 @@ def test_a_duplicate_key_is_not_unique_and_an_unknown_field_is_refused(app):
             Message.insert_new(**values, colour="red")
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(len(variants())))
 def test_the_message_schema_reads_a_presented_message_as_marshmallow_would(app, index):
     """schemas/common.py's PresentedReading: the same JSON as marshmallow's own lookup."""
     class GenericReading(MessageSchema):

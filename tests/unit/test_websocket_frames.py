@@ -59,7 +59,8 @@ def test_payloads_are_unmasked_to_the_bytes_sent():
 def test_text_is_decoded_and_invalid_utf8_closes_the_connection():
     text = '42["message",{"text":"héllo 👋"}]'.encode()
     assert received(frame(text)) == ('42["message",{"text":"héllo 👋"}]', False, b"")
-    assert received(frame(text[:9], fin=False), frame(text[9:], opcode=WebSocket.OPCODE_CONTINUATION)) == \
-        ('42["message",{"text":"héllo 👋"}]', False, b"")
+    for cut in (9, 24, 31):  # between ASCII bytes; inside "é"; inside the emoji
+        assert received(frame(text[:cut], fin=False), frame(text[cut:], opcode=WebSocket.OPCODE_CONTINUATION)) == \
+            ('42["message",{"text":"héllo 👋"}]', False, b"")
     for invalid in (b"\xff", b"caf\xc3", b"\xed\xa0\x80", b"\xc0\xaf"):  # a stray byte, cut short, a surrogate, overlong
         assert received(frame(b'42["message","' + invalid + b'"]')) == (None, True, b"\x88\x00")  # one close frame
