@@ -1,6 +1,7 @@
 """Labelled metrics keep their children (backend2/infra/metrics.py): one child per set of
 label values, counted as prometheus-client counts them."""
 from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.metrics import MetricWrapperBase
 
 from backend2.infra.metrics import Counter, Histogram
 
@@ -19,3 +20,16 @@ def test_one_child_per_set_of_values_and_every_count_kept():
     assert 'events_total{event="message",outcome="ok"} 3.0' in text
     assert 'events_total{event="typing",outcome="ok"} 1.0' in text
     assert 'event_seconds_bucket{event="message",le="1.0"} 3.0' in text
+
+
+def test_a_set_of_values_asks_prometheus_client_once(monkeypatch):
+    """The point of keeping them: prometheus-client's own labels() (its checks and lock) runs
+    once per set of values, not at every count."""
+    asked = []
+    own = MetricWrapperBase.labels
+    monkeypatch.setattr(MetricWrapperBase, "labels", lambda self, *values: asked.append(values) or own(self, *values))
+    events = Counter("sent_total", "Sent", ["event"], registry=CollectorRegistry())
+    for _ in range(5):
+        events.labels("message").inc()
+    events.labels("typing").inc()
+    assert asked == [("message",), ("typing",)]
